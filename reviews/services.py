@@ -1,0 +1,71 @@
+"""Writes that span rows of the reviews app: each is one atomic function."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from reviews.models import ExclusionReason, Membership, Review, Role
+
+
+class TeamRuleError(Exception):
+    """A change to a review's team that would break one of its rules."""
+
+
+@transaction.atomic(durable=True)
+def create_review(*, creator: AbstractBaseUser, exclusion_reasons: list[str], **fields) -> Review:
+    review = Review.objects.create(created_by=creator, **fields)
+    Membership.objects.create(review=review, user=creator, role=Role.LEAD)
+    _replace_exclusion_reasons(review, exclusion_reasons)
+    return review
+
+
+@transaction.atomic(durable=True)
+def update_review(*, review: Review, exclusion_reasons: list[str]) -> Review:
+    review.save()
+    _replace_exclusion_reasons(review, exclusion_reasons)
+    return review
+
+
+def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
+    wanted = list(dict.fromkeys(label.strip() for label in labels if label.strip()))
+    existing = {reason.label: reason for reason in review.exclusion_reasons.all()}
+    review.exclusion_reasons.exclude(label__in=wanted).delete()
+    for position, label in enumerate(wanted):
+        reason = existing.get(label)
+        if reason is None:
+            ExclusionReason.objects.create(review=review, label=label, position=position)
+        elif reason.position != position:
+            reason.position = position
+            reason.save(update_fields=["position"])
+
+
+@transaction.atomic(durable=True)
+def add_member(*, review: Review, user: AbstractBaseUser, role: str) -> Membership:
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(review=review, user=user, role=role)
+    except IntegrityError:
+        raise TeamRuleError(f"{user} is already a member of this review") from None
+
+
+@transaction.atomic(durable=True)
+def change_role(*, membership: Membership, role: str) -> Membership:
+    if membership.role == Role.LEAD and role != Role.LEAD:
+        _ensure_another_lead(membership)
+    Membership.objects.filter(pk=membership.pk).update(role=role)
+    membership.role = role
+    return membership
+
+
+@transaction.atomic(durable=True)
+def remove_member(*, membership: Membership) -> None:
+    if membership.role == Role.LEAD:
+        _ensure_another_lead(membership)
+    membership.delete()
+
+
+def _ensure_another_lead(membership: Membership) -> None:
+    # Locking the review's lead rows makes two leads demoting each other at
+    # once take turns, so the second sees that it would be the last lead.
+    leads = list(Membership.objects.select_for_update().filter(review_id=membership.review_id, role=Role.LEAD))
+    if all(lead.pk == membership.pk for lead in leads):
+        raise TeamRuleError("A review needs at least one lead: make someone else lead first")

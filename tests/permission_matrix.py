@@ -1,0 +1,55 @@
+"""Who may reach each URL of Tandem.
+
+Every named URL must have an entry here: tests/test_permission_matrix.py
+fails when a new URL is added without one. Review-scoped entries list the
+roles allowed; everyone else in the review gets 403 and outsiders 404.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.factories import Personas
+
+ROLES = ("lead", "reviewer", "adjudicator", "viewer")
+EVERY_ROLE = frozenset(ROLES)
+LEAD = frozenset({"lead"})
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str = "get"
+    # Builds the URL's kwargs from the personas' review.
+    kwargs: Callable[[Personas], dict] = lambda p: {}
+    # None: not scoped to a review, any logged-in user may use it.
+    allowed: frozenset[str] | None = None
+    data: dict = field(default_factory=dict)
+    # Logging out ends at the login page by design.
+    logs_out: bool = False
+
+
+def _review(p: Personas) -> dict:
+    return {"review_id": p.review.pk}
+
+
+def _viewer_membership(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "membership_id": p.review.memberships.get(user=p.viewer).pk}
+
+
+# URL names anyone may open without logging in.
+PUBLIC = {"login", "signup"}
+
+MATRIX: dict[str, Route] = {
+    "logout": Route(method="post", logs_out=True),
+    "password_change": Route(),
+    "password_change_done": Route(),
+    "reviews:list": Route(),
+    "reviews:create": Route(),
+    "reviews:dashboard": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:settings": Route(kwargs=_review, allowed=LEAD),
+    "reviews:members": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:member_add": Route(
+        method="post", kwargs=_review, allowed=LEAD, data={"identifier": "outsider", "role": "reviewer"}
+    ),
+    "reviews:member_role": Route(method="post", kwargs=_viewer_membership, allowed=LEAD, data={"role": "reviewer"}),
+    "reviews:member_remove": Route(method="post", kwargs=_viewer_membership, allowed=LEAD),
+}

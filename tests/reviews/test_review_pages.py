@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from reviews.models import ExclusionReason, Membership, Review, Role
+from tests.factories import make_review, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_only_my_reviews_with_my_role(client, personas):
+    client.force_login(personas.reviewer)
+    response = client.get(reverse("reviews:list"))
+    assert response.status_code == 200
+    assert personas.review.title in response.text
+    assert personas.other_review.title not in response.text
+    assert "Reviewer" in response.text
+
+
+def test_list_query_count_does_not_grow_with_reviews(client, django_assert_num_queries):
+    lead = make_user("busy")
+    make_review(lead=lead, title="first")
+    client.force_login(lead)
+    with django_assert_num_queries(3) as first:
+        client.get(reverse("reviews:list"))
+    for n in range(5):
+        make_review(lead=lead, title=f"more {n}")
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(reverse("reviews:list"))
+    assert response.text.count("badge role-lead") == 6
+
+
+def test_empty_list_invites_to_start_a_review(client, db):
+    client.force_login(make_user("newcomer"))
+    response = client.get(reverse("reviews:list"))
+    assert "You are not part of any review yet" in response.text
+
+
+def test_creating_a_review_makes_the_creator_its_lead(client, db):
+    user = make_user("founder")
+    client.force_login(user)
+    response = client.post(
+        reverse("reviews:create"),
+        {
+            "title": "TCZ vs AZA",
+            "question": "Does it work?",
+            "title_abstract_reviewers": 2,
+            "full_text_reviewers": 1,
+            "blinded": "on",
+            "exclusion_reasons": "Wrong population\n\n  Wrong outcome  \nWrong population",
+        },
+    )
+    review = Review.objects.get(title="TCZ vs AZA")
+    assert response.status_code == 302 and response.url == review.get_absolute_url()
+    assert Membership.objects.get(review=review, user=user).role == Role.LEAD
+    assert [r.label for r in review.exclusion_reasons.all()] == ["Wrong population", "Wrong outcome"]
+    assert review.blinded and review.full_text_reviewers == 1
+
+
+def test_create_form_rejects_three_reviewers_per_record(client, db):
+    client.force_login(make_user("founder"))
+    response = client.post(
+        reverse("reviews:create"), {"title": "x", "title_abstract_reviewers": 3, "full_text_reviewers": 2}
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.text or "error" in response.text
+    assert not Review.objects.filter(title="x").exists()
+
+
+def test_lead_edits_settings_and_reorders_exclusion_reasons(client, personas):
+    review = personas.review
+    client.force_login(personas.lead)
+    page = client.get(reverse("reviews:settings", args=[review.pk]))
+    assert "Wrong population" in page.text
+    response = client.post(
+        reverse("reviews:settings", args=[review.pk]),
+        {
+            "title": "Renamed",
+            "title_abstract_reviewers": 1,
+            "full_text_reviewers": 2,
+            "exclusion_reasons": "Wrong design\nWrong population",
+        },
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.title == "Renamed" and not review.blinded
+    assert list(review.exclusion_reasons.values_list("label", "position")) == [
+        ("Wrong design", 0),
+        ("Wrong population", 1),
+    ]
+
+
+def test_dashboard_shows_question_team_and_criteria(client, personas):
+    client.force_login(personas.viewer)
+    response = client.get(reverse("reviews:dashboard", args=[personas.review.pk]))
+    for text in [personas.review.title, "lead", "viewer", "Wrong population", "You: Viewer"]:
+        assert text in response.text
+    assert reverse("reviews:settings", args=[personas.review.pk]) not in response.text
+
+
+def test_exclusion_reasons_are_unique_per_review(personas):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExclusionReason.objects.create(review=personas.review, label="Wrong population")
