@@ -1,0 +1,80 @@
+"""Median with IQR and/or range to mean and SD, as metafor's ``conv.fivenum`` (method "luo/wan/shi").
+
+Means follow Luo et al. (2018), SDs Wan et al. (2014) and Shi et al. (2020).
+Shi et al. (2023) skewness tests flag data too skewed for a normal-based
+conversion; metafor returns NA then, here the caller decides what to do.
+"""
+
+import math
+from dataclasses import dataclass
+
+from scipy.stats import norm
+
+MIN_MAX = "median, minimum and maximum"
+IQR = "median and interquartile range"
+IQR_AND_RANGE = "median, interquartile range, minimum and maximum"
+
+
+@dataclass(frozen=True)
+class Conversion:
+    mean: float
+    sd: float
+    reported: str
+    skewness_statistic: float
+    skewness_critical_value: float
+
+    @property
+    def skewed(self):
+        return self.skewness_statistic > self.skewness_critical_value
+
+
+def _xi(n):
+    return 2 * norm.ppf((n - 0.375) / (n + 0.25))
+
+
+def _eta(n):
+    return 2 * norm.ppf((0.75 * n - 0.125) / (n + 0.25))
+
+
+def _asymmetry(low, median, high):
+    spread = high - low
+    return 0.0 if spread == 0 else abs(low + high - 2 * median) / spread
+
+
+def median_to_mean_sd(n, median, *, q1=None, q3=None, minimum=None, maximum=None):
+    """Estimate mean and SD of a sample of n from its median and quartiles and/or range."""
+    has_iqr = q1 is not None and q3 is not None
+    has_range = minimum is not None and maximum is not None
+    if (q1 is None) != (q3 is None):
+        raise ValueError("give both quartiles (q1 and q3) or neither")
+    if (minimum is None) != (maximum is None):
+        raise ValueError("give both minimum and maximum or neither")
+    if not (has_iqr or has_range):
+        raise ValueError("a median needs its interquartile range or its range to be converted")
+    if n is None or n < 3:
+        raise ValueError(f"converting a median needs n of at least 3, got {n}")
+    ordered = [v for v in (minimum, q1, median, q3, maximum) if v is not None]
+    if ordered != sorted(ordered):
+        raise ValueError("values must satisfy minimum ≤ q1 ≤ median ≤ q3 ≤ maximum")
+
+    if has_iqr and has_range:
+        w1 = 2.2 / (2.2 + n**0.75)
+        w2 = 0.7 - 0.72 / n**0.55
+        mean = w1 * (minimum + maximum) / 2 + w2 * (q1 + q3) / 2 + (1 - w1 - w2) * median
+        w = 1 / (1 + 0.07 * n**0.6)
+        sd = w * (maximum - minimum) / _xi(n) + (1 - w) * (q3 - q1) / _eta(n)
+        statistic = max(
+            2.65 * math.log(0.6 * n) / math.sqrt(n) * _asymmetry(minimum, median, maximum),
+            _asymmetry(q1, median, q3),
+        )
+        return Conversion(mean, sd, IQR_AND_RANGE, statistic, 3 / math.sqrt(n) - 40 / n**3)
+    if has_range:
+        w = 4 / (4 + n**0.75)
+        mean = w * (minimum + maximum) / 2 + (1 - w) * median
+        sd = (maximum - minimum) / _xi(n)
+        critical = 1 / math.log(n + 9) + 2.5 / (n + 1)
+        return Conversion(mean, sd, MIN_MAX, _asymmetry(minimum, median, maximum), critical)
+    w = 0.7 + 0.39 / n
+    mean = w * (q1 + q3) / 2 + (1 - w) * median
+    sd = (q3 - q1) / _eta(n)
+    return Conversion(mean, sd, IQR, _asymmetry(q1, median, q3), 2.65 / math.sqrt(n) - 6 / n**2)

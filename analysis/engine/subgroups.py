@@ -1,0 +1,76 @@
+"""Subgroup analysis and the two common tests for subgroup differences.
+
+* separate τ² (RevMan, R's meta with ``tau.common=FALSE``): each subgroup is pooled
+  on its own and the subgroup estimates are compared with a Q-between statistic;
+* common τ² (metafor): one mixed-effects model with the subgroup as a factor and a
+  single τ², tested with the Wald QM statistic (an F test with Hartung-Knapp).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .fitting import fit
+from .pooling import PooledEffect, pool
+
+SEPARATE_TAU2 = "separate τ² per subgroup: Q-between of the subgroup estimates (RevMan / meta)"
+COMMON_TAU2 = "common τ²: Wald QM of a mixed-effects model with subgroup as moderator (metafor)"
+
+
+@dataclass(frozen=True)
+class SubgroupTest:
+    method: str
+    statistic_name: str  # "Q" or "F"
+    statistic: float
+    df: tuple[int, ...]  # (df,) for χ², (df1, df2) for F
+    p_value: float
+
+
+@dataclass(frozen=True)
+class SubgroupAnalysis:
+    subgroups: dict[str, PooledEffect]
+    separate_tau2: SubgroupTest | None
+    common_tau2: SubgroupTest | None
+
+
+def q_between(estimates, standard_errors):
+    """Q-between: heterogeneity of subgroup estimates around their inverse-variance mean, on G − 1 df."""
+    estimates = np.asarray(estimates, dtype=float)
+    weights = 1 / np.asarray(standard_errors, dtype=float) ** 2
+    centre = np.sum(weights * estimates) / np.sum(weights)
+    q = float(np.sum(weights * (estimates - centre) ** 2))
+    df = estimates.size - 1
+    return SubgroupTest(SEPARATE_TAU2, "Q", q, (df,), float(stats.chi2.sf(q, df)))
+
+
+def common_tau2_test(yi, vi, groups, *, method="REML", knha=False):
+    """Wald test of the subgroup factor in one mixed-effects model with a common τ²."""
+    groups = pd.Series(groups).astype(str).reset_index(drop=True)
+    dummies = pd.get_dummies(groups, drop_first=True, dtype=float)
+    X = np.column_stack([np.ones(len(groups)), dummies.to_numpy()])
+    model = fit(yi, vi, X, method=method, knha=knha)
+    statistic, p_value = model.wald_test(range(1, X.shape[1]))
+    m = X.shape[1] - 1
+    if knha:
+        return SubgroupTest(COMMON_TAU2, "F", float(statistic), (m, model.residual_df), float(p_value))
+    return SubgroupTest(COMMON_TAU2, "Q", float(statistic), (m,), float(p_value))
+
+
+def subgroup_analysis(yi, vi, groups, *, method="REML", knha=False):
+    """Pool each subgroup with the same model and test whether the subgroups differ, both ways."""
+    yi = np.asarray(yi, dtype=float)
+    vi = np.asarray(vi, dtype=float)
+    groups = pd.Series(groups).astype(str).reset_index(drop=True)
+    labels = list(dict.fromkeys(groups))
+    subgroups = {}
+    for label in labels:
+        mask = (groups == label).to_numpy()
+        subgroups[label] = pool(yi[mask], vi[mask], method=method, knha=knha and mask.sum() > 1)
+    if len(labels) < 2:
+        return SubgroupAnalysis(subgroups, None, None)
+    separate = q_between([r.estimate for r in subgroups.values()], [r.se for r in subgroups.values()])
+    enough_for_common = len(yi) > len(labels)
+    common = common_tau2_test(yi, vi, groups, method=method, knha=knha) if enough_for_common else None
+    return SubgroupAnalysis(subgroups, separate, common)
