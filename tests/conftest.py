@@ -1,6 +1,14 @@
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import Personas
+
+# Same examples on every run, so the suite is deterministic; no per-example deadline on a loaded CI machine.
+hypothesis_settings.register_profile(
+    "tandem", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile("tandem")
 
 
 @pytest.fixture(autouse=True)

@@ -150,11 +150,9 @@ def _pre_post_row(measure, values, default_r, check):
         r = default_r
     elif not -1 < r < 1:
         check.fail(f"r must lie between -1 and 1, got {r:g}")
-    if not check.ok:
-        return None
     pre = _mean_and_sd(values, "pre", n, check)
     post = _mean_and_sd(values, "post", n, check)
-    if pre is None or post is None:
+    if pre is None or post is None or not check.ok:
         return None
     (mean_pre, sd_pre, converted_pre, skewed_pre), (mean_post, sd_post, converted_post, skewed_post) = pre, post
     if measure == "SMCR":

@@ -209,8 +209,8 @@ def _log_likelihood(X, y, v, tau2, restricted):
     return ll - 0.5 * k * math.log(2 * math.pi)
 
 
-def _tau2_likelihood(X, y, v, restricted):
-    """ML or REML by Fisher scoring from the Hedges estimate, with step halving and metafor's τ² = 0 check."""
+def _fisher_scoring(X, y, v, restricted):
+    """metafor's Fisher scoring from the Hedges estimate with step halving at 0; None if it does not converge."""
     tau2 = _tau2_he(X, y, v)[0]
     for _ in range(FISHER_SCORING_MAX_ITERATIONS):
         projection = _Projection(X, 1 / (v + tau2), y)
@@ -223,9 +223,27 @@ def _tau2_likelihood(X, y, v, restricted):
             step /= 2
         tau2 += step
         if abs(step) <= FISHER_SCORING_THRESHOLD:
-            break
-    else:
-        raise ModelError("Fisher scoring for τ² did not converge")
+            return tau2
+    return None
+
+
+def _maximise_likelihood(X, y, v, restricted):
+    """Direct bounded maximisation, for the data on which Fisher scoring oscillates instead of converging."""
+    upper = max(100.0, 10 * float(np.var(y)))
+    result = optimize.minimize_scalar(
+        lambda t: -_log_likelihood(X, y, v, t, restricted), bounds=(0.0, upper), method="bounded",
+        options={"xatol": 1e-10},
+    )  # fmt: skip
+    if not result.success:
+        raise ModelError("the (restricted) likelihood for τ² could not be maximised")
+    return float(result.x)
+
+
+def _tau2_likelihood(X, y, v, restricted):
+    """ML or REML: Fisher scoring as metafor, a direct search where it fails, then metafor's τ² = 0 check."""
+    tau2 = _fisher_scoring(X, y, v, restricted)
+    if tau2 is None:
+        tau2 = _maximise_likelihood(X, y, v, restricted)
     at_zero = _log_likelihood(X, y, v, 0.0, restricted)
     if at_zero - _log_likelihood(X, y, v, tau2, restricted) > LOG_LIKELIHOOD_TOLERANCE and tau2 > 1e-5:
         tau2 = 0.0

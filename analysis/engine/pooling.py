@@ -78,11 +78,19 @@ class PooledEffect:
         )
 
 
-def format_p(p):
-    """ "p = 0.0123" or "p < .0001", as a report prints it."""
+def format_p_value(p):
+    """A p-value for a table cell: "0.0123", "< .0001" or "n/a"."""
     if p is None or math.isnan(p):
+        return "n/a"
+    return "< .0001" if p < 0.0001 else f"{p:.4f}"
+
+
+def format_p(p):
+    """A p-value for a sentence: "p = 0.0123", "p < .0001" or "p not available"."""
+    text = format_p_value(p)
+    if text == "n/a":
         return "p not available"
-    return "p < .0001" if p < 0.0001 else f"p = {p:.4f}"
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def prediction_interval(estimate, se, tau2, critical_value):

@@ -228,3 +228,15 @@ def test_unknown_method_and_singular_moderators_are_refused():
         pool([0.1, 0.2], [0.01, 0.01], method="XX")
     with pytest.raises(ModelError, match="singular"):
         fit([0.1, 0.2, 0.3], [0.01] * 3, np.column_stack([np.ones(3), np.ones(3)]))
+
+
+def test_reml_maximises_the_likelihood_where_fisher_scoring_oscillates():
+    # Fisher scoring jumps between ~0.005 and ~0.17 here and metafor stops with "did not converge".
+    from analysis.engine.fitting import _log_likelihood
+
+    yi, vi = np.array([0.0, 0, 0, 1, 0]), np.array([1.0, 1, 1, 0.125, 1])
+    tau2 = pool(yi, vi).tau2
+    X = np.ones((5, 1))
+    best = _log_likelihood(X, yi, vi, tau2, restricted=True)
+    assert 0.05 < tau2 < 0.2
+    assert best >= max(_log_likelihood(X, yi, vi, tau2 + d, restricted=True) for d in (-1e-3, 1e-3))

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from analysis.engine.analysis import meta_analyse
 from analysis.engine.dataset import EXCLUDE_SKEWED, FLAG_SKEWED, MEASURE_NAMES, MEASURES, DataError, effect_table
 from analysis.engine.fitting import METHODS, ModelError
-from analysis.engine.pooling import format_p
+from analysis.engine.pooling import format_p, format_p_value
 from analysis.engine.subgroups import SubgroupTest
 
 
@@ -92,7 +92,7 @@ class Command(BaseCommand):
                 ci = f"{r.ci_lower:.4f} to {r.ci_upper:.4f}"
                 i2 = "" if r.i2 is None else f"{r.i2:.2f}"
                 lines.append(
-                    f"  {omission.omitted[:30]:<30} {r.estimate:>9.4f} {ci:>20} {format_p(r.p_value):>8} {i2:>7}"
+                    f"  {omission.omitted[:30]:<30} {r.estimate:>9.4f} {ci:>20} {format_p_value(r.p_value):>8} {i2:>7}"
                 )
         return "\n".join(lines) + "\n"
 
