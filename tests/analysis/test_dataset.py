@@ -82,11 +82,13 @@ def test_skewed_medians_are_flagged_or_excluded_by_policy():
 
 
 def test_two_group_rate_and_plain_tables():
-    smd = effect_table(pd.DataFrame([{"study": "A", "n1": 155, "mean1": 55, "sd1": 47, "n2": 156, "mean2": 75, "sd2": 64}]), "SMD")
+    edinburgh = {"study": "A", "n1": 155, "mean1": 55, "sd1": 47, "n2": 156, "mean2": 75, "sd2": 64}
+    smd = effect_table(pd.DataFrame([edinburgh]), "SMD")
     assert smd.yi[0] == printed(-0.3552, 4)
     rates = pd.DataFrame([{"study": "A", "events1": 3, "time1": 10.0, "events2": 12, "time2": 10.0}])
     assert effect_table(rates, "IRR").yi[0] == pytest.approx(-1.386294, abs=1e-6)
-    assert problems_of([{"study": "A", "yi": 0.1, "vi": 0}], "PLAIN") == ["row 2 (study 'A'): vi must be greater than 0, got 0"]
+    plain = [{"study": "A", "yi": 0.1, "vi": 0}]
+    assert problems_of(plain, "PLAIN") == ["row 2 (study 'A'): vi must be greater than 0, got 0"]
     assert problems_of([{"study": "A", "events1": -1, "time1": 1, "events2": 1, "time2": 0}], "IRR") == [
         "row 2 (study 'A'): events1 must be at least 0, got -1",
         "row 2 (study 'A'): time2 must be greater than 0, got 0",

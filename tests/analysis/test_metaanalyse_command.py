@@ -71,7 +71,10 @@ def test_pre_post_without_r_reports_the_assumed_value(tmp_path):
     ("content", "message"),
     [
         ("study,n,mean_pre,sd_pre\nA,20,1,1\n", "row 2 (study 'A'): mean_post and sd_post missing"),
-        ("study,n,mean_pre,sd_pre,mean_post,sd_post\nA,20,1,-1,0.5,0.5\n", "row 2 (study 'A'): sd_pre must not be negative"),
+        (
+            "study,n,mean_pre,sd_pre,mean_post,sd_post\nA,20,1,-1,0.5,0.5\n",
+            "row 2 (study 'A'): sd_pre must not be negative",
+        ),
         ("study,n,mean_pre,sd_pre,mean_post,sd_post\nA,1,1,1,0.5,0.5\n", "row 2 (study 'A'): n must be at least 2"),
         ("study,mean_pre\nA,1\n", "missing column: n"),
         ("", "not a readable CSV file"),
