@@ -125,7 +125,9 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     for rows, queued, seconds in results:
         for name, n, label, right, wrong, missed, recall, precision in rows:
-            print(f"| {name} | {n} | {label} | {right} | {wrong} | {missed} | {recall:.4f} | {precision:.4f} | {queued} | {seconds:.2f} |")
+            print(
+                f"| {name} | {n} | {label} | {right} | {wrong} | {missed} | {recall:.4f} | {precision:.4f} | {queued} | {seconds:.2f} |"
+            )
 
 
 if __name__ == "__main__":

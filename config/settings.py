@@ -119,8 +119,10 @@ STORAGES = {
         )
     },
 }
-# Search exports are large; the import issue reads this limit.
+# Search exports are large: uploads above this size are refused before they are read.
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 200)
+# Imports run in a background thread (progress page); tests and the command run them in line.
+IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", True)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from reviews.models import Membership, Review, Role
+from reviews.models import DuplicateCandidate, Membership, Record, RecordImport, Review, Role
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 LEAD_ONLY: frozenset[str] = frozenset({Role.LEAD})
@@ -26,3 +26,27 @@ def get_review_for_user(
     if membership.role not in roles:
         raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot do this in this review")
     return membership.review, membership
+
+
+# Logging searches, importing and deciding duplicates; adjudicators and viewers only read.
+IDENTIFIERS: frozenset[str] = frozenset({Role.LEAD, Role.REVIEWER})
+
+
+def _child_for_user(request, review_id, queryset, pk, roles):
+    review, membership = get_review_for_user(request, review_id, roles=roles)
+    child = queryset.filter(review=review, pk=pk).first()
+    if child is None:
+        raise Http404("No such item in this review")
+    return child, review, membership
+
+
+def get_import_for_user(request, review_id, import_id, *, roles=ANY_ROLE):
+    return _child_for_user(request, review_id, RecordImport.objects.select_related("search"), import_id, roles)
+
+
+def get_record_for_user(request, review_id, record_id, *, roles=ANY_ROLE):
+    return _child_for_user(request, review_id, Record.objects.select_related("source_import__search"), record_id, roles)
+
+
+def get_candidate_for_user(request, review_id, candidate_id, *, roles=ANY_ROLE):
+    return _child_for_user(request, review_id, DuplicateCandidate.objects.all(), candidate_id, roles)

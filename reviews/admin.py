@@ -1,8 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from reviews.models import ExclusionReason, Membership, Review
-from reviews.resources import MembershipResource, ReviewResource
+from reviews.models import DuplicateCandidate, ExclusionReason, Membership, Record, RecordImport, Review, Search
+from reviews.resources import MembershipResource, RecordResource, ReviewResource, SearchResource
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,3 +43,44 @@ class ExclusionReasonAdmin(admin.ModelAdmin):
     search_fields = ["label", "review__title"]
     list_select_related = ["review"]
     autocomplete_fields = ["review"]
+
+
+@admin.register(Search)
+class SearchAdmin(ImportExportModelAdmin):
+    resource_classes = [SearchResource]
+    list_display = ["source", "platform", "source_type", "date_searched", "review"]
+    list_filter = ["source_type", "date_searched"]
+    search_fields = ["source", "platform", "strategy", "review__title"]
+    list_select_related = ["review"]
+    autocomplete_fields = ["review", "created_by"]
+
+
+@admin.register(RecordImport)
+class RecordImportAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "search", "status", "record_count", "merged_count", "queued_count", "created_at"]
+    list_filter = ["status", "file_format"]
+    search_fields = ["file_name", "review__title"]
+    list_select_related = ["search"]
+    readonly_fields = ["record_count", "merged_count", "queued_count", "warnings", "error", "finished_at"]
+    autocomplete_fields = ["review", "search", "created_by"]
+
+
+@admin.register(Record)
+class RecordAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [RecordResource]
+    list_display = ["__str__", "year", "doi", "pmid", "review", "duplicate_of"]
+    list_filter = ["year"]
+    search_fields = ["title", "doi", "pmid", "review__title"]
+    list_select_related = ["review"]
+    raw_id_fields = ["source_import", "duplicate_of"]
+    autocomplete_fields = ["review"]
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "score", "reasons", "status", "review"]
+    list_filter = ["status"]
+    search_fields = ["reasons", "review__title"]
+    list_select_related = ["review"]
+    raw_id_fields = ["first", "second"]
+    autocomplete_fields = ["review", "decided_by"]

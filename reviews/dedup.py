@@ -235,3 +235,32 @@ def groups(ids, links):
     for i in ids:
         members[root(i)].append(i)
     return [sorted(m) for m in members.values() if len(m) > 1]
+
+
+def _best_text(values):
+    """The longest value, preferring one that is not all upper case (databases that shout lose to those that don't)."""
+    values = [v for v in values if v]
+    if not values:
+        return ""
+    return max(values, key=lambda v: (not v.isupper(), len(v)))
+
+
+def merged_fields(originals):
+    """Best field values of a group of records, given their imported values; the first record is the primary."""
+    primary = originals[0]
+    years = [o.get("year") for o in originals if o.get("year")]
+    keywords = list(dict.fromkeys(k for o in originals for k in o.get("keywords") or []))
+    return {
+        "title": _best_text(o.get("title", "") for o in originals),
+        "abstract": max((o.get("abstract") or "" for o in originals), key=len),
+        "authors": max((o.get("authors") or [] for o in originals), key=len),
+        "year": primary.get("year") or (max(set(years), key=years.count) if years else None),
+        "journal": _best_text(o.get("journal", "") for o in originals),
+        "volume": next((o["volume"] for o in originals if o.get("volume")), ""),
+        "issue": next((o["issue"] for o in originals if o.get("issue")), ""),
+        "pages": max((o.get("pages") or "" for o in originals), key=len),
+        "doi": next((o["doi"] for o in originals if o.get("doi")), ""),
+        "pmid": next((o["pmid"] for o in originals if o.get("pmid")), ""),
+        "keywords": keywords,
+        "url": next((o["url"] for o in originals if o.get("url")), ""),
+    }

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from reviews.models import Membership, Review
+from reviews.models import Membership, Record, Review, Search
 
 
 class ReviewResource(resources.ModelResource):
@@ -36,3 +36,23 @@ class MembershipResource(resources.ModelResource):
         fields = ("id", "review", "user", "role")
         import_id_fields = ("review", "user")
         skip_unchanged = True
+
+
+class SearchResource(resources.ModelResource):
+    class Meta:
+        model = Search
+        fields = ("id", "review", "source", "platform", "source_type", "date_searched", "strategy", "notes")
+
+
+class RecordResource(resources.ModelResource):
+    """Export only: records enter through imports, so that they are parsed, validated and deduplicated."""
+
+    source = fields.Field(attribute="source_import__search__source", column_name="source")
+
+    class Meta:
+        model = Record
+        fields = (
+            "id", "review", "source", "title", "abstract", "authors", "year", "journal", "volume", "issue", "pages",
+            "doi", "pmid", "keywords", "url", "duplicate_of",
+        )  # fmt: skip
+        export_order = fields

@@ -36,3 +36,79 @@ class Personas:
 
     def by_name(self, name: str):
         return getattr(self, name)
+
+    def identification(self):
+        """A finished import with a merged duplicate and a pending pair, plus an import awaiting confirmation."""
+        if not hasattr(self, "_identification"):
+            self._identification = Identification(self)
+        return self._identification
+
+
+class Identification:
+    def __init__(self, personas: "Personas"):
+        from reviews.models import DuplicateCandidate
+
+        review, lead = personas.review, personas.lead
+        other_volume = {**TOCILIZUMAB, "DO": "", "VL": "20"}
+        content = ris(TOCILIZUMAB, {**TOCILIZUMAB, "TI": TOCILIZUMAB["TI"].upper()}, AZATHIOPRINE, other_volume)
+        self.record_import = make_import(review, lead, content)
+        records = list(self.record_import.records.order_by("position"))
+        self.record, self.duplicate = records[0], records[1]
+        self.candidate = DuplicateCandidate.objects.get(review=review, status="pending")
+        self.preview_import = make_import(review, lead, ris(AZATHIOPRINE), run=False)
+
+
+def ris(*records: dict) -> bytes:
+    """A RIS file from dicts of tag → value (lists give repeated tags)."""
+    lines = []
+    for record in records:
+        lines.append("TY  - JOUR")
+        for tag, value in record.items():
+            for item in value if isinstance(value, list) else [value]:
+                lines.append(f"{tag}  - {item}")
+        lines.append("ER  - ")
+        lines.append("")
+    return "\n".join(lines).encode()
+
+
+TOCILIZUMAB = {
+    "TI": "Tocilizumab in neuromyelitis optica spectrum disorder: a randomised trial",
+    "AU": ["Zhang, C.", "Zhang, M."],
+    "PY": "2020",
+    "JO": "Lancet Neurology",
+    "VL": "19",
+    "SP": "391",
+    "EP": "401",
+    "DO": "https://doi.org/10.1016/S1474-4422(20)30070-3",
+}
+AZATHIOPRINE = {
+    "TI": "Azathioprine versus mycophenolate mofetil in neuromyelitis optica",
+    "AU": ["Elsone, L."],
+    "PY": "2014",
+    "JO": "Multiple Sclerosis Journal",
+    "VL": "20",
+    "SP": "1533",
+}
+
+
+def make_search(review, user, source="PubMed"):
+    from reviews.models import Search
+
+    return Search.objects.create(review=review, source=source, date_searched="2026-11-01", created_by=user)
+
+
+def make_import(review, user, content: bytes, *, name="results.ris", search=None, run=True):
+    """An import of the given file; run=False leaves it awaiting confirmation."""
+    from django.core.files.base import ContentFile
+
+    from reviews.identification import run_import
+    from reviews.models import RecordImport
+
+    record_import = RecordImport.objects.create(
+        review=review,
+        search=search or make_search(review, user),
+        upload=ContentFile(content, name=name),
+        file_name=name,
+        created_by=user,
+    )
+    return run_import(record_import) if run else record_import

@@ -13,6 +13,7 @@ from tests.factories import Personas
 ROLES = ("lead", "reviewer", "adjudicator", "viewer")
 EVERY_ROLE = frozenset(ROLES)
 LEAD = frozenset({"lead"})
+IDENTIFIERS = frozenset({"lead", "reviewer"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,26 @@ def _viewer_membership(p: Personas) -> dict:
     return {"review_id": p.review.pk, "membership_id": p.review.memberships.get(user=p.viewer).pk}
 
 
+def _import(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "import_id": p.identification().record_import.pk}
+
+
+def _preview_import(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "import_id": p.identification().preview_import.pk}
+
+
+def _record(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "record_id": p.identification().record.pk}
+
+
+def _duplicate(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "record_id": p.identification().duplicate.pk}
+
+
+def _candidate(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "candidate_id": p.identification().candidate.pk}
+
+
 # URL names anyone may open without logging in.
 PUBLIC = {"login", "signup"}
 
@@ -52,4 +73,17 @@ MATRIX: dict[str, Route] = {
     ),
     "reviews:member_role": Route(method="post", kwargs=_viewer_membership, allowed=LEAD, data={"role": "reviewer"}),
     "reviews:member_remove": Route(method="post", kwargs=_viewer_membership, allowed=LEAD),
+    "reviews:searches": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:imports": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:import_create": Route(kwargs=_review, allowed=IDENTIFIERS),
+    "reviews:import_detail": Route(kwargs=_import, allowed=EVERY_ROLE),
+    "reviews:import_confirm": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
+    "reviews:import_cancel": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
+    "reviews:records": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
+    "reviews:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
+    "reviews:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:duplicate_decide": Route(
+        method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
+    ),
 }

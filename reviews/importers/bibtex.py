@@ -56,17 +56,23 @@ def _concatenation(value, strings):
 
 def bibtex_record(entry, strings):
     fields = {field.key.lower(): _concatenation(field.value, strings) for field in entry.fields}
-    record = ParsedRecord(raw={"ENTRYTYPE": entry.entry_type, "ID": entry.key, **_plain(fields)}, line=entry.start_line + 1)
+    record = ParsedRecord(
+        raw={"ENTRYTYPE": entry.entry_type, "ID": entry.key, **_plain(fields)}, line=entry.start_line + 1
+    )
     record.title = _braces(n.text(fields.get("title")))
     record.abstract = _braces(n.text(fields.get("abstract")))
     record.authors = n.authors(fields.get("author") or fields.get("editor") or [])
     record.year = n.year(n.first(fields.get("year"), fields.get("date")), record)
-    record.journal = _braces(n.text(n.first(fields.get("journal"), fields.get("journaltitle"), fields.get("booktitle"))))
+    record.journal = _braces(
+        n.text(n.first(fields.get("journal"), fields.get("journaltitle"), fields.get("booktitle")))
+    )
     record.volume = n.text(fields.get("volume"))
     record.issue = n.text(n.first(fields.get("number"), fields.get("issue")))
     record.pages = n.text(fields.get("pages")).replace("--", "-")
     record.doi = n.doi(fields.get("doi"))
-    record.pmid = n.pmid(n.first(fields.get("pmid"), fields.get("eprint") if fields.get("eprinttype") == "pubmed" else ""))
+    record.pmid = n.pmid(
+        n.first(fields.get("pmid"), fields.get("eprint") if fields.get("eprinttype") == "pubmed" else "")
+    )
     record.keywords = n.keywords(fields.get("keywords") or "")
     record.url = n.text(fields.get("url"))
     return record

@@ -25,7 +25,9 @@ def record_starts(text):
         tag = match.group(1)
         if tag == "TY":
             if open_line is not None:
-                raise ImportFileError(f"a new record starts (TY) before the record of line {open_line} ends (ER)", number)
+                raise ImportFileError(
+                    f"a new record starts (TY) before the record of line {open_line} ends (ER)", number
+                )
             open_line = number
             starts.append(number)
         elif tag == "ER":

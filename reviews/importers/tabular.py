@@ -7,7 +7,20 @@ import re
 from . import normalise as n
 from .base import ImportFileError, ParsedRecord
 
-FIELDS = ("title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "keywords", "url")
+FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "keywords",
+    "url",
+)
 COLUMN_ALIASES = {
     "title": ("title", "article title", "document title", "primary title", "ti"),
     "abstract": ("abstract", "abstract note", "ab"),
@@ -24,7 +37,9 @@ COLUMN_ALIASES = {
     "keywords": ("author keywords", "keywords", "manual tags", "de"),
     "url": ("url", "link", "open url link"),
 }
-EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?) \((?P<year>\d{4})\)(?: (?P<volume>[^:(\s]+)(?::(?P<issue>[^\s(]+))?)?(?: \((?P<pages>[^)]+)\))?")
+EMBASE_SOURCE = re.compile(
+    r"^(?P<journal>.+?) \((?P<year>\d{4})\)(?: (?P<volume>[^:(\s]+)(?::(?P<issue>[^\s(]+))?)?(?: \((?P<pages>[^)]+)\))?"
+)
 INITIALS_THEN_COMMA = re.compile(r"(?<=\.),\s+")
 
 

@@ -1,0 +1,27 @@
+"""Imports run in a background thread so a long file does not hold a request; the page polls for progress."""
+
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+
+from .identification import run_import
+from .models import RecordImport
+
+
+def _run(import_id):
+    close_old_connections()
+    try:
+        run_import(RecordImport.objects.get(pk=import_id))
+    except Exception:  # noqa: BLE001, S110 - run_import has recorded the error on the import and logged it
+        pass
+    finally:
+        connection.close()
+
+
+def start_import(record_import):
+    """Run the import after the current transaction commits: in a thread, or at once when threads are off."""
+    if settings.IMPORTS_IN_BACKGROUND:
+        transaction.on_commit(lambda: threading.Thread(target=_run, args=(record_import.pk,), daemon=True).start())
+    else:
+        transaction.on_commit(lambda: _run(record_import.pk))
