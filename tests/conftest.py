@@ -6,7 +6,11 @@ from tests.factories import Personas
 
 # Same examples on every run, so the suite is deterministic; no per-example deadline on a loaded CI machine.
 hypothesis_settings.register_profile(
-    "tandem", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    "tandem",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 hypothesis_settings.load_profile("tandem")
 

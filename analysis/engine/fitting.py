@@ -161,7 +161,7 @@ def _tau2_he(X, y, v):
 
 def _tau2_sj(X, y, v):
     df = y.size - X.shape[1]
-    initial = float(np.var(y))
+    initial = float(np.var(y)) if np.ptp(y) > 0 else 0.0  # np.var of equal values can round to 1e-34
     weighted = _Projection(X, 1 / (v + initial), y)
     tau2 = max(0.0, initial * weighted.quadratic() / df)
     se = math.sqrt(
