@@ -19,6 +19,7 @@ from reviews.importers.normalise import fold
 MAX_BLOCK = 64
 WINDOW = 8
 LABEL = re.compile(r"[\[(](?:[^\])\s]+\s?){1,3}[\])]")  # "[Japanese]", "[1]", "(abstract)", "(multiple letters)"
+SQUARE_BRACKETED = re.compile(r"\[[^\]]*\]")  # MEDLINE's notes: "[Erratum appears in …]", "[33 refs]"
 ANY_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 NOTICE = re.compile(r"\b(?:erratum|errata|corrigendum|correction|retraction|retracted)\b", re.I)
 NUMBER = re.compile(r"\d+")
@@ -84,7 +85,7 @@ def _keys(citation):
     return _Keys(
         citation=citation,
         title=title,
-        numbers=tuple(NUMBER.findall(title)),
+        numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", citation.title or "")))),
         notice=bool(NOTICE.search(ANY_BRACKETED.sub(" ", citation.title or ""))),
         author=author_key(citation.authors[0]) if citation.authors else "",
         page=page.group(0).lower().lstrip("0") if page else "",
@@ -178,11 +179,11 @@ def compare(a, b):
     if same_doi or same_pmid:
         compatible = title >= 0.8 or not (a.title and b.title)
         return (compatible and not numbers_differ and not other_pmid, score, text)
-    if other_pmid or (other_doi and not (title >= 0.97 and corroboration >= 3)):
+    if other_pmid or other_doi:
         return (False, score, text) if title >= 0.95 and corroboration >= 2 else None
     same_citation = same_author and year_gap == 0 and same_page and same_volume
     if same_citation and (title >= 0.75 or fuzz.partial_ratio(a.title, b.title) >= 95):
-        return (True, score, text)
+        return (not numbers_differ, score, text)
     if title >= 0.95 and not numbers_differ:
         if year_gap is not None and year_gap > 1:
             return (False, score, text) if corroboration >= 2 else None

@@ -22,6 +22,7 @@ FORMAT_NAMES = {
 }
 ZIP_MAGIC = b"PK\x03\x04"
 RIS_LINE = re.compile(r"^TY  - ", re.MULTILINE)
+RIS_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  -", re.MULTILINE)
 MEDLINE_LINE = re.compile(r"^PMID- ", re.MULTILINE)
 WOS_HEADER = re.compile(r"\A(?:FN |VR |PT [A-Z]\s*$)", re.MULTILINE)
 BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
@@ -70,7 +71,7 @@ def detect_format(text, filename=""):
         return "medline"
     if head.startswith("<"):
         return "endnote"
-    if RIS_LINE.search(head):
+    if RIS_LINE.search(head) or len(RIS_TAG_LINE.findall(head)) >= 2:
         return "ris"
     if WOS_HEADER.search(head):
         return "wos"
