@@ -218,9 +218,15 @@ def find_duplicates(citations, new_ids=None):
     return matches
 
 
-def groups(ids, links):
-    """Connected groups (as sorted lists, smallest id first) of ids joined by (first, second) links."""
+def groups(ids, links, apart=None):
+    """Connected groups (sorted lists, smallest id first) of ids joined by (first, second) links.
+
+    ``apart`` maps an id to ids a person has judged different: a link that would put
+    such a pair in one group is skipped.
+    """
+    apart = apart or {}
     parent = {i: i for i in ids}
+    members = {i: {i} for i in ids}
 
     def root(i):
         while parent[i] != i:
@@ -230,12 +236,16 @@ def groups(ids, links):
 
     for first, second in links:
         ra, rb = root(first), root(second)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    members = defaultdict(list)
-    for i in ids:
-        members[root(i)].append(i)
-    return [sorted(m) for m in members.values() if len(m) > 1]
+        if ra == rb:
+            continue
+        small, large = sorted((members[ra], members[rb]), key=len)
+        if any(apart.get(member, set()) & large for member in small):
+            continue
+        keep, absorbed = min(ra, rb), max(ra, rb)
+        parent[absorbed] = keep
+        members[keep] = members[ra] | members[rb]
+        del members[absorbed]
+    return [sorted(group) for group in members.values() if len(group) > 1]
 
 
 def _best_text(values):

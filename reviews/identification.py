@@ -6,6 +6,7 @@ failure at any point leaves no record behind, only the failed import and its err
 """
 
 import logging
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Q
@@ -142,14 +143,29 @@ def deduplicate(review, new_ids=None):
             "first_id", "second_id", "status"
         )
     }
-    matches = [m for m in matches if decided.get((m.first, m.second)) != CandidateStatus.DISTINCT]
+    apart = defaultdict(set)
+    for (first, second), status in decided.items():
+        if status == CandidateStatus.DISTINCT:
+            apart[first].add(second)
+            apart[second].add(first)
     certain = [m for m in matches if m.certain]
-    groups = dedup.groups([c.id for c in citations], existing_links + [(m.first, m.second) for m in certain])
+    links = existing_links + [(m.first, m.second) for m in certain]
+    groups = dedup.groups([c.id for c in citations], links, apart)
     group_of = {member: group[0] for group in groups for member in group}
     before = {pk for _, pk in existing_links}
     _apply_groups(review, groups)
+    certain = [m for m in certain if group_of.get(m.first, m.first) == group_of.get(m.second, m.second)]
+    separate_groups = {
+        tuple(sorted((group_of.get(a, a), group_of.get(b, b)))) for a, partners in apart.items() for b in partners
+    }
     possible = _one_pair_per_two_groups(
-        [m for m in matches if not m.certain and group_of.get(m.first, m.first) != group_of.get(m.second, m.second)],
+        [
+            m
+            for m in matches
+            if not m.certain
+            and group_of.get(m.first, m.first) != group_of.get(m.second, m.second)
+            and tuple(sorted((group_of.get(m.first, m.first), group_of.get(m.second, m.second)))) not in separate_groups
+        ],
         group_of,
     )
     existing_pairs = set(DuplicateCandidate.objects.filter(review=review).values_list("first_id", "second_id"))

@@ -89,12 +89,19 @@ def test_accuracy_on_the_labelled_stroke_set():
     frame = pd.read_csv(STROKE / "records_pre_merged.csv", dtype=str).fillna("")
     truth = {}
     for number, ids in enumerate(pd.read_csv(STROKE / "merged_record_ids.csv").merged_ids):
-        truth.update({record_id: number for record_id in ids.split(";")})
+        truth.update(dict.fromkeys(ids.split(";"), number))
     citations = [
-        Citation(id=index, title=row.title, authors=tuple(split_authors(row.author)),
-                 year=int(float(row.year)) if row.year else None, journal=row.journal, volume=row.volume, pages=row.pages)
+        Citation(
+            id=index,
+            title=row.title,
+            authors=tuple(split_authors(row.author)),
+            year=int(float(row.year)) if row.year else None,
+            journal=row.journal,
+            volume=row.volume,
+            pages=row.pages,
+        )
         for index, row in enumerate(frame.itertuples())
-    ]  # fmt: skip
+    ]
     group_of = [truth.get(record_id, record_id) for record_id in frame.ID]
     predicted = groups(range(len(citations)), [(m.first, m.second) for m in find_duplicates(citations) if m.certain])
     right = sum(len(g) - len({group_of[i] for i in g}) for g in predicted)
