@@ -15,6 +15,9 @@ studies = st.integers(min_value=2, max_value=25).flatmap(
     )
 )
 SAME = {"rel": 1e-6, "abs": 1e-9}
+# Iterative estimators stop once τ² moves less than metafor's 1e-5, so the order of the studies can move the
+# stopping point (and what depends on τ²) by that much.
+CONVERGED = {"rel": 1e-4, "abs": 1e-5}
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -35,9 +38,10 @@ def test_permuting_the_studies_changes_nothing(method, data, seed):
     yi, vi = map(np.array, data)
     order = np.random.default_rng(seed).permutation(len(yi))
     a, b = pool(yi, vi, method=method), pool(yi[order], vi[order], method=method)
-    for name in ("estimate", "se", "tau2", "q", "z_or_t"):
-        assert getattr(b, name) == pytest.approx(getattr(a, name), **SAME)
-    assert np.array(b.weights) == pytest.approx(np.array(a.weights)[order], **SAME)
+    assert b.q == pytest.approx(a.q, **SAME)
+    for name in ("estimate", "se", "tau2", "z_or_t"):
+        assert getattr(b, name) == pytest.approx(getattr(a, name), **CONVERGED)
+    assert np.array(b.weights) == pytest.approx(np.array(a.weights)[order], **CONVERGED)
 
 
 @pytest.mark.parametrize("method", ESTIMATORS)
