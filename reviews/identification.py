@@ -8,7 +8,7 @@ failure at any point leaves no record behind, only the failed import and its err
 import logging
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,11 +56,10 @@ def run_import(record_import, progress=None):
     report(record_import.stage)
     try:
         with transaction.atomic():
-            new_ids = _write_records(record_import, parsed.records)
-            merged, queued = deduplicate(record_import.review, new_ids)
+            merged, queued = write_records(record_import, parsed.records)
             record_import.file_format = parsed.format
             record_import.encoding = parsed.encoding
-            record_import.record_count = len(new_ids)
+            record_import.record_count = len(parsed.records)
             record_import.merged_count = merged
             record_import.queued_count = queued
             record_import.warnings = parsed.warnings
@@ -83,155 +82,168 @@ def _fail(record_import, message):
     record_import.status, record_import.error = ImportStatus.FAILED, message
 
 
-def _original(parsed):
-    return {name: getattr(parsed, name) for name in RECORD_FIELDS}
+def _citation(pk, values):
+    return dedup.Citation(
+        id=pk,
+        title=values["title"],
+        authors=tuple(values["authors"] or ()),
+        year=values["year"],
+        journal=values["journal"],
+        volume=values["volume"],
+        pages=values["pages"],
+        doi=values["doi"],
+        pmid=values["pmid"],
+    )
 
 
-def _write_records(record_import, parsed_records):
-    records = [
-        Record(
-            review_id=record_import.review_id,
-            source_import=record_import,
-            position=position,
-            raw=_json_safe(parsed.raw),
-            original=_original(parsed),
-            **_original(parsed),
-        )
-        for position, parsed in enumerate(parsed_records, start=1)
-    ]
-    created = Record.objects.bulk_create(records, batch_size=BATCH_SIZE)
-    return {record.pk for record in created}
-
-
-def _json_safe(value):
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
-
-
-def _citations(review):
-    rows = Record.objects.filter(review=review).values_list("pk", "original", "duplicate_of_id")
+def _existing(review):
+    """Citations of the review's records and the links of the groups already formed."""
     citations, links = [], []
-    for pk, original, duplicate_of in rows:
-        citations.append(
-            dedup.Citation(
-                id=pk,
-                title=original.get("title", ""),
-                authors=tuple(original.get("authors") or ()),
-                year=original.get("year"),
-                journal=original.get("journal", ""),
-                volume=original.get("volume", ""),
-                pages=original.get("pages", ""),
-                doi=original.get("doi", ""),
-                pmid=original.get("pmid", ""),
-            )
-        )
-        if duplicate_of:
-            links.append((duplicate_of, pk))
+    columns = ("pk", "duplicate_of_id", "title", "authors", "year", "journal", "volume", "pages", "doi", "pmid")
+    for row in Record.objects.filter(review=review).values_list(*columns):
+        values = dict(zip(columns, row, strict=True))
+        citations.append(_citation(values["pk"], values))
+        if values["duplicate_of_id"]:
+            links.append((values["duplicate_of_id"], values["pk"]))
     return citations, links
 
 
-def deduplicate(review, new_ids=None):
-    """Compare new records (or all, when new_ids is None) with the review's; returns (merged, queued) counts."""
-    citations, existing_links = _citations(review)
-    matches = dedup.find_duplicates(citations, new_ids)
-    decided = {
-        (first, second): status
-        for first, second, status in DuplicateCandidate.objects.filter(review=review, status__in=DECIDED).values_list(
-            "first_id", "second_id", "status"
-        )
-    }
+def _apart(review):
+    """Pairs a person judged different, as id → ids, which no group may join."""
     apart = defaultdict(set)
-    for (first, second), status in decided.items():
-        if status == CandidateStatus.DISTINCT:
-            apart[first].add(second)
-            apart[second].add(first)
-    certain = [m for m in matches if m.certain]
-    links = existing_links + [(m.first, m.second) for m in certain]
-    groups = dedup.groups([c.id for c in citations], links, apart)
-    group_of = {member: group[0] for group in groups for member in group}
-    before = {pk for _, pk in existing_links}
-    _apply_groups(review, groups)
-    certain = [m for m in certain if group_of.get(m.first, m.first) == group_of.get(m.second, m.second)]
-    separate_groups = {
-        tuple(sorted((group_of.get(a, a), group_of.get(b, b)))) for a, partners in apart.items() for b in partners
+    pairs = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.DISTINCT)
+    for first, second in pairs.values_list("first_id", "second_id"):
+        apart[first].add(second)
+        apart[second].add(first)
+    return apart
+
+
+def _primary_first(group):
+    """Existing records (positive ids) keep being primary; among new ones (negative ids) the first in the file."""
+    return sorted(group, key=lambda pk: (pk < 0, abs(pk)))
+
+
+def write_records(record_import, parsed_records):
+    """Deduplicate the new records against the review in memory, then insert them already grouped.
+
+    New records carry temporary negative ids until they are inserted: primaries and
+    records without duplicates first, then duplicates pointing at their primary.
+    Returns (records merged, pairs queued for a person).
+    """
+    review = record_import.review
+    existing, links = _existing(review)
+    values = {
+        -position: {name: getattr(p, name) for name in RECORD_FIELDS} for position, p in enumerate(parsed_records, 1)
     }
-    possible = _one_pair_per_two_groups(
-        [
-            m
-            for m in matches
-            if not m.certain
-            and group_of.get(m.first, m.first) != group_of.get(m.second, m.second)
-            and tuple(sorted((group_of.get(m.first, m.first), group_of.get(m.second, m.second)))) not in separate_groups
-        ],
-        group_of,
+    new = [_citation(pk, v) for pk, v in values.items()]
+    matches = dedup.find_duplicates(existing + new, {c.id for c in new})
+    apart = _apart(review)
+    groups = [
+        _primary_first(g)
+        for g in dedup.groups(
+            [c.id for c in existing + new], links + [(m.first, m.second) for m in matches if m.certain], apart
+        )
+    ]
+    primary_of = {member: group[0] for group in groups for member in group}
+
+    raws = {-position: parsed.raw for position, parsed in enumerate(parsed_records, 1)}
+    best = {}
+    changed_groups = [group for group in groups if any(pk < 0 for pk in group)]
+    existing_values = _values_of({pk for group in changed_groups for pk in group if pk > 0})
+    for group in changed_groups:
+        merged = dedup.merged_fields([values[pk] if pk < 0 else existing_values[pk] for pk in group])
+        if group[0] < 0:
+            best[group[0]] = merged
+        else:
+            Record.objects.filter(pk=group[0]).update(merged=merged)
+    real = {pk: pk for pk in primary_of if pk > 0}
+    leaders = [pk for pk in values if primary_of.get(pk, pk) == pk]
+    followers = [pk for pk in values if primary_of.get(pk, pk) != pk]
+    for batch in (leaders[i : i + BATCH_SIZE] for i in range(0, len(leaders), BATCH_SIZE)):
+        created = Record.objects.bulk_create(
+            [_record(record_import, pk, values[pk], raws[pk], merged=best.get(pk)) for pk in batch]
+        )
+        real.update(zip(batch, (record.pk for record in created), strict=True))
+        reset_queries()  # under DEBUG each logged INSERT holds its abstracts: thousands would take gigabytes
+    for batch in (followers[i : i + BATCH_SIZE] for i in range(0, len(followers), BATCH_SIZE)):
+        created = Record.objects.bulk_create(
+            [_record(record_import, pk, values[pk], raws[pk], duplicate_of_id=real[primary_of[pk]]) for pk in batch]
+        )
+        real.update(zip(batch, (record.pk for record in created), strict=True))
+        reset_queries()
+    _regroup_existing(primary_of, real)
+    queued = _record_candidates(review, matches, primary_of, apart, real)
+    return len(followers), queued
+
+
+def _record(record_import, temporary_id, values, raw, **fields):
+    return Record(
+        review_id=record_import.review_id,
+        source_import=record_import,
+        position=-temporary_id,
+        raw=raw,
+        **values,
+        **fields,
     )
+
+
+def _values_of(pks):
+    return {record.pk: record.values() for record in Record.objects.filter(pk__in=pks)}
+
+
+def _regroup_existing(primary_of, real):
+    """Existing records whose primary changed because a new record bridged two groups."""
+    for pk, primary in primary_of.items():
+        if pk > 0 and pk != primary:
+            Record.objects.filter(pk=pk).exclude(duplicate_of_id=real[primary]).update(
+                duplicate_of_id=real[primary], merged=None
+            )
+
+
+def _record_candidates(review, matches, primary_of, apart, real):
+    """Store automatic merges as evidence and queue one possible pair per two groups, unless judged apart."""
+
+    def group(pk):
+        primary = primary_of.get(pk, pk)
+        return real.get(primary, primary)
+
+    separate = {tuple(sorted((group(a), group(b)))) for a, partners in apart.items() for b in partners}
+    candidates, possible = [], {}
+    for m in matches:
+        first, second = sorted((real.get(m.first, m.first), real.get(m.second, m.second)))
+        key = tuple(sorted((group(m.first), group(m.second))))
+        if key[0] == key[1]:
+            if m.certain:
+                candidates.append((first, second, m, CandidateStatus.MERGED))
+        elif key not in separate and (key not in possible or m.score > possible[key][2].score):
+            possible[key] = (first, second, m, CandidateStatus.PENDING)
+    candidates.extend(possible.values())
     existing_pairs = set(DuplicateCandidate.objects.filter(review=review).values_list("first_id", "second_id"))
     DuplicateCandidate.objects.bulk_create(
         [
             DuplicateCandidate(
-                review=review,
-                first_id=m.first,
-                second_id=m.second,
-                score=m.score,
-                reasons=m.reasons[:300],
-                status=CandidateStatus.MERGED if m.certain else CandidateStatus.PENDING,
+                review=review, first_id=first, second_id=second, score=m.score, reasons=m.reasons[:300], status=status
             )
-            for m in certain + possible
-            if (m.first, m.second) not in existing_pairs
+            for first, second, m, status in candidates
+            if (first, second) not in existing_pairs
         ],
         batch_size=BATCH_SIZE,
     )
-    merged = len(set(group_of) - {g[0] for g in groups} - before)
-    return merged, len(possible)
-
-
-def _one_pair_per_two_groups(matches, group_of):
-    """A person decides once whether two groups are the same report: keep each group pair's strongest match."""
-    best = {}
-    for match in matches:
-        key = tuple(sorted((group_of.get(match.first, match.first), group_of.get(match.second, match.second))))
-        if key not in best or match.score > best[key].score:
-            best[key] = match
-    return sorted(best.values(), key=lambda m: (m.first, m.second))
-
-
-def _apply_groups(review, groups):
-    """Point every member at its group's primary (the earliest record) and give the primary the best values."""
-    members = {member for group in groups for member in group}
-    if not members:
-        return
-    records = Record.objects.in_bulk(members)
-    to_update = []
-    for group in groups:
-        primary = records[group[0]]
-        for pk in group[1:]:
-            record = records[pk]
-            if record.duplicate_of_id != primary.pk:
-                record.duplicate_of_id = primary.pk
-                _restore(record)
-                to_update.append(record)
-        for name, value in dedup.merged_fields([records[pk].original for pk in group]).items():
-            setattr(primary, name, value)
-        primary.duplicate_of_id = None
-        to_update.append(primary)
-    Record.objects.bulk_update(to_update, ["duplicate_of", *RECORD_FIELDS], batch_size=BATCH_SIZE)
-
-
-def _restore(record):
-    for name in RECORD_FIELDS:
-        setattr(
-            record,
-            name,
-            record.original.get(name, [] if name in ("authors", "keywords") else None if name == "year" else ""),
-        )
+    return len(possible)
 
 
 def _group_of(record):
     primary_id = record.duplicate_of_id or record.pk
     return list(Record.objects.filter(Q(pk=primary_id) | Q(duplicate_of_id=primary_id)).order_by("pk"))
+
+
+def _merge_into_one(records):
+    """Make the earliest record the primary of all the given records, with the group's best values."""
+    records = sorted(records, key=lambda r: r.pk)
+    primary = records[0]
+    Record.objects.filter(pk__in=[r.pk for r in records[1:]]).update(duplicate_of=primary, merged=None)
+    primary.duplicate_of, primary.merged = None, dedup.merged_fields([r.values() for r in records])
+    primary.save(update_fields=["duplicate_of", "merged"])
 
 
 @transaction.atomic
@@ -245,10 +257,8 @@ def decide(candidate_id, review, *, is_duplicate, user):
     candidate.save()
     if is_duplicate:
         first, second = Record.objects.select_for_update().filter(pk__in=[candidate.first_id, candidate.second_id])
-        links = [(m.duplicate_of_id or m.pk, m.pk) for m in _group_of(first) + _group_of(second)]
-        links.append((candidate.first_id, candidate.second_id))
-        ids = {pk for link in links for pk in link}
-        _apply_groups(review, dedup.groups(ids, links))
+        members = {r.pk: r for r in _group_of(first) + _group_of(second)}
+        _merge_into_one(list(members.values()))
     return candidate
 
 
@@ -275,13 +285,11 @@ def separate(record, user):
         ]
     )  # fmt: skip
     record.duplicate_of = None
-    _restore(record)
-    record.save()
+    record.save(update_fields=["duplicate_of"])
     remaining = [member for member in group if member.pk != record.pk]
-    primary = remaining[0]
     if len(remaining) == 1:
-        _restore(primary)
-        primary.save()
+        remaining[0].merged = None
+        remaining[0].save(update_fields=["merged"])
     else:
-        _apply_groups(record.review, [[member.pk for member in remaining]])
+        _merge_into_one(remaining)
     return record

@@ -137,10 +137,10 @@ def record_list(request, review_id):
             Q(title__icontains=query) | Q(abstract__icontains=query) | Q(doi__iexact=query) | Q(pmid=query)
             | Q(journal__icontains=query)
         )  # fmt: skip
-    shown = request.GET.get("show", "unique")
-    if shown == "unique":
+    show = request.GET.get("show", "unique")
+    if show == "unique":
         records = records.filter(duplicate_of__isnull=True)
-    elif shown == "duplicates":
+    elif show == "duplicates":
         records = records.filter(duplicate_of__isnull=False)
     source = request.GET.get("import", "")
     if source.isdigit():
@@ -153,7 +153,7 @@ def record_list(request, review_id):
         "membership": membership,
         "page": page,
         "query": query,
-        "shown": shown,
+        "show": show,
         "source": source,
         "abstract": request.GET.get("abstract", ""),
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),

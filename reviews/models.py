@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -232,10 +234,11 @@ class RecordQuerySet(models.QuerySet):
 
 
 class Record(models.Model):
-    """A bibliographic record as imported; a duplicate points at the primary record of its group.
+    """A bibliographic record with the values it was imported with; a duplicate points at its group's primary.
 
-    ``original`` keeps the normalised values as imported, so a merge (which gives
-    the primary the best values of its group) can always be undone.
+    A record's own fields never change, so undoing a merge loses nothing. The
+    primary of a group carries in ``merged`` the best value of each field across
+    the group, which is what pages and screening show (``shown``).
     """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="records")
@@ -254,7 +257,7 @@ class Record(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     url = models.TextField(blank=True)
     raw = models.JSONField(default=dict, blank=True)
-    original = models.JSONField(default=dict, blank=True)
+    merged = models.JSONField(null=True, blank=True, help_text="Best values of the group, on its primary only.")
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
 
     objects = RecordQuerySet.as_manager()
@@ -274,14 +277,19 @@ class Record(models.Model):
     def __str__(self) -> str:
         return self.title[:80] or f"Record {self.pk}"
 
+    def values(self) -> dict:
+        """The record's own imported values."""
+        return {name: getattr(self, name) for name in RECORD_FIELDS}
+
+    @property
+    def shown(self) -> SimpleNamespace:
+        """What to show for this record: its group's best values on a primary, its own values otherwise."""
+        return SimpleNamespace(**{**self.values(), **(self.merged or {})})
+
     @property
     def first_author(self) -> str:
-        return self.authors[0] if self.authors else ""
-
-    def citation(self) -> str:
-        authors = ", ".join(self.authors[:3]) + (" et al." if len(self.authors) > 3 else "")
-        parts = [authors, str(self.year or "n.d."), self.journal]
-        return ". ".join(p for p in parts if p)
+        authors = self.shown.authors
+        return authors[0] if authors else ""
 
 
 class CandidateStatus(models.TextChoices):

@@ -8,7 +8,6 @@ from .base import ParsedRecord
 DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
 DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-WHITESPACE = re.compile(r"\s+")
 PMID_SHAPE = re.compile(r"^\d{1,9}$")
 
 
@@ -18,7 +17,7 @@ def text(value):
         return ""
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value if v)
-    return WHITESPACE.sub(" ", str(value)).strip()
+    return " ".join(str(value).split())
 
 
 def doi(value):

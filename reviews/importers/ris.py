@@ -11,28 +11,27 @@ import rispy
 from . import normalise as n
 from .base import ImportFileError, ParsedRecord
 
-RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 PUBMED_DATABASES = ("pubmed", "medline")
+
+
+RECORD_BOUNDARY = re.compile(r"^(TY|ER)  -.*$", re.MULTILINE)
 
 
 def record_starts(text):
     """Line numbers where RIS records start, after checking that every record is closed."""
     starts, open_line = [], None
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = RIS_TAG.match(line.rstrip("\r"))
-        if not match:
-            continue
-        tag = match.group(1)
-        if tag == "TY":
+    line, position = 1, 0
+    for match in RECORD_BOUNDARY.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if match.group(1) == "TY":
             if open_line is not None:
-                raise ImportFileError(
-                    f"a new record starts (TY) before the record of line {open_line} ends (ER)", number
-                )
-            open_line = number
-            starts.append(number)
-        elif tag == "ER":
+                raise ImportFileError(f"a new record starts (TY) before the record of line {open_line} ends (ER)", line)
+            open_line = line
+            starts.append(line)
+        else:
             if open_line is None:
-                raise ImportFileError("ER closes a record that was never opened with TY", number)
+                raise ImportFileError("ER closes a record that was never opened with TY", line)
             open_line = None
     if open_line is not None:
         raise ImportFileError("the last record has no closing ER line: the file looks truncated", open_line)

@@ -16,7 +16,7 @@ def test_import_writes_every_record_with_its_provenance(personas):
     assert (done.status, done.record_count, done.file_format, done.encoding) == (ImportStatus.DONE, 2, "ris", "UTF-8")
     record = done.records.get(position=1)
     assert record.doi == "10.1016/s1474-4422(20)30070-3"
-    assert record.original["title"] == TOCILIZUMAB["TI"]
+    assert record.raw["title"] == TOCILIZUMAB["TI"]
     assert record.source_import.search.source == "Embase"
 
 
@@ -27,7 +27,8 @@ def test_duplicates_within_a_file_are_merged_and_the_primary_gets_the_best_value
     assert duplicate.duplicate_of == primary
     assert done.merged_count == 1
     primary.refresh_from_db()
-    assert primary.title == TOCILIZUMAB["TI"] and primary.abstract == "Relapses fell by 70%."
+    assert primary.shown.title == TOCILIZUMAB["TI"] and primary.shown.abstract == "Relapses fell by 70%."
+    assert primary.abstract == "" and duplicate.title == shouting["TI"]
     assert Record.objects.filter(review=personas.review).unique().count() == 1
 
 
@@ -50,10 +51,10 @@ def test_a_file_that_cannot_be_parsed_leaves_nothing(personas):
 
 
 def test_a_failure_while_writing_rolls_back_every_record(personas, monkeypatch):
-    def broken(review, new_ids=None):
+    def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(identification, "deduplicate", broken)
+    monkeypatch.setattr(identification, "_record_candidates", broken)
     with pytest.raises(RuntimeError):
         make_import(personas.review, personas.lead, ris(TOCILIZUMAB, AZATHIOPRINE))
     assert not Record.objects.exists()
@@ -76,8 +77,9 @@ def test_possible_duplicates_wait_for_a_decision_and_one_decision_wins(personas)
 def test_a_pair_judged_distinct_is_not_queued_again(personas):
     setup = personas.identification()
     identification.decide(setup.candidate.pk, personas.review, is_duplicate=False, user=personas.lead)
-    identification.deduplicate(personas.review)
-    assert not DuplicateCandidate.objects.filter(status=CandidateStatus.PENDING).exists()
+    make_import(personas.review, personas.lead, ris({**TOCILIZUMAB, "DO": "", "VL": "20", "AB": "Same again"}))
+    pending = DuplicateCandidate.objects.filter(status=CandidateStatus.PENDING)
+    assert not pending.filter(first__in=[setup.record, setup.duplicate]).exists()
 
 
 def test_separating_undoes_a_merge_and_restores_imported_values(personas):
@@ -86,11 +88,10 @@ def test_separating_undoes_a_merge_and_restores_imported_values(personas):
     identification.separate(duplicate, personas.lead)
     duplicate.refresh_from_db()
     setup.record.refresh_from_db()
-    assert duplicate.duplicate_of is None
-    assert duplicate.title == TOCILIZUMAB["TI"].upper()
-    assert setup.record.title == TOCILIZUMAB["TI"]
+    assert duplicate.duplicate_of is None and duplicate.shown.title == TOCILIZUMAB["TI"].upper()
+    assert setup.record.merged is None and setup.record.shown.title == TOCILIZUMAB["TI"]
     assert DuplicateCandidate.objects.get(first=setup.record, second=duplicate).status == CandidateStatus.DISTINCT
-    identification.deduplicate(personas.review)
+    make_import(personas.review, personas.lead, ris(TOCILIZUMAB))
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of is None
     with pytest.raises(identification.DecisionConflict):
