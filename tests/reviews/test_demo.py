@@ -40,5 +40,5 @@ def test_demo_imports_overlapping_database_exports_once():
     assert all(i.status == "done" for i in imports.values())
     # 400 distinct studies in the three database exports, plus the 6 from citation searching
     unique = review.records.filter(duplicate_of__isnull=True).count()
-    assert 406 <= unique + review.duplicate_candidates.filter(status="pending").count()
+    assert unique + review.duplicate_candidates.filter(status="pending").count() >= 406
     assert unique <= 420
