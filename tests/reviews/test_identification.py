@@ -1,6 +1,9 @@
 """Imports, automatic merging, decisions on possible duplicates and undoing merges, against the database."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from reviews import identification
 from reviews.importers import ImportFileError
@@ -96,3 +99,34 @@ def test_separating_undoes_a_merge_and_restores_imported_values(personas):
     assert duplicate.duplicate_of is None
     with pytest.raises(identification.DecisionConflict):
         identification.separate(setup.record, personas.lead)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
+def test_two_people_deciding_one_pair_at_once_one_wins():
+    from tests.factories import Personas
+
+    personas = Personas(prefix="race-")
+    candidate = personas.identification().candidate
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(user, is_duplicate):
+        try:
+            barrier.wait()
+            identification.decide(candidate.pk, personas.review, is_duplicate=is_duplicate, user=user)
+            outcomes.append("won")
+        except identification.DecisionConflict:
+            outcomes.append("told")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(personas.lead, True)),
+        threading.Thread(target=decide, args=(personas.reviewer, False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["told", "won"]
