@@ -10,18 +10,24 @@ from .models import RecordImport
 
 
 def _run(import_id):
-    close_old_connections()
     try:
         run_import(RecordImport.objects.get(pk=import_id))
     except Exception:  # noqa: BLE001, S110 - run_import has recorded the error on the import and logged it
         pass
+
+
+def _run_in_thread(import_id):
+    close_old_connections()
+    try:
+        _run(import_id)
     finally:
-        connection.close()
+        connection.close()  # the thread's own connection; the request's stays open
 
 
 def start_import(record_import):
     """Run the import after the current transaction commits: in a thread, or at once when threads are off."""
     if settings.IMPORTS_IN_BACKGROUND:
-        transaction.on_commit(lambda: threading.Thread(target=_run, args=(record_import.pk,), daemon=True).start())
+        thread = threading.Thread(target=_run_in_thread, args=(record_import.pk,), daemon=True)
+        transaction.on_commit(thread.start)
     else:
         transaction.on_commit(lambda: _run(record_import.pk))
