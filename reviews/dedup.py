@@ -19,6 +19,7 @@ from reviews.importers.normalise import fold
 MAX_BLOCK = 64
 WINDOW = 8
 LABEL = re.compile(r"[\[(](?:[^\])\s]+\s?){1,3}[\])]")  # "[Japanese]", "[1]", "(abstract)", "(multiple letters)"
+NOTE = re.compile(r"\[(?:erratum|comment|retraction|corrected|update|see )[^\]]*\]?", re.I)  # MEDLINE annotations
 SQUARE_BRACKETED = re.compile(r"\[[^\]]*\]")  # MEDLINE's notes: "[Erratum appears in …]", "[33 refs]"
 ANY_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 NOTICE = re.compile(r"\b(?:erratum|errata|corrigendum|correction|retraction|retracted)\b", re.I)
@@ -55,6 +56,7 @@ class _Keys:
     numbers: tuple
     notice: bool
     author: str
+    author_names: frozenset
     page: str
     volume: str
     journal: str
@@ -62,7 +64,7 @@ class _Keys:
 
 
 def title_key(title):
-    return fold(LABEL.sub(" ", title or ""))
+    return fold(LABEL.sub(" ", NOTE.sub(" ", title or "")))
 
 
 def author_key(name):
@@ -88,6 +90,9 @@ def _keys(citation):
         numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", citation.title or "")))),
         notice=bool(NOTICE.search(ANY_BRACKETED.sub(" ", citation.title or ""))),
         author=author_key(citation.authors[0]) if citation.authors else "",
+        author_names=frozenset(t for t in fold(citation.authors[0]).split() if len(t) >= 3)
+        if citation.authors
+        else frozenset(),
         page=page.group(0).lower().lstrip("0") if page else "",
         volume=_leading_number(citation.volume),
         journal=fold(citation.journal),
@@ -146,7 +151,9 @@ def compare(a, b):
     other_doi = bool(ca.doi and cb.doi) and ca.doi != cb.doi
     other_pmid = bool(ca.pmid and cb.pmid) and ca.pmid != cb.pmid
     year_gap = abs(ca.year - cb.year) if ca.year and cb.year else None
-    same_author = bool(a.author) and (a.author == b.author or fuzz.ratio(a.author, b.author) >= 90)
+    same_author = bool(a.author) and (
+        a.author == b.author or fuzz.ratio(a.author, b.author) >= 90 or bool(a.author_names & b.author_names)
+    )
     same_page = bool(a.page) and a.page == b.page
     same_volume = bool(a.volume) and a.volume == b.volume
     numbers_differ = a.numbers != b.numbers
