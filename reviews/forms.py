@@ -31,6 +31,8 @@ class ReviewForm(forms.ModelForm):
             "title_abstract_reviewers",
             "full_text_reviewers",
             "blinded",
+            "highlight_include",
+            "highlight_exclude",
         ]
         widgets = {
             "question": forms.Textarea(attrs={"rows": 2}),

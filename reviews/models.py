@@ -48,6 +48,16 @@ class Review(models.Model):
         default=2,
         help_text="How many independent votes each report needs at full-text screening.",
     )
+    highlight_include = models.TextField(
+        "words to highlight in green",
+        blank=True,
+        help_text="Comma-separated words or phrases that suggest inclusion; highlighted in titles and abstracts.",
+    )
+    highlight_exclude = models.TextField(
+        "words to highlight in red",
+        blank=True,
+        help_text="Comma-separated words or phrases that suggest exclusion.",
+    )
     blinded = models.BooleanField(
         default=True,
         help_text="While on, reviewers do not see each other's votes until a record is resolved.",

@@ -1,0 +1,148 @@
+"""Votes, resolutions and the screening queue; every write runs in one transaction with the record locked."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+
+from reviews.models import Record
+
+from .models import Decision, FinalDecision, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
+
+
+class ScreeningError(Exception):
+    """A vote or resolution that the state of the record does not allow; the message says why."""
+
+
+def required_votes(review, stage):
+    return review.title_abstract_reviewers if stage == Stage.TITLE_ABSTRACT else review.full_text_reviewers
+
+
+def screenable(review, stage):
+    """Records that reach this stage: unique records at title/abstract, those included there at full text."""
+    records = Record.objects.filter(review=review, duplicate_of__isnull=True)
+    if stage == Stage.FULL_TEXT:
+        included = Resolution.objects.filter(
+            record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
+        )
+        records = records.filter(Exists(included))
+    return records
+
+
+def _awaiting(review, stage, reviewer):
+    """Records that still need this reviewer's vote: unresolved, not voted by them, not yet fully voted."""
+    required = required_votes(review, stage)
+    mine = Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)
+    resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
+    full = (
+        Vote.objects.filter(record=OuterRef("pk"), stage=stage)
+        .values("record")
+        .annotate(votes=Count("id"))
+        .filter(votes__gte=required)
+    )
+    return screenable(review, stage).exclude(Exists(mine)).exclude(Exists(resolved)).exclude(Exists(full))
+
+
+def next_record(review, stage, reviewer):
+    """The next record for this reviewer, in import order, continuing after the last one they voted on."""
+    awaiting = _awaiting(review, stage, reviewer).order_by("pk")
+    last = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer).order_by("-record_id").first()
+    if last is not None:
+        following = awaiting.filter(pk__gt=last.record_id).first()
+        if following is not None:
+            return following
+    return awaiting.first()
+
+
+def _locked_record(review, record_id):
+    record = Record.objects.select_for_update().filter(review=review, pk=record_id, duplicate_of__isnull=True).first()
+    if record is None:
+        raise ScreeningError("this record is not screened: it does not exist or was merged into another")
+    return record
+
+
+def conflict_votes(votes, required):
+    """True when all required votes are in and they do not all agree on include or exclude (maybe disagrees)."""
+    decisions = {vote.decision for vote in votes}
+    return len(votes) >= required and (len(decisions) > 1 or Decision.MAYBE in decisions)
+
+
+@transaction.atomic
+def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusion_reason=None):
+    """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None)."""
+    record = _locked_record(review, record_id)
+    if not screenable(review, stage).filter(pk=record.pk).exists():
+        raise ScreeningError("this record has not reached this stage")
+    if Resolution.objects.filter(record=record, stage=stage).exists():
+        raise ScreeningError("this record is already resolved; its votes can no longer change")
+    if stage == Stage.FULL_TEXT and decision == Decision.EXCLUDE and exclusion_reason is None:
+        raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
+    if exclusion_reason is not None and exclusion_reason.review_id != review.pk:
+        raise ScreeningError("that exclusion reason belongs to another review")
+    votes = list(Vote.objects.filter(record=record, stage=stage))
+    vote = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
+    required = required_votes(review, stage)
+    if vote is None:
+        if len(votes) >= required:
+            raise ScreeningError("this record already has all the votes it needs")
+        vote = Vote(review=review, record=record, stage=stage, reviewer=reviewer)
+        votes.append(vote)
+    vote.decision, vote.note = decision, note
+    vote.exclusion_reason = exclusion_reason if decision == Decision.EXCLUDE else None
+    vote.save()
+    VoteEvent.objects.create(vote=vote, decision=decision, note=note)
+    resolution = None
+    if len(votes) >= required and not conflict_votes(votes, required):
+        resolution = Resolution.objects.create(
+            review=review,
+            record=record,
+            stage=stage,
+            decision=decision,
+            method=ResolutionMethod.AGREEMENT,
+            exclusion_reason=vote.exclusion_reason,
+        )
+    return vote, resolution
+
+
+@transaction.atomic
+def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclusion_reason=None):
+    """An adjudicator's final decision on a record whose votes disagree; exactly one of concurrent calls wins."""
+    record = _locked_record(review, record_id)
+    existing = Resolution.objects.filter(record=record, stage=stage).select_related("resolved_by").first()
+    if existing is not None:
+        who = existing.resolved_by.username if existing.resolved_by else "the reviewers' agreement"
+        raise ScreeningError(f"this record was already resolved ({existing.get_decision_display()}, by {who})")
+    votes = list(Vote.objects.filter(record=record, stage=stage))
+    if not conflict_votes(votes, required_votes(review, stage)):
+        raise ScreeningError("this record is not in conflict: it still waits for votes")
+    if stage == Stage.FULL_TEXT and decision == FinalDecision.EXCLUDE and exclusion_reason is None:
+        raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
+    try:
+        with transaction.atomic():
+            return Resolution.objects.create(
+                review=review,
+                record=record,
+                stage=stage,
+                decision=decision,
+                method=ResolutionMethod.ADJUDICATION,
+                resolved_by=user,
+                note=note,
+                exclusion_reason=exclusion_reason if decision == FinalDecision.EXCLUDE else None,
+            )
+    except IntegrityError as exc:
+        raise ScreeningError("someone else resolved this record at the same moment") from exc
+
+
+def conflicts(review, stage):
+    """Unresolved records whose required votes are all in and disagree."""
+    required = required_votes(review, stage)
+    resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
+    candidates = (
+        screenable(review, stage)
+        .exclude(Exists(resolved))
+        .annotate(vote_count=Count("votes", filter=Q(votes__stage=stage)))
+        .filter(vote_count__gte=required)
+        .order_by("pk")
+    )
+    votes = {}
+    for vote in Vote.objects.filter(record__in=candidates, stage=stage).select_related("reviewer"):
+        votes.setdefault(vote.record_id, []).append(vote)
+    return [(record, votes[record.pk]) for record in candidates if conflict_votes(votes.get(record.pk, []), required)]

@@ -1,0 +1,158 @@
+"""Votes, agreement, conflicts and the queue, against the database."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from screening import services
+from screening.models import Resolution, ResolutionMethod, Stage, Vote, VoteEvent
+from tests.factories import AZATHIOPRINE, TOCILIZUMAB, Personas, make_import, ris
+
+pytestmark = pytest.mark.django_db
+TA = Stage.TITLE_ABSTRACT
+
+
+@pytest.fixture
+def records(personas):
+    extra = [{"TI": f"Unrelated study number {i}", "PY": "2020"} for i in range(3)]
+    make_import(personas.review, personas.lead, ris(TOCILIZUMAB, AZATHIOPRINE, *extra))
+    return list(personas.review.records.order_by("pk"))
+
+
+def vote(personas, who, record, decision, stage=TA, **extra):
+    return services.cast_vote(
+        review=personas.review, record_id=record.pk, stage=stage, reviewer=getattr(personas, who), decision=decision,
+        **extra,
+    )  # fmt: skip
+
+
+def test_agreeing_votes_resolve_the_record_at_once(personas, records):
+    vote(personas, "lead", records[0], "include")
+    assert not Resolution.objects.exists()
+    _, resolution = vote(personas, "reviewer", records[0], "include")
+    assert (resolution.decision, resolution.method) == ("include", ResolutionMethod.AGREEMENT)
+
+
+@pytest.mark.parametrize("second", ["exclude", "maybe"])
+def test_disagreement_or_maybe_is_a_conflict_for_the_adjudicator(personas, records, second):
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], second)
+    assert not Resolution.objects.exists()
+    [(record, votes)] = services.conflicts(personas.review, TA)
+    assert record == records[0] and len(votes) == 2
+    resolution = services.resolve_conflict(
+        review=personas.review, record_id=record.pk, stage=TA, decision="exclude", user=personas.adjudicator,
+        note="Not NMOSD",
+    )  # fmt: skip
+    assert (resolution.method, resolution.resolved_by) == (ResolutionMethod.ADJUDICATION, personas.adjudicator)
+    with pytest.raises(services.ScreeningError, match="already resolved"):
+        services.resolve_conflict(
+            review=personas.review, record_id=record.pk, stage=TA, decision="include", user=personas.lead
+        )
+    assert services.conflicts(personas.review, TA) == []
+
+
+def test_a_vote_can_change_until_resolved_and_history_is_kept(personas, records):
+    vote(personas, "lead", records[0], "maybe")
+    vote(personas, "lead", records[0], "include", note="Relevant after all")
+    current = Vote.objects.get()
+    assert (current.decision, current.note) == ("include", "Relevant after all")
+    assert list(VoteEvent.objects.values_list("decision", flat=True)) == ["maybe", "include"]
+    vote(personas, "reviewer", records[0], "include")
+    with pytest.raises(services.ScreeningError, match="already resolved"):
+        vote(personas, "lead", records[0], "exclude")
+
+
+def test_no_third_vote_when_two_are_required(personas, records):
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], "exclude")
+    with pytest.raises(services.ScreeningError, match="all the votes it needs"):
+        vote(personas, "adjudicator", records[0], "include")
+
+
+def test_a_conflict_cannot_be_resolved_before_the_votes_are_in(personas, records):
+    vote(personas, "lead", records[0], "include")
+    with pytest.raises(services.ScreeningError, match="not in conflict"):
+        services.resolve_conflict(
+            review=personas.review, record_id=records[0].pk, stage=TA, decision="include", user=personas.lead
+        )
+
+
+def test_queue_gives_each_reviewer_only_records_needing_their_vote(personas, records):
+    review = personas.review
+    assert services.next_record(review, TA, personas.lead) == records[0]
+    vote(personas, "lead", records[0], "include")
+    assert services.next_record(review, TA, personas.lead) == records[1]
+    assert services.next_record(review, TA, personas.reviewer) == records[0]
+    vote(personas, "reviewer", records[0], "include")
+    vote(personas, "reviewer", records[1], "exclude")
+    vote(personas, "adjudicator", records[2], "exclude")
+    vote(personas, "reviewer", records[2], "exclude")
+    # records[2] has its two votes: nobody else gets it
+    assert services.next_record(review, TA, personas.lead) == records[1]
+    vote(personas, "lead", records[1], "exclude")
+    assert services.next_record(review, TA, personas.lead) == records[3]
+
+
+def test_merged_duplicates_are_not_screened(personas):
+    make_import(personas.review, personas.lead, ris(TOCILIZUMAB, {**TOCILIZUMAB, "TI": TOCILIZUMAB["TI"].upper()}))
+    duplicate = personas.review.records.get(duplicate_of__isnull=False)
+    with pytest.raises(services.ScreeningError, match="merged into another"):
+        vote(personas, "lead", duplicate, "include")
+
+
+def test_full_text_needs_inclusion_at_title_abstract_and_a_reason_to_exclude(personas, records):
+    with pytest.raises(services.ScreeningError, match="not reached this stage"):
+        vote(personas, "lead", records[0], "include", stage=Stage.FULL_TEXT)
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], "include")
+    with pytest.raises(services.ScreeningError, match="exclusion reasons"):
+        vote(personas, "lead", records[0], "exclude", stage=Stage.FULL_TEXT)
+    reason = personas.review.exclusion_reasons.first()
+    v, _ = vote(personas, "lead", records[0], "exclude", stage=Stage.FULL_TEXT, exclusion_reason=reason)
+    assert v.exclusion_reason == reason
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
+def test_twenty_threads_voting_and_resolving_lose_nothing():
+    personas = Personas(prefix="race-")
+    make_import(personas.review, personas.lead, ris(*({"TI": f"Record {i}", "PY": "2020"} for i in range(5))))
+    records = list(personas.review.records.order_by("pk"))
+    voters = [personas.lead, personas.reviewer]
+    barrier = threading.Barrier(20)
+    outcomes = []
+
+    def work(index):
+        try:
+            barrier.wait()
+            record = records[index % len(records)]
+            if index < 10:
+                services.cast_vote(
+                    review=personas.review, record_id=record.pk, stage=TA, reviewer=voters[index // 5 % 2],
+                    decision="include" if index % 2 else "exclude",
+                )  # fmt: skip
+            else:
+                services.resolve_conflict(
+                    review=personas.review, record_id=record.pk, stage=TA, decision="include", user=personas.adjudicator
+                )
+            outcomes.append("ok")
+        except services.ScreeningError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 20
+    for record in records:
+        votes = Vote.objects.filter(record=record, stage=TA)
+        assert votes.count() <= 2 and votes.values("reviewer").distinct().count() == votes.count()
+        assert Resolution.objects.filter(record=record, stage=TA).count() <= 1
+    # every vote is a distinct (record, reviewer): all ten land, each once, with its history event
+    assert Vote.objects.count() == 10 and VoteEvent.objects.count() == 10
+    assert outcomes.count("ok") == 10 + Resolution.objects.count()
