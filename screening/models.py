@@ -63,6 +63,9 @@ class VoteEvent(models.Model):
     class Meta:
         ordering = ["vote", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.decision} on {self.at:%Y-%m-%d %H:%M}"
+
 
 class Resolution(models.Model):
     """The final decision on a record at a stage: by agreement of the votes or by an adjudicator."""
