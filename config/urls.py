@@ -19,4 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("", include("reviews.urls")),
+    path("", include("screening.urls")),
 ]

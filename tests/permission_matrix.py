@@ -14,6 +14,8 @@ ROLES = ("lead", "reviewer", "adjudicator", "viewer")
 EVERY_ROLE = frozenset(ROLES)
 LEAD = frozenset({"lead"})
 IDENTIFIERS = frozenset({"lead", "reviewer"})
+SCREENERS = frozenset({"lead", "reviewer"})
+ADJUDICATORS = frozenset({"lead", "adjudicator"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,14 @@ def _candidate(p: Personas) -> dict:
     return {"review_id": p.review.pk, "candidate_id": p.identification().candidate.pk}
 
 
+def _stage(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "stage_slug": "title-abstract"}
+
+
+def _stage_record(p: Personas) -> dict:
+    return {**_stage(p), "record_id": p.identification().record.pk}
+
+
 # URL names anyone may open without logging in.
 PUBLIC = {"login", "signup"}
 
@@ -83,6 +93,10 @@ MATRIX: dict[str, Route] = {
     "reviews:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
     "reviews:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
     "reviews:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:queue": Route(kwargs=_stage, allowed=SCREENERS),
+    "screening:vote": Route(method="post", kwargs=_stage_record, allowed=SCREENERS, data={"decision": "include"}),
+    "screening:conflicts": Route(kwargs=_stage, allowed=ADJUDICATORS),
+    "screening:resolve": Route(method="post", kwargs=_stage_record, allowed=ADJUDICATORS, data={"decision": "include"}),
     "reviews:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),

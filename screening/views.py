@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reviews.access import get_review_for_user
+from reviews.models import Record, Role
+
+from . import services
+from .models import Decision, FinalDecision, Resolution, Stage, Vote
+
+SCREENERS = frozenset({Role.LEAD, Role.REVIEWER})
+ADJUDICATORS = frozenset({Role.LEAD, Role.ADJUDICATOR})
+STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
+
+
+def _stage(slug):
+    if slug not in STAGE_SLUGS:
+        raise Http404("No such screening stage")
+    return STAGE_SLUGS[slug]
+
+
+def _reason(review, reason_id):
+    if not reason_id:
+        return None
+    reason = review.exclusion_reasons.filter(pk=reason_id).first()
+    if reason is None:
+        raise Http404("No such exclusion reason")
+    return reason
+
+
+def queue(request, review_id, stage_slug):
+    stage = _stage(stage_slug)
+    review, membership = get_review_for_user(request, review_id, roles=SCREENERS)
+    revisit = request.GET.get("record", "")
+    if revisit.isdigit():
+        record = Record.objects.filter(review=review, pk=int(revisit), duplicate_of__isnull=True).first()
+        if record is None or not Vote.objects.filter(record=record, stage=stage, reviewer=request.user).exists():
+            raise Http404("You have not voted on this record")
+    else:
+        record = services.next_record(review, stage, request.user)
+    my_votes = Vote.objects.filter(review=review, stage=stage, reviewer=request.user)
+    my_vote = my_votes.filter(record=record).first() if record else None
+    previous = my_votes.exclude(record=record).order_by("-updated_at").values_list("record_id", flat=True).first()
+    screenable = services.screenable(review, stage).count()
+    resolved = Resolution.objects.filter(review=review, stage=stage).count()
+    others = []
+    if record is not None and not review.blinded:
+        others = list(
+            Vote.objects.filter(record=record, stage=stage).exclude(reviewer=request.user).select_related("reviewer")
+        )
+    context = {
+        "review": review,
+        "membership": membership,
+        "stage": stage,
+        "stage_slug": stage_slug,
+        "record": record,
+        "shown": record.shown if record else None,
+        "my_vote": my_vote,
+        "is_resolved": bool(record and Resolution.objects.filter(record=record, stage=stage).exists()),
+        "previous": previous,
+        "others": others,
+        "my_count": my_votes.count(),
+        "screenable": screenable,
+        "resolved": resolved,
+        "decisions": Decision.choices,
+        "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
+    }
+    return render(request, "screening/queue.html", context)
+
+
+@require_POST
+def vote(request, review_id, stage_slug, record_id):
+    stage = _stage(stage_slug)
+    review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
+    decision = request.POST.get("decision")
+    if decision not in Decision.values:
+        messages.error(request, "Choose include, exclude or maybe.")
+        return redirect("screening:queue", review_id=review.pk, stage_slug=stage_slug)
+    try:
+        _, resolution = services.cast_vote(
+            review=review,
+            record_id=record_id,
+            stage=stage,
+            reviewer=request.user,
+            decision=decision,
+            note=request.POST.get("note", "").strip(),
+            exclusion_reason=_reason(review, request.POST.get("exclusion_reason")),
+        )
+    except services.ScreeningError as exc:
+        messages.error(request, f"Vote not saved: {exc}.")
+        return redirect("screening:queue", review_id=review.pk, stage_slug=stage_slug)
+    messages.success(
+        request, "Vote saved." if resolution is None else "Vote saved; the reviewers agree, so the record is resolved."
+    )
+    return redirect("screening:queue", review_id=review.pk, stage_slug=stage_slug)
+
+
+def conflict_list(request, review_id, stage_slug):
+    stage = _stage(stage_slug)
+    review, membership = get_review_for_user(request, review_id, roles=ADJUDICATORS)
+    context = {
+        "review": review,
+        "membership": membership,
+        "stage": stage,
+        "stage_slug": stage_slug,
+        "conflicts": services.conflicts(review, stage),
+        "final_decisions": FinalDecision.choices,
+        "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
+    }
+    return render(request, "screening/conflicts.html", context)
+
+
+@require_POST
+def resolve(request, review_id, stage_slug, record_id):
+    stage = _stage(stage_slug)
+    review, _ = get_review_for_user(request, review_id, roles=ADJUDICATORS)
+    decision = request.POST.get("decision")
+    if decision not in FinalDecision.values:
+        messages.error(request, "Choose include or exclude.")
+    else:
+        try:
+            services.resolve_conflict(
+                review=review,
+                record_id=record_id,
+                stage=stage,
+                decision=decision,
+                user=request.user,
+                note=request.POST.get("note", "").strip(),
+                exclusion_reason=_reason(review, request.POST.get("exclusion_reason")),
+            )
+            messages.success(request, "Conflict resolved.")
+        except services.ScreeningError as exc:
+            messages.warning(request, f"Not resolved: {exc}.")
+    return redirect("screening:conflicts", review_id=review.pk, stage_slug=stage_slug)

@@ -1,0 +1,106 @@
+"""Screening pages: the queue, voting, blinding and conflicts."""
+
+import pytest
+from django.urls import reverse
+
+from screening import services
+from screening.models import Stage, Vote
+from tests.factories import AZATHIOPRINE, TOCILIZUMAB, make_import, ris
+
+pytestmark = pytest.mark.django_db
+TA = "title-abstract"
+
+
+@pytest.fixture
+def records(personas):
+    review = personas.review
+    review.highlight_include, review.highlight_exclude = "tocilizumab, NMOSD", "mycophenolate"
+    review.save()
+    secret = {"TI": "<script>alert('x')</script> tocilizumab study", "PY": "2021"}
+    make_import(review, personas.lead, ris(TOCILIZUMAB, AZATHIOPRINE, secret))
+    return list(review.records.order_by("pk"))
+
+
+def queue_url(personas, stage=TA):
+    return reverse("screening:queue", kwargs={"review_id": personas.review.pk, "stage_slug": stage})
+
+
+def vote_url(personas, record, stage=TA):
+    return reverse(
+        "screening:vote", kwargs={"review_id": personas.review.pk, "stage_slug": stage, "record_id": record.pk}
+    )
+
+
+def test_queue_shows_the_record_with_highlights_and_criteria(client, personas, records):
+    client.force_login(personas.reviewer)
+    page = client.get(queue_url(personas)).content.decode()
+    assert '<mark class="kw-include">Tocilizumab</mark>' in page
+    assert "Eligibility" in page and "Your votes: 0 of 3" in page
+    assert 'data-key="i"' in page
+
+
+def test_voting_moves_to_the_next_record_and_allows_a_change(client, personas, records):
+    client.force_login(personas.reviewer)
+    client.post(vote_url(personas, records[0]), {"decision": "include", "note": "Looks right"})
+    page = client.get(queue_url(personas)).content.decode()
+    assert "Azathioprine versus" in page
+    revisit = client.get(queue_url(personas), {"record": records[0].pk}).content.decode()
+    assert "Your vote: <strong>Include</strong>" in revisit and "Looks right" in revisit
+    client.post(vote_url(personas, records[0]), {"decision": "exclude"})
+    assert Vote.objects.get(reviewer=personas.reviewer).decision == "exclude"
+
+
+def test_titles_are_escaped_even_when_highlighted(client, personas, records):
+    client.force_login(personas.reviewer)
+    for record in records[:2]:
+        client.post(vote_url(personas, record), {"decision": "exclude"})
+    page = client.get(queue_url(personas)).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_blinded_reviewers_never_see_another_vote(client, personas, records):
+    services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
+                       reviewer=personas.lead, decision="exclude", note="LEAD-SECRET-NOTE")  # fmt: skip
+    client.force_login(personas.reviewer)
+    page = client.get(queue_url(personas)).content.decode()
+    assert "neuromyelitis optica spectrum disorder: a randomised trial" in page
+    assert "LEAD-SECRET-NOTE" not in page and "Other votes" not in page
+    conflicts = reverse("screening:conflicts", kwargs={"review_id": personas.review.pk, "stage_slug": TA})
+    assert client.get(conflicts).status_code == 403
+
+
+def test_unblinded_reviews_show_other_votes(client, personas, records):
+    personas.review.blinded = False
+    personas.review.save()
+    services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
+                       reviewer=personas.lead, decision="exclude")  # fmt: skip
+    client.force_login(personas.reviewer)
+    assert "lead: Exclude" in client.get(queue_url(personas)).content.decode()
+
+
+def test_adjudicator_resolves_a_conflict_and_a_second_resolution_is_told(client, personas, records):
+    for who, decision in (("lead", "include"), ("reviewer", "maybe")):
+        services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
+                           reviewer=getattr(personas, who), decision=decision)  # fmt: skip
+    client.force_login(personas.adjudicator)
+    conflicts = reverse("screening:conflicts", kwargs={"review_id": personas.review.pk, "stage_slug": TA})
+    assert "lead: <strong>Include</strong>" in client.get(conflicts).content.decode()
+    resolve = reverse(
+        "screening:resolve", kwargs={"review_id": personas.review.pk, "stage_slug": TA, "record_id": records[0].pk}
+    )
+    client.post(resolve, {"decision": "include", "note": "Meets criteria"})
+    response = client.post(resolve, {"decision": "exclude"}, follow=True)
+    assert "already resolved (Include, by adjudicator)" in response.content.decode()
+
+
+def test_unknown_stage_is_not_found(client, personas, records):
+    client.force_login(personas.lead)
+    assert client.get(queue_url(personas, "abstract-only")).status_code == 404
+
+
+def test_queue_and_vote_use_few_queries(client, personas, records, django_assert_max_num_queries):
+    client.force_login(personas.reviewer)
+    with django_assert_max_num_queries(15):
+        client.get(queue_url(personas))
+    with django_assert_max_num_queries(15):
+        client.post(vote_url(personas, records[0]), {"decision": "include"})
