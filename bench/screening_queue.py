@@ -1,0 +1,86 @@
+"""Time the screening queue and a vote with 100,000 records in a review (SQLite, DEBUG off).
+
+Run: .venv/bin/python bench/screening_queue.py [--records 100000] [--repeat 50]
+Targets (issue 5): next-record request and vote each under 50 ms median, under 15 queries.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        MEDIA_ROOT=str(workdir / "media"),
+        DEBUG="0",
+        SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="localhost",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.models import Record, RecordImport, Role, Search
+    from reviews.services import add_member
+    from screening import services
+    from screening.models import Stage
+    from tests.factories import make_review, make_user
+
+    call_command("migrate", verbosity=0)
+    lead, reviewer = make_user("bench-lead"), make_user("bench-reviewer")
+    review = make_review(lead=lead)
+    add_member(review=review, user=reviewer, role=Role.REVIEWER)
+    search = Search.objects.create(review=review, source="PubMed", date_searched="2026-11-25", created_by=lead)
+    record_import = RecordImport.objects.create(
+        review=review, search=search, upload="none.ris", file_name="none.ris", created_by=lead
+    )
+    Record.objects.bulk_create(
+        (
+            Record(review=review, source_import=record_import, position=i, title=f"Study {i}", year=2000 + i % 25)
+            for i in range(1, args.records + 1)
+        ),
+        batch_size=5000,
+    )
+    # half the records already screened by both, so the queue has to skip past them
+    ids = list(Record.objects.filter(review=review).order_by("pk").values_list("pk", flat=True))
+    for record_id in ids[: args.repeat]:
+        services.cast_vote(
+            review=review, record_id=record_id, stage=Stage.TITLE_ABSTRACT, reviewer=lead, decision="include"
+        )
+    next_times, vote_times, next_queries, vote_queries = [], [], 0, 0
+    for _ in range(args.repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            record = services.next_record(review, Stage.TITLE_ABSTRACT, reviewer)
+            next_times.append(time.perf_counter() - start)
+        next_queries = max(next_queries, len(captured))
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            services.cast_vote(
+                review=review, record_id=record.pk, stage=Stage.TITLE_ABSTRACT, reviewer=reviewer, decision="exclude"
+            )
+            vote_times.append(time.perf_counter() - start)
+        vote_queries = max(vote_queries, len(captured))
+    print(f"{args.records} records; median next record {statistics.median(next_times) * 1000:.1f} ms "
+          f"({next_queries} queries), median vote {statistics.median(vote_times) * 1000:.1f} ms ({vote_queries} queries)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
