@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Q
 
-from reviews.importers.tabular import FIELDS
+from reviews.importers.base import RECORD_FIELDS as FIELDS
 from reviews.models import Review, Role, Search
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from reviews.importers.base import RECORD_FIELDS
+
 
 class Role(models.TextChoices):
     LEAD = "lead", "Lead"
@@ -219,22 +221,6 @@ class RecordImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
-
-
-RECORD_FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "keywords",
-    "url",
-)
 
 
 class RecordQuerySet(models.QuerySet):

@@ -1,5 +1,21 @@
 from dataclasses import dataclass, field
 
+# The normalised fields every importer fills, in the order pages show them.
+RECORD_FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "keywords",
+    "url",
+)
+
 
 class ImportFileError(ValueError):
     """The file cannot be imported; ``line`` is where the problem was found, if it has one."""

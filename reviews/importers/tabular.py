@@ -7,20 +7,6 @@ import re
 from . import normalise as n
 from .base import ImportFileError, ParsedRecord
 
-FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "keywords",
-    "url",
-)
 COLUMN_ALIASES = {
     "title": ("title", "article title", "document title", "primary title", "ti"),
     "abstract": ("abstract", "abstract note", "ab"),
