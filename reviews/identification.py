@@ -147,7 +147,7 @@ def write_records(record_import, parsed_records):
     primary_of = {member: group[0] for group in groups for member in group}
 
     raws = {-position: parsed.raw for position, parsed in enumerate(parsed_records, 1)}
-    best = {}
+    best, existing_primaries = {}, []
     changed_groups = [group for group in groups if any(pk < 0 for pk in group)]
     existing_values = _values_of({pk for group in changed_groups for pk in group if pk > 0})
     for group in changed_groups:
@@ -155,22 +155,24 @@ def write_records(record_import, parsed_records):
         if group[0] < 0:
             best[group[0]] = merged
         else:
-            Record.objects.filter(pk=group[0]).update(merged=merged)
+            existing_primaries.append(Record(pk=group[0], merged=merged))
+    Record.objects.bulk_update(existing_primaries, ["merged"], batch_size=BATCH_SIZE)
     real = {pk: pk for pk in primary_of if pk > 0}
-    leaders = [pk for pk in values if primary_of.get(pk, pk) == pk]
+
+    def insert(pks, **fields_of):
+        for start in range(0, len(pks), BATCH_SIZE):
+            batch = pks[start : start + BATCH_SIZE]
+            records = [
+                _record(record_import, pk, values[pk], raws[pk], **{name: f(pk) for name, f in fields_of.items()})
+                for pk in batch
+            ]
+            created = Record.objects.bulk_create(records)
+            real.update(zip(batch, (record.pk for record in created), strict=True))
+            reset_queries()  # under DEBUG each logged INSERT holds its abstracts: thousands would take gigabytes
+
+    insert([pk for pk in values if primary_of.get(pk, pk) == pk], merged=best.get)
     followers = [pk for pk in values if primary_of.get(pk, pk) != pk]
-    for batch in (leaders[i : i + BATCH_SIZE] for i in range(0, len(leaders), BATCH_SIZE)):
-        created = Record.objects.bulk_create(
-            [_record(record_import, pk, values[pk], raws[pk], merged=best.get(pk)) for pk in batch]
-        )
-        real.update(zip(batch, (record.pk for record in created), strict=True))
-        reset_queries()  # under DEBUG each logged INSERT holds its abstracts: thousands would take gigabytes
-    for batch in (followers[i : i + BATCH_SIZE] for i in range(0, len(followers), BATCH_SIZE)):
-        created = Record.objects.bulk_create(
-            [_record(record_import, pk, values[pk], raws[pk], duplicate_of_id=real[primary_of[pk]]) for pk in batch]
-        )
-        real.update(zip(batch, (record.pk for record in created), strict=True))
-        reset_queries()
+    insert(followers, duplicate_of_id=lambda pk: real[primary_of[pk]])
     _regroup_existing(primary_of, real)
     queued = _record_candidates(review, matches, primary_of, apart, real)
     return len(followers), queued
