@@ -18,7 +18,6 @@ from .models import RECORD_FIELDS, CandidateStatus, DuplicateCandidate, ImportSt
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
-DECIDED = (CandidateStatus.MERGED, CandidateStatus.CONFIRMED, CandidateStatus.DISTINCT)
 
 
 class DecisionConflict(Exception):

@@ -139,7 +139,7 @@ def record_list(request, review_id):
         )  # fmt: skip
     show = request.GET.get("show", "unique")
     if show == "unique":
-        records = records.filter(duplicate_of__isnull=True)
+        records = records.unique()
     elif show == "duplicates":
         records = records.filter(duplicate_of__isnull=False)
     source = request.GET.get("import", "")
@@ -158,7 +158,7 @@ def record_list(request, review_id):
         "abstract": request.GET.get("abstract", ""),
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
         "total": review.records.count(),
-        "unique": review.records.filter(duplicate_of__isnull=True).count(),
+        "unique": review.records.unique().count(),
     }
     return render(request, "reviews/records.html", context)
 

@@ -282,11 +282,6 @@ class Record(models.Model):
         """What to show for this record: its group's best values on a primary, its own values otherwise."""
         return SimpleNamespace(**{**self.values(), **(self.merged or {})})
 
-    @property
-    def first_author(self) -> str:
-        authors = self.shown.authors
-        return authors[0] if authors else ""
-
 
 class CandidateStatus(models.TextChoices):
     PENDING = "pending", "Awaiting a decision"

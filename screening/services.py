@@ -18,7 +18,7 @@ def required_votes(review, stage):
 
 def screenable(review, stage):
     """Records that reach this stage: unique records at title/abstract, those included there at full text."""
-    records = Record.objects.filter(review=review, duplicate_of__isnull=True)
+    records = Record.objects.filter(review=review).unique()
     if stage == Stage.FULL_TEXT:
         included = Resolution.objects.filter(
             record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
@@ -53,7 +53,7 @@ def next_record(review, stage, reviewer):
 
 
 def _locked_record(review, record_id):
-    record = Record.objects.select_for_update().filter(review=review, pk=record_id, duplicate_of__isnull=True).first()
+    record = Record.objects.select_for_update().filter(review=review, pk=record_id).unique().first()
     if record is None:
         raise ScreeningError("this record is not screened: it does not exist or was merged into another")
     return record

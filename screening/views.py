@@ -34,7 +34,7 @@ def queue(request, review_id, stage_slug):
     review, membership = get_review_for_user(request, review_id, roles=SCREENERS)
     revisit = request.GET.get("record", "")
     if revisit.isdigit():
-        record = Record.objects.filter(review=review, pk=int(revisit), duplicate_of__isnull=True).first()
+        record = Record.objects.filter(review=review, pk=int(revisit)).unique().first()
         if record is None or not Vote.objects.filter(record=record, stage=stage, reviewer=request.user).exists():
             raise Http404("You have not voted on this record")
     else:

@@ -6,7 +6,7 @@ heterogeneity p-value is never read as the effect's.
 """
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from scipy import stats
 
@@ -58,11 +58,6 @@ class PooledEffect:
         if self.df is None:
             return float(stats.norm.cdf((threshold - self.estimate) / spread))
         return float(stats.t.cdf((threshold - self.estimate) / spread, self.df))
-
-    def as_dict(self):
-        data = asdict(self)
-        data["weights"] = list(self.weights)
-        return data
 
     def effect_line(self):
         return (
