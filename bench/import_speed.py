@@ -10,17 +10,14 @@ peak memory under 1.5 GB.
 """
 
 import argparse
-import os
 import random
 import resource
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchdb import ROOT, fresh_database, review_with_search
+
 SHARED = ROOT.parent / "shared" / "data" / "screening"
-sys.path.insert(0, str(ROOT))
 
 JOURNALS = [
     ("Multiple Sclerosis Journal", "Mult Scler"),
@@ -92,12 +89,7 @@ def main():
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--duplicates", type=float, default=0.15)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    # Measure what production runs: DEBUG off (Django then keeps no log of the queries).
-    os.environ.update(DEBUG="0", SECRET_KEY="benchmark-only-secret-key-" + "x" * 40, ALLOWED_HOSTS="localhost")
+    workdir = fresh_database()
 
     text, copies = generate(args.records, args.duplicates)
     path = workdir / "search.ris"
@@ -112,20 +104,12 @@ def main():
     del bare, text
     print(f"bare rispy.loads: {rispy_seconds:.1f} s")
 
-    import django
-
-    django.setup()
     from django.core.files import File
-    from django.core.management import call_command
 
     from reviews.identification import run_import
-    from reviews.models import RecordImport, Search
-    from tests.factories import make_review, make_user
+    from reviews.models import RecordImport
 
-    call_command("migrate", verbosity=0)
-    lead = make_user("bench-lead")
-    review = make_review(lead=lead)
-    search = Search.objects.create(review=review, source="PubMed", date_searched="2026-11-25", created_by=lead)
+    lead, review, search = review_with_search()
     with path.open("rb") as handle:
         record_import = RecordImport.objects.create(
             review=review, search=search, upload=File(handle, name=path.name), file_name=path.name, created_by=lead

@@ -5,15 +5,10 @@ Targets (issue 5): next-record request and vote each under 50 ms median, under 1
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchdb import fresh_database, review_with_search
 
 
 def main():
@@ -21,33 +16,19 @@ def main():
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        MEDIA_ROOT=str(workdir / "media"),
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
-        ALLOWED_HOSTS="localhost",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_database()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reviews.models import Record, RecordImport, Role, Search
+    from reviews.models import Record, RecordImport, Role
     from reviews.services import add_member
     from screening import services
     from screening.models import Stage
-    from tests.factories import make_review, make_user
+    from tests.factories import make_user
 
-    call_command("migrate", verbosity=0)
-    lead, reviewer = make_user("bench-lead"), make_user("bench-reviewer")
-    review = make_review(lead=lead)
+    lead, review, search = review_with_search()
+    reviewer = make_user("bench-reviewer")
     add_member(review=review, user=reviewer, role=Role.REVIEWER)
-    search = Search.objects.create(review=review, source="PubMed", date_searched="2026-11-25", created_by=lead)
     record_import = RecordImport.objects.create(
         review=review, search=search, upload="none.ris", file_name="none.ris", created_by=lead
     )
