@@ -121,6 +121,8 @@ STORAGES = {
 }
 # Search exports are large: uploads above this size are refused before they are read.
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 200)
+# Full-text PDFs: larger files are refused with a message naming the limit.
+MAX_PDF_MB = envint("MAX_PDF_MB", 50)
 # Imports run in a background thread (progress page); tests and the command run them in line.
 IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", True)
 

@@ -8,6 +8,10 @@ from reviews.importers.base import RECORD_FIELDS as FIELDS
 from reviews.models import Review, Role, Search
 
 
+# Left empty, no record is double-screened beyond the reviewers per record.
+DOUBLE_SCREENED_SHARES = ("title_abstract_double_percent", "full_text_double_percent")
+
+
 class ReviewForm(forms.ModelForm):
     exclusion_reasons = forms.CharField(
         label="Full-text exclusion reasons",
@@ -30,6 +34,8 @@ class ReviewForm(forms.ModelForm):
             "protocol_registration",
             "title_abstract_reviewers",
             "full_text_reviewers",
+            "title_abstract_double_percent",
+            "full_text_double_percent",
             "blinded",
             "highlight_include",
             "highlight_exclude",
@@ -48,10 +54,18 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in DOUBLE_SCREENED_SHARES:
+            self.fields[name].required = False
         if self.instance.pk:
             self.initial["exclusion_reasons"] = "\n".join(
                 reason.label for reason in self.instance.exclusion_reasons.all()
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in DOUBLE_SCREENED_SHARES:
+            cleaned[name] = cleaned.get(name) or 0
+        return cleaned
 
     def clean_exclusion_reasons(self) -> list[str]:
         labels = [line.strip() for line in self.cleaned_data["exclusion_reasons"].splitlines()]

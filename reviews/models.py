@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -50,6 +51,18 @@ class Review(models.Model):
         default=2,
         help_text="How many independent votes each report needs at full-text screening.",
     )
+    title_abstract_double_percent = models.PositiveSmallIntegerField(
+        "double-screened share at title/abstract (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="With one reviewer per record: the percentage of records that still get a second, independent vote.",
+    )
+    full_text_double_percent = models.PositiveSmallIntegerField(
+        "double-screened share at full text (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="With one reviewer per report: the percentage of reports that still get a second, independent vote.",
+    )
     highlight_include = models.TextField(
         "words to highlight in green",
         blank=True,
@@ -80,6 +93,10 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=Q(full_text_reviewers__in=[1, 2]),
                 name="review_full_text_reviewers_1_or_2",
+            ),
+            models.CheckConstraint(
+                condition=Q(title_abstract_double_percent__lte=100, full_text_double_percent__lte=100),
+                name="review_double_percent_at_most_100",
             ),
         ]
 
@@ -152,6 +169,11 @@ class SourceType(models.TextChoices):
     ORGANISATION = "organisation", "Organisation"
     CITATION = "citation", "Citation searching"
     OTHER = "other", "Other method"
+
+
+# PRISMA 2020 screens records from databases and registers by title and abstract; records found by other
+# methods (websites, organisations, citation searching) go straight to full-text retrieval.
+DATABASES_AND_REGISTERS = (SourceType.DATABASE, SourceType.REGISTER)
 
 
 class Search(models.Model):
@@ -227,6 +249,11 @@ class RecordQuerySet(models.QuerySet):
     def unique(self) -> "RecordQuerySet":
         """One record per study report: the primaries of duplicate groups and records with no duplicate."""
         return self.filter(duplicate_of__isnull=True)
+
+    def from_databases_and_registers(self, yes: bool = True) -> "RecordQuerySet":
+        """Records whose own search was of a database or register (yes=False: found by other methods)."""
+        condition = Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS)
+        return self.filter(condition) if yes else self.exclude(condition)
 
 
 class Record(models.Model):

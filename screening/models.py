@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -97,3 +99,78 @@ class Resolution(models.Model):
 
     def __str__(self) -> str:
         return f"record {self.record_id}: {self.decision} at {self.stage}"
+
+
+class Study(models.Model):
+    """A study included in the review; several reports (articles, conference abstracts, registry entries) may
+    describe one study, and PRISMA counts studies and reports apart."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="studies")
+    label = models.CharField(max_length=200, help_text="How the team names the study, e.g. 'Zhang 2020 (TANGO)'.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "label", "id"]
+        verbose_name_plural = "studies"
+        constraints = [models.CheckConstraint(condition=~Q(label=""), name="study_label_not_empty")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_INITIALS = re.compile(r"\s+[A-Z]{1,3}$")
+
+
+def study_label(record: Record) -> str:
+    """'Surname year' of a record's first author, the usual way to name a study; the title when there is none."""
+    shown = record.shown
+    first_author = shown.authors[0] if shown.authors else ""
+    # "Zhang, Chao" or MEDLINE's "Zhang C": drop the given names or initials.
+    surname = first_author.split(",")[0] if "," in first_author else _INITIALS.sub("", first_author)
+    label = " ".join(part for part in (surname, str(shown.year or "")) if part)
+    return label or (shown.title[:80] or f"Record {record.pk}")
+
+
+class Report(models.Model):
+    """The full text of a record sought for retrieval: an uploaded PDF, a link, or why it could not be had."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="report")
+    pdf = models.FileField("PDF", upload_to="reports/%Y/%m/", blank=True)
+    link = models.URLField(max_length=1000, blank=True, help_text="Where the full text can be read.")
+    not_retrieved_reason = models.TextField(blank=True, help_text="Filled only when the full text could not be had.")
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "record"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(not_retrieved_reason="") | (Q(pdf="") & Q(link="")),
+                name="report_not_retrieved_has_no_full_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report of record {self.record_id}"
+
+    @classmethod
+    def file_in_study_if_included(cls, resolution: Resolution, user) -> None:
+        """A report included at full text becomes a study of its own until the team links it to another."""
+        if resolution.stage != Stage.FULL_TEXT or resolution.decision != FinalDecision.INCLUDE:
+            return
+        report, _ = cls.objects.get_or_create(
+            record=resolution.record, defaults={"review": resolution.review, "updated_by": user}
+        )
+        if report.study_id is None:
+            report.study = Study.objects.create(review=resolution.review, label=study_label(resolution.record))
+            report.save(update_fields=["study", "updated_at"])
+
+    @property
+    def is_retrieved(self) -> bool:
+        return bool(self.pdf or self.link)
+
+    @property
+    def is_not_retrieved(self) -> bool:
+        return bool(self.not_retrieved_reason)

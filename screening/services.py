@@ -1,44 +1,80 @@
 """Votes, resolutions and the screening queue; every write runs in one transaction with the record locked."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Mod
+from django.db.models.lookups import LessThan
 
-from reviews.models import Record
+from reviews.models import DATABASES_AND_REGISTERS, Record
 
-from .models import Decision, FinalDecision, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
+from .models import Decision, FinalDecision, Report, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
 
 
 class ScreeningError(Exception):
     """A vote or resolution that the state of the record does not allow; the message says why."""
 
 
-def required_votes(review, stage):
-    return review.title_abstract_reviewers if stage == Stage.TITLE_ABSTRACT else review.full_text_reviewers
+# 37 is coprime with 100, so every 100 consecutive record ids hold exactly `percent` double-screened records,
+# spread through the queue rather than bunched at its start.
+_SAMPLE_STRIDE = 37
+
+
+def _reviewers_and_share(review, stage):
+    if stage == Stage.TITLE_ABSTRACT:
+        return review.title_abstract_reviewers, review.title_abstract_double_percent
+    return review.full_text_reviewers, review.full_text_double_percent
+
+
+def votes_needed(review, stage, record_id):
+    """Independent votes this record needs: the stage's reviewers, or two for the double-screened share."""
+    reviewers, percent = _reviewers_and_share(review, stage)
+    if reviewers == 1 and (record_id * _SAMPLE_STRIDE) % 100 < percent:
+        return 2
+    return reviewers
+
+
+def _votes_needed_expression(review, stage):
+    """votes_needed() as a database expression, for annotating many records at once."""
+    reviewers, percent = _reviewers_and_share(review, stage)
+    if reviewers == 2 or percent == 0:
+        return Value(reviewers)
+    sampled = LessThan(Mod(F("pk") * _SAMPLE_STRIDE, 100), percent)
+    return Case(When(sampled, then=Value(2)), default=Value(1))
+
+
+def sought_for_retrieval(review):
+    """Records whose full text is sought: included at title/abstract, or found by other methods (PRISMA 2020)."""
+    included = Resolution.objects.filter(
+        record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
+    )
+    records = Record.objects.filter(review=review).unique()
+    return records.filter(Exists(included) | ~Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS))
 
 
 def screenable(review, stage):
-    """Records that reach this stage: unique records at title/abstract, those included there at full text."""
-    records = Record.objects.filter(review=review).unique()
-    if stage == Stage.FULL_TEXT:
-        included = Resolution.objects.filter(
-            record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
-        )
-        records = records.filter(Exists(included))
-    return records
+    """Records screened at this stage: unique records from databases and registers at title/abstract; at full
+    text, those sought for retrieval whose report was not marked as not retrieved."""
+    if stage == Stage.TITLE_ABSTRACT:
+        return Record.objects.filter(review=review).unique().from_databases_and_registers()
+    not_retrieved = Report.objects.filter(record=OuterRef("pk")).exclude(not_retrieved_reason="")
+    return sought_for_retrieval(review).exclude(Exists(not_retrieved))
 
 
 def _awaiting(review, stage, reviewer):
     """Records that still need this reviewer's vote: unresolved, not voted by them, not yet fully voted."""
-    required = required_votes(review, stage)
     mine = Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)
     resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
-    full = (
-        Vote.objects.filter(record=OuterRef("pk"), stage=stage)
-        .values("record")
-        .annotate(votes=Count("id"))
-        .filter(votes__gte=required)
+    voted = Vote.objects.filter(record=OuterRef("pk"), stage=stage)
+    # No record needs more than two votes.
+    voted_twice = voted.values("record").annotate(votes=Count("id")).filter(votes__gte=2)
+    return (
+        screenable(review, stage)
+        .annotate(votes_needed=_votes_needed_expression(review, stage))
+        .exclude(Exists(mine))
+        .exclude(Exists(resolved))
+        .exclude(Exists(voted_twice))
+        .exclude(Q(Exists(voted), votes_needed=1))
     )
-    return screenable(review, stage).exclude(Exists(mine)).exclude(Exists(resolved)).exclude(Exists(full))
 
 
 def next_record(review, stage, reviewer):
@@ -52,7 +88,7 @@ def next_record(review, stage, reviewer):
     return awaiting.first()
 
 
-def _locked_record(review, record_id):
+def locked_record(review, record_id):
     record = Record.objects.select_for_update().filter(review=review, pk=record_id).unique().first()
     if record is None:
         raise ScreeningError("this record is not screened: it does not exist or was merged into another")
@@ -68,7 +104,7 @@ def conflict_votes(votes, required):
 @transaction.atomic
 def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusion_reason=None):
     """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None)."""
-    record = _locked_record(review, record_id)
+    record = locked_record(review, record_id)
     if not screenable(review, stage).filter(pk=record.pk).exists():
         raise ScreeningError("this record has not reached this stage")
     if Resolution.objects.filter(record=record, stage=stage).exists():
@@ -79,7 +115,7 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
         raise ScreeningError("that exclusion reason belongs to another review")
     votes = list(Vote.objects.filter(record=record, stage=stage))
     vote = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
-    required = required_votes(review, stage)
+    required = votes_needed(review, stage, record.pk)
     if vote is None:
         if len(votes) >= required:
             raise ScreeningError("this record already has all the votes it needs")
@@ -99,25 +135,26 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
             method=ResolutionMethod.AGREEMENT,
             exclusion_reason=vote.exclusion_reason,
         )
+        Report.file_in_study_if_included(resolution, reviewer)
     return vote, resolution
 
 
 @transaction.atomic
 def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclusion_reason=None):
     """An adjudicator's final decision on a record whose votes disagree; exactly one of concurrent calls wins."""
-    record = _locked_record(review, record_id)
+    record = locked_record(review, record_id)
     existing = Resolution.objects.filter(record=record, stage=stage).select_related("resolved_by").first()
     if existing is not None:
         who = existing.resolved_by.username if existing.resolved_by else "the reviewers' agreement"
         raise ScreeningError(f"this record was already resolved ({existing.get_decision_display()}, by {who})")
     votes = list(Vote.objects.filter(record=record, stage=stage))
-    if not conflict_votes(votes, required_votes(review, stage)):
+    if not conflict_votes(votes, votes_needed(review, stage, record.pk)):
         raise ScreeningError("this record is not in conflict: it still waits for votes")
     if stage == Stage.FULL_TEXT and decision == FinalDecision.EXCLUDE and exclusion_reason is None:
         raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
     try:
         with transaction.atomic():
-            return Resolution.objects.create(
+            resolution = Resolution.objects.create(
                 review=review,
                 record=record,
                 stage=stage,
@@ -129,20 +166,28 @@ def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclu
             )
     except IntegrityError as exc:
         raise ScreeningError("someone else resolved this record at the same moment") from exc
+    Report.file_in_study_if_included(resolution, user)
+    return resolution
 
 
 def conflicts(review, stage):
     """Unresolved records whose required votes are all in and disagree."""
-    required = required_votes(review, stage)
     resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
     candidates = (
         screenable(review, stage)
         .exclude(Exists(resolved))
-        .annotate(vote_count=Count("votes", filter=Q(votes__stage=stage)))
-        .filter(vote_count__gte=required)
+        .annotate(
+            vote_count=Count("votes", filter=Q(votes__stage=stage)),
+            votes_needed=_votes_needed_expression(review, stage),
+        )
+        .filter(vote_count__gte=F("votes_needed"))
         .order_by("pk")
     )
     votes = {}
     for vote in Vote.objects.filter(record__in=candidates, stage=stage).select_related("reviewer"):
         votes.setdefault(vote.record_id, []).append(vote)
-    return [(record, votes[record.pk]) for record in candidates if conflict_votes(votes.get(record.pk, []), required)]
+    return [
+        (record, votes[record.pk])
+        for record in candidates
+        if conflict_votes(votes.get(record.pk, []), record.votes_needed)
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import views
+from screening import fulltext_views, views
 
 app_name = "screening"
 
@@ -13,4 +13,14 @@ urlpatterns = [
         views.resolve,
         name="resolve",
     ),
+]
+
+reports = "reviews/<int:review_id>/full-texts/"
+urlpatterns += [
+    path(reports, fulltext_views.report_list, name="reports"),
+    path(reports + "<int:record_id>/", fulltext_views.report_detail, name="report"),
+    path(reports + "<int:record_id>/attach/", fulltext_views.report_attach, name="report_attach"),
+    path(reports + "<int:record_id>/not-retrieved/", fulltext_views.report_not_retrieved, name="report_not_retrieved"),
+    path(reports + "<int:record_id>/study/", fulltext_views.report_study, name="report_study"),
+    path(reports + "<int:record_id>/pdf/", fulltext_views.report_pdf, name="report_pdf"),
 ]

@@ -7,7 +7,7 @@ from reviews.access import get_review_for_user
 from reviews.models import Record, Role
 
 from . import services
-from .models import Decision, FinalDecision, Resolution, Stage, Vote
+from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
 
 SCREENERS = frozenset({Role.LEAD, Role.REVIEWER})
 ADJUDICATORS = frozenset({Role.LEAD, Role.ADJUDICATOR})
@@ -65,6 +65,7 @@ def queue(request, review_id, stage_slug):
         "resolved": resolved,
         "decisions": Decision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
+        "report": Report.objects.filter(record=record).first() if record and stage == Stage.FULL_TEXT else None,
     }
     return render(request, "screening/queue.html", context)
 

@@ -43,6 +43,12 @@ class Personas:
             self._identification = Identification(self)
         return self._identification
 
+    def full_text(self):
+        """A record found by citation searching (so sought at once) with a PDF, included at full text."""
+        if not hasattr(self, "_full_text"):
+            self._full_text = FullText(self)
+        return self._full_text
+
 
 class Identification:
     def __init__(self, personas: "Personas"):
@@ -56,6 +62,29 @@ class Identification:
         self.record, self.duplicate = records[0], records[1]
         self.candidate = DuplicateCandidate.objects.get(review=review, status="pending")
         self.preview_import = make_import(review, lead, ris(AZATHIOPRINE), run=False)
+
+
+class FullText:
+    def __init__(self, personas: "Personas"):
+        from django.core.files.base import ContentFile
+
+        from screening import fulltext, services
+        from screening.models import Stage
+
+        review, lead = personas.review, personas.lead
+        search = make_search(review, lead, source="Reference lists", source_type="citation")
+        self.record = make_import(review, lead, ris(FOLLOW_UP), search=search).records.get()
+        fulltext.attach_full_text(
+            review=review, record_id=self.record.pk, user=lead, pdf=ContentFile(MINIMAL_PDF, name="follow-up.pdf")
+        )
+        for reviewer in (lead, personas.reviewer):
+            services.cast_vote(
+                review=review, record_id=self.record.pk, stage=Stage.FULL_TEXT, reviewer=reviewer, decision="include"
+            )
+        self.report = self.record.report
+
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def ris(*records: dict) -> bytes:
@@ -91,10 +120,12 @@ AZATHIOPRINE = {
 }
 
 
-def make_search(review, user, source="PubMed"):
+def make_search(review, user, source="PubMed", source_type="database"):
     from reviews.models import Search
 
-    return Search.objects.create(review=review, source=source, date_searched="2026-11-01", created_by=user)
+    return Search.objects.create(
+        review=review, source=source, source_type=source_type, date_searched="2026-11-01", created_by=user
+    )
 
 
 def make_import(review, user, content: bytes, *, name="results.ris", search=None, run=True):
@@ -112,3 +143,13 @@ def make_import(review, user, content: bytes, *, name="results.ris", search=None
         created_by=user,
     )
     return run_import(record_import) if run else record_import
+
+
+FOLLOW_UP = {
+    "TI": "Long-term tocilizumab in neuromyelitis optica: five-year follow-up of a cohort",
+    "AU": ["Ringelstein, M."],
+    "PY": "2021",
+    "JO": "Neurology Neuroimmunology & Neuroinflammation",
+    "VL": "8",
+    "SP": "e1022",
+}

@@ -66,6 +66,10 @@ def _stage_record(p: Personas) -> dict:
     return {**_stage(p), "record_id": p.identification().record.pk}
 
 
+def _report(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "record_id": p.full_text().record.pk}
+
+
 # URL names anyone may open without logging in.
 PUBLIC = {"login", "signup"}
 
@@ -97,6 +101,16 @@ MATRIX: dict[str, Route] = {
     "screening:vote": Route(method="post", kwargs=_stage_record, allowed=SCREENERS, data={"decision": "include"}),
     "screening:conflicts": Route(kwargs=_stage, allowed=ADJUDICATORS),
     "screening:resolve": Route(method="post", kwargs=_stage_record, allowed=ADJUDICATORS, data={"decision": "include"}),
+    "screening:reports": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:report": Route(kwargs=_report, allowed=EVERY_ROLE),
+    "screening:report_pdf": Route(kwargs=_report, allowed=EVERY_ROLE),
+    "screening:report_attach": Route(
+        method="post", kwargs=_report, allowed=SCREENERS, data={"link": "https://example.org/full-text"}
+    ),
+    "screening:report_not_retrieved": Route(
+        method="post", kwargs=_report, allowed=SCREENERS, data={"reason": "Authors did not reply"}
+    ),
+    "screening:report_study": Route(method="post", kwargs=_report, allowed=ADJUDICATORS, data={"new_label": "X 2021"}),
     "reviews:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),

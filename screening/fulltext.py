@@ -1,0 +1,74 @@
+"""Full texts of the records sought for retrieval, and the studies their included reports describe."""
+
+from django.db import transaction
+
+from .models import Report, Stage, Study, Vote, study_label
+from .services import ScreeningError, locked_record, sought_for_retrieval
+
+
+def _report_of_sought_record(review, record_id, user):
+    record = locked_record(review, record_id)
+    if not sought_for_retrieval(review).filter(pk=record.pk).exists():
+        raise ScreeningError("this record's full text is not sought: it was not included at title/abstract")
+    report, _ = Report.objects.get_or_create(record=record, defaults={"review": review, "updated_by": user})
+    return report
+
+
+def _delete_file_after_commit(field_file):
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def attach_full_text(*, review, record_id, user, pdf=None, link=""):
+    """Attach an uploaded PDF and/or a link; a report marked as not retrieved counts as retrieved again."""
+    if pdf is None and not link:
+        raise ScreeningError("upload a PDF or give a link")
+    report = _report_of_sought_record(review, record_id, user)
+    if pdf is not None:
+        _delete_file_after_commit(report.pdf)
+        report.pdf = pdf
+    if link:
+        report.link = link
+    report.not_retrieved_reason = ""
+    report.updated_by = user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def mark_not_retrieved(*, review, record_id, user, reason):
+    """The full text could not be had: the report leaves full-text screening and PRISMA counts it apart."""
+    reason = reason.strip()
+    if not reason:
+        raise ScreeningError("say why the full text could not be retrieved")
+    report = _report_of_sought_record(review, record_id, user)
+    if Vote.objects.filter(record_id=report.record_id, stage=Stage.FULL_TEXT).exists():
+        raise ScreeningError("this report already has full-text votes, so its full text was read")
+    _delete_file_after_commit(report.pdf)
+    report.pdf, report.link, report.not_retrieved_reason, report.updated_by = "", "", reason, user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
+    """File an included report under another study (several reports of one study) or a new one; a study left
+    with no report is removed."""
+    locked_record(review, record_id)
+    report = Report.objects.select_for_update().filter(review=review, record_id=record_id).first()
+    if report is None or report.study_id is None:
+        raise ScreeningError("only reports included at full text belong to studies")
+    if study_id is not None:
+        study = Study.objects.filter(review=review, pk=study_id).first()
+        if study is None:
+            raise ScreeningError("no such study in this review")
+    else:
+        study = Study.objects.create(review=review, label=new_label.strip() or study_label(report.record))
+    previous = report.study
+    report.study, report.updated_by = study, user
+    report.save(update_fields=["study", "updated_by", "updated_at"])
+    if previous != study and not previous.reports.exists():
+        previous.delete()
+    return report
