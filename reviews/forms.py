@@ -7,7 +7,6 @@ from django.db.models import Q
 from reviews.importers.base import RECORD_FIELDS as FIELDS
 from reviews.models import Review, Role, Search
 
-
 # Left empty, no record is double-screened beyond the reviewers per record.
 DOUBLE_SCREENED_SHARES = ("title_abstract_double_percent", "full_text_double_percent")
 

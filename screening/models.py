@@ -59,6 +59,7 @@ class VoteEvent(models.Model):
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="events")
     decision = models.CharField(max_length=10, choices=Decision.choices)
+    exclusion_reason = models.ForeignKey(ExclusionReason, on_delete=models.PROTECT, null=True, blank=True)
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

@@ -124,7 +124,7 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
     vote.decision, vote.note = decision, note
     vote.exclusion_reason = exclusion_reason if decision == Decision.EXCLUDE else None
     vote.save()
-    VoteEvent.objects.create(vote=vote, decision=decision, note=note)
+    VoteEvent.objects.create(vote=vote, decision=decision, note=note, exclusion_reason=vote.exclusion_reason)
     resolution = None
     if len(votes) >= required and not conflict_votes(votes, required):
         resolution = Resolution.objects.create(
@@ -191,3 +191,33 @@ def conflicts(review, stage):
         for record in candidates
         if conflict_votes(votes.get(record.pk, []), record.votes_needed)
     ]
+
+
+def visible_vote_events(review, user):
+    """Every vote and change of vote this user may see: under blinding, their own and those of resolved records."""
+    events = VoteEvent.objects.filter(vote__review=review)
+    if review.blinded:
+        resolved = Resolution.objects.filter(record=OuterRef("vote__record"), stage=OuterRef("vote__stage"))
+        events = events.filter(Q(vote__reviewer=user) | Exists(resolved))
+    return events
+
+
+def vote_pairs(review, stage):
+    """{(reviewer a, reviewer b): [(a's vote, b's vote), ...]} over the records resolved at this stage, the only
+    ones whose votes blinding lets everyone see."""
+    resolved = Resolution.objects.filter(record=OuterRef("record"), stage=stage)
+    votes = (
+        Vote.objects.filter(review=review, stage=stage)
+        .filter(Exists(resolved))
+        .order_by("record_id", "reviewer__username")
+        .values_list("record_id", "reviewer__username", "decision")
+    )
+    by_record = {}
+    for record_id, reviewer, decision in votes.iterator(chunk_size=5000):
+        by_record.setdefault(record_id, []).append((reviewer, decision))
+    pairs = {}
+    for record_votes in by_record.values():
+        for i, (first, first_vote) in enumerate(record_votes):
+            for second, second_vote in record_votes[i + 1 :]:
+                pairs.setdefault((first, second), []).append((first_vote, second_vote))
+    return pairs

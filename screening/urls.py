@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import fulltext_views, views
+from screening import fulltext_views, summary_views, views
 
 app_name = "screening"
 
@@ -23,4 +23,15 @@ urlpatterns += [
     path(reports + "<int:record_id>/not-retrieved/", fulltext_views.report_not_retrieved, name="report_not_retrieved"),
     path(reports + "<int:record_id>/study/", fulltext_views.report_study, name="report_study"),
     path(reports + "<int:record_id>/pdf/", fulltext_views.report_pdf, name="report_pdf"),
+]
+
+urlpatterns += [
+    path("reviews/<int:review_id>/prisma/", summary_views.prisma, name="prisma"),
+    path("reviews/<int:review_id>/prisma.<slug:file_format>", summary_views.prisma_export, name="prisma_export"),
+]
+
+urlpatterns += [
+    path("reviews/<int:review_id>/agreement/", summary_views.agreement_page, name="agreement"),
+    path("reviews/<int:review_id>/agreement.csv", summary_views.agreement_export, name="agreement_export"),
+    path("reviews/<int:review_id>/screening-decisions.csv", summary_views.decisions_export, name="decisions_export"),
 ]

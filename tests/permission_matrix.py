@@ -111,6 +111,11 @@ MATRIX: dict[str, Route] = {
         method="post", kwargs=_report, allowed=SCREENERS, data={"reason": "Authors did not reply"}
     ),
     "screening:report_study": Route(method="post", kwargs=_report, allowed=ADJUDICATORS, data={"new_label": "X 2021"}),
+    "screening:prisma": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:prisma_export": Route(kwargs=lambda p: {**_review(p), "file_format": "csv"}, allowed=EVERY_ROLE),
+    "screening:agreement": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:agreement_export": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:decisions_export": Route(kwargs=_review, allowed=EVERY_ROLE),
     "reviews:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),

@@ -1,0 +1,48 @@
+"""File downloads made from a review's data: CSV that spreadsheets cannot execute, JSON, SVG."""
+
+import csv
+import json
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def download_name(review, what: str, extension: str) -> str:
+    return f"{slugify(review.title)[:60] or 'review'}-{what}.{extension}"
+
+
+def _attachment(content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_download(filename: str, rows) -> HttpResponse:
+    response = _attachment("text/csv; charset=utf-8", filename)
+    response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return response
+
+
+def json_download(filename: str, data) -> HttpResponse:
+    response = _attachment("application/json", filename)
+    response.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    return response
+
+
+def svg_download(filename: str, svg: str) -> HttpResponse:
+    response = _attachment("image/svg+xml", filename)
+    response.write(svg)
+    return response
