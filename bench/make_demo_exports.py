@@ -5,7 +5,8 @@ Run once from the repository root: .venv/bin/python bench/make_demo_exports.py
 Three databases return overlapping parts of the same 400 records, as real searches do:
 PubMed (MEDLINE format) 260 records, Embase via Ovid (RIS) 180, Scopus (CSV) 90. The
 copies differ the way exports differ: upper-case titles, missing PMIDs, trailing
-periods, "Surname, I." author forms. The output is deterministic.
+periods, "Surname, I." author forms. The output is deterministic. The records' real title/abstract
+and full-text labels go to screening_labels.csv for the demo's simulated screening.
 """
 
 import csv
@@ -65,6 +66,15 @@ def scopus_csv(rows, path):
             writer.writerow([authors, r["title"], r["year"], r["abstract"], r["pubmedID"], "Scopus"])
 
 
+def labels_csv(rows, path):
+    """The dataset's real screening decisions, which the demo's reviewers follow (screening/demo.py)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["pubmed_id", "title", "label_abstract_screening", "label_included"])
+        for r in rows:
+            writer.writerow([r["pubmedID"], r["title"], r["label_abstract_screening"], r["label_included"]])
+
+
 def main():
     rng = random.Random(2023)
     rows = records()
@@ -72,7 +82,8 @@ def main():
     (TARGET / "pubmed.nbib").write_text(medline(rows[:260]), encoding="utf-8")
     (TARGET / "embase_ovid.ris").write_text(ris(rows[180:360], rng), encoding="utf-8")
     scopus_csv(rows[120:150] + rows[340:400], TARGET / "scopus.csv")
-    print(f"wrote 3 exports to {TARGET}")
+    labels_csv(rows, TARGET / "screening_labels.csv")
+    print(f"wrote 3 exports and the screening labels to {TARGET}")
 
 
 if __name__ == "__main__":

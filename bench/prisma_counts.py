@@ -24,8 +24,9 @@ def build(records):
     citations = Search.objects.create(review=review, source="Reference lists", source_type=SourceType.CITATION,
                                       date_searched="2026-11-25", created_by=lead)  # fmt: skip
     imports = [
-        RecordImport.objects.create(review=review, search=search, upload="none.ris", file_name="none.ris",
-                                    created_by=lead)  # fmt: skip
+        RecordImport.objects.create(
+            review=review, search=search, upload="none.ris", file_name="none.ris", created_by=lead
+        )  # fmt: skip
         for search in (pubmed, embase, citations)
     ]
     first = int(records * 0.6)
@@ -36,8 +37,13 @@ def build(records):
     pubmed_ids = list(Record.objects.filter(source_import=imports[0]).values_list("pk", flat=True))
     Record.objects.bulk_create(
         (
-            Record(review=review, source_import=imports[1], position=i, title=f"Embase {i}",
-                   duplicate_of_id=pubmed_ids[i] if i % 10 == 0 else None)  # fmt: skip
+            Record(
+                review=review,
+                source_import=imports[1],
+                position=i,
+                title=f"Embase {i}",
+                duplicate_of_id=pubmed_ids[i] if i % 10 == 0 else None,
+            )  # fmt: skip
             for i in range(records - first)
         ),
         batch_size=5000,
@@ -52,8 +58,13 @@ def build(records):
     chosen = set(included)
     Resolution.objects.bulk_create(
         (
-            Resolution(review=review, record_id=pk, stage=Stage.TITLE_ABSTRACT, method=ResolutionMethod.AGREEMENT,
-                       decision="include" if pk in chosen else "exclude")  # fmt: skip
+            Resolution(
+                review=review,
+                record_id=pk,
+                stage=Stage.TITLE_ABSTRACT,
+                method=ResolutionMethod.AGREEMENT,
+                decision="include" if pk in chosen else "exclude",
+            )  # fmt: skip
             for pk in ids
         ),
         batch_size=5000,

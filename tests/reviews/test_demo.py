@@ -3,14 +3,21 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from reviews.demo import DEMO_TITLE, DEMO_USERS
+from reviews.importers.normalise import fold
 from reviews.models import Review, Role
+from screening import services
+from screening.demo import dataset_labels
+from screening.models import Resolution, Stage, Vote
+from screening.prisma import count_flow
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_creates_its_team_and_review_once(capsys):
     call_command("demo")
+    votes = Vote.objects.count()
     call_command("demo")
+    assert Vote.objects.count() == votes, "screening is simulated once"
     out = capsys.readouterr().out
     review = Review.objects.get(title=DEMO_TITLE)
     roles = dict(review.memberships.values_list("user__username", "role"))
@@ -26,8 +33,7 @@ def test_demo_creates_its_team_and_review_once(capsys):
     assert "already present" in out
 
 
-def test_demo_imports_overlapping_database_exports_once():
-    call_command("demo")
+def test_demo_imports_overlapping_database_exports():
     call_command("demo")
     review = Review.objects.get(title=DEMO_TITLE)
     imports = {i.search.source: i for i in review.imports.select_related("search")}
@@ -42,3 +48,23 @@ def test_demo_imports_overlapping_database_exports_once():
     unique = review.records.filter(duplicate_of__isnull=True).count()
     assert unique + review.duplicate_candidates.filter(status="pending").count() >= 406
     assert unique <= 420
+
+
+def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
+    call_command("demo")
+    review = Review.objects.get(title=DEMO_TITLE)
+    labels = dataset_labels()
+    resolutions = Resolution.objects.filter(review=review).select_related("record")
+    for resolution in resolutions:
+        at_title_abstract, at_full_text = labels.get(fold(resolution.record.shown.title), (False, False))
+        label = at_title_abstract if resolution.stage == Stage.TITLE_ABSTRACT else at_full_text
+        assert resolution.decision == ("include" if label else "exclude")
+    assert resolutions.filter(method="adjudication").exists()
+    assert len(services.conflicts(review, Stage.TITLE_ABSTRACT)) == 3
+    assert len(services.conflicts(review, Stage.FULL_TEXT)) == 1
+    reviewer2 = review.memberships.get(user__username="reviewer2").user
+    assert services.next_record(review, Stage.TITLE_ABSTRACT, reviewer2) is not None
+    flow = count_flow(review)
+    assert flow.records_screened == 400 and flow.records_excluded > 250
+    assert 0 < flow.new_studies == resolutions.filter(stage=Stage.FULL_TEXT, decision="include").count()
+    assert flow.dbr_notretrieved_reports > 0 and sum(flow.dbr_excluded.values()) > 0
