@@ -1,8 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
-from .models import Resolution, Vote, VoteEvent
-from .resources import ResolutionResource, VoteResource
+from .models import Report, Resolution, Study, Vote, VoteEvent
+from .resources import ReportResource, ResolutionResource, StudyResource, VoteEventResource, VoteResource
 
 
 class VoteEventInline(admin.TabularInline):
@@ -33,3 +33,47 @@ class ResolutionAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["resolved_by", "review", "record"]
     raw_id_fields = ["record"]
     autocomplete_fields = ["review", "resolved_by"]
+
+
+@admin.register(VoteEvent)
+class VoteEventAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [VoteEventResource]
+    list_display = ["vote", "decision", "at"]
+    list_filter = ["decision", "vote__stage"]
+    list_select_related = ["vote__reviewer"]
+    raw_id_fields = ["vote", "exclusion_reason"]
+
+    def has_add_permission(self, request):
+        return False  # the history is written by votes only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    fields = ["record", "pdf", "link", "not_retrieved_reason"]
+    raw_id_fields = ["record"]
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Study)
+class StudyAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [StudyResource]
+    list_display = ["label", "review", "created_at"]
+    search_fields = ["label", "review__title"]
+    list_select_related = ["review"]
+    autocomplete_fields = ["review"]
+    inlines = [ReportInline]
+
+
+@admin.register(Report)
+class ReportAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportResource]
+    list_display = ["record", "study", "is_retrieved", "is_not_retrieved", "updated_by", "updated_at", "review"]
+    search_fields = ["record__title", "review__title", "not_retrieved_reason"]
+    list_select_related = ["record", "study", "updated_by", "review"]
+    raw_id_fields = ["record", "study"]
+    autocomplete_fields = ["review", "updated_by"]

@@ -1,6 +1,6 @@
 from import_export import fields, resources
 
-from .models import Resolution, Vote
+from .models import Report, Resolution, Study, Vote, VoteEvent
 
 
 class VoteResource(resources.ModelResource):
@@ -24,4 +24,35 @@ class ResolutionResource(resources.ModelResource):
         model = Resolution
         fields = ("id", "review", "record", "stage", "decision", "method", "exclusion_reason", "resolved_by", "note",
                   "created_at")  # fmt: skip
+        export_order = fields
+
+
+class VoteEventResource(resources.ModelResource):
+    """Every vote and change of vote, in order: the full history behind the current votes."""
+
+    record = fields.Field(attribute="vote__record_id", column_name="record")
+    stage = fields.Field(attribute="vote__stage", column_name="stage")
+    reviewer = fields.Field(attribute="vote__reviewer__username", column_name="reviewer")
+    exclusion_reason = fields.Field(attribute="exclusion_reason__label", column_name="exclusion_reason")
+
+    class Meta:
+        model = VoteEvent
+        fields = ("id", "record", "stage", "reviewer", "decision", "exclusion_reason", "note", "at")
+        export_order = fields
+
+
+class StudyResource(resources.ModelResource):
+    class Meta:
+        model = Study
+        fields = ("id", "review", "label", "created_at")
+
+
+class ReportResource(resources.ModelResource):
+    study = fields.Field(attribute="study__label", column_name="study")
+    updated_by = fields.Field(attribute="updated_by__username", column_name="updated_by")
+
+    class Meta:
+        model = Report
+        fields = ("id", "review", "record", "pdf", "link", "not_retrieved_reason", "study", "updated_by",
+                  "updated_at")  # fmt: skip
         export_order = fields

@@ -170,3 +170,14 @@ def test_a_share_of_single_screened_records_gets_a_second_vote(personas):
     services.cast_vote(review=review, record_id=doubled[0].pk, stage=TA, reviewer=personas.reviewer,
                        decision="include")  # fmt: skip
     assert [record for record, _ in services.conflicts(review, TA)] == [doubled[0]]
+
+
+def test_the_full_text_queue_links_the_pdf(client, personas, database_records):
+    record = database_records[0]
+    include_at(personas, record, TA)
+    fulltext.attach_full_text(review=personas.review, record_id=record.pk, user=personas.lead,
+                              pdf=ContentFile(MINIMAL_PDF, name="zhang.pdf"))  # fmt: skip
+    client.force_login(personas.reviewer)
+    page = client.get(reverse("screening:queue", args=[personas.review.pk, "full-text"])).content.decode()
+    assert report_url(personas, "report_pdf", record) in page and "Attach or mark as not retrieved" in page
+    assert "Exclusion reason (needed to exclude)" in page
