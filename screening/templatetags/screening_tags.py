@@ -1,7 +1,7 @@
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -13,8 +13,9 @@ def _words(text):
 
 @register.filter
 def highlight(text, review):
-    """Escape the text, then mark the review's inclusion words green and exclusion words red."""
-    html = escape(text or "")
+    """Escape the text (unless a filter before already did), then mark the review's inclusion words green and
+    exclusion words red."""
+    html = conditional_escape(text or "")
     marks = [(w, "kw-include") for w in _words(review.highlight_include)]
     marks += [(w, "kw-exclude") for w in _words(review.highlight_exclude)]
     if not marks:

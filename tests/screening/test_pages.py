@@ -50,6 +50,13 @@ def test_voting_moves_to_the_next_record_and_allows_a_change(client, personas, r
     assert Vote.objects.get(reviewer=personas.reviewer).decision == "exclude"
 
 
+def test_keywords_are_escaped_once(client, personas):
+    make_import(personas.review, personas.lead, ris({"TI": "Trial", "KW": ["Crohn's disease", "<b>"]}))
+    client.force_login(personas.reviewer)
+    page = client.get(queue_url(personas)).content.decode()
+    assert "Crohn&#x27;s disease; &lt;b&gt;" in page and "&amp;#x27;" not in page
+
+
 def test_titles_are_escaped_even_when_highlighted(client, personas, records):
     client.force_login(personas.reviewer)
     for record in records[:2]:
