@@ -225,15 +225,17 @@ def find_duplicates(citations, new_ids=None):
     return matches
 
 
-def groups(ids, links, apart=None):
+def groups(ids, links, apart=None, anchored=frozenset()):
     """Connected groups (sorted lists, smallest id first) of ids joined by (first, second) links.
 
     ``apart`` maps an id to ids a person has judged different: a link that would put
-    such a pair in one group is skipped.
+    such a pair in one group is skipped. A group holds at most one ``anchored`` id: a
+    link that would join two is skipped too.
     """
     apart = apart or {}
     parent = {i: i for i in ids}
     members = {i: {i} for i in ids}
+    holds_anchor = {i: i in anchored for i in ids}
 
     def root(i):
         while parent[i] != i:
@@ -246,11 +248,12 @@ def groups(ids, links, apart=None):
         if ra == rb:
             continue
         small, large = sorted((members[ra], members[rb]), key=len)
-        if any(apart.get(member, set()) & large for member in small):
+        if any(apart.get(member, set()) & large for member in small) or (holds_anchor[ra] and holds_anchor[rb]):
             continue
         keep, absorbed = min(ra, rb), max(ra, rb)
         parent[absorbed] = keep
         members[keep] = members[ra] | members[rb]
+        holds_anchor[keep] = holds_anchor[ra] or holds_anchor[rb]
         del members[absorbed]
     return [sorted(group) for group in members.values() if len(group) > 1]
 

@@ -117,9 +117,16 @@ def _apart(review):
     return apart
 
 
-def _primary_first(group):
-    """Existing records (positive ids) keep being primary; among new ones (negative ids) the first in the file."""
-    return sorted(group, key=lambda pk: (pk < 0, abs(pk)))
+def screened(records):
+    """Ids of the given records that carry screening votes. Such a record keeps its decisions only while it is a
+    group's primary, so two of them never merge without a person deciding which one stays."""
+    return set(records.filter(votes__isnull=False).values_list("pk", flat=True).distinct())
+
+
+def _primary_first(group, anchored):
+    """A record with screening votes stays primary; then existing records (positive ids) before new ones (negative
+    ids, the first in the file first)."""
+    return sorted(group, key=lambda pk: (pk not in anchored, pk < 0, abs(pk)))
 
 
 def write_records(record_import, parsed_records):
@@ -137,10 +144,11 @@ def write_records(record_import, parsed_records):
     new = [_citation(pk, v) for pk, v in values.items()]
     matches = dedup.find_duplicates(existing + new, {c.id for c in new})
     apart = _apart(review)
+    anchored = screened(Record.objects.filter(review=review).unique())
     groups = [
-        _primary_first(g)
+        _primary_first(g, anchored)
         for g in dedup.groups(
-            [c.id for c in existing + new], links + [(m.first, m.second) for m in matches if m.certain], apart
+            [c.id for c in existing + new], links + [(m.first, m.second) for m in matches if m.certain], apart, anchored
         )
     ]
     primary_of = {member: group[0] for group in groups for member in group}
@@ -239,8 +247,15 @@ def _group_of(record):
 
 
 def _merge_into_one(records):
-    """Make the earliest record the primary of all the given records, with the group's best values."""
-    records = sorted(records, key=lambda r: r.pk)
+    """Make one record the primary of all the given records, with the group's best values: the one with
+    screening votes if there is one, else the earliest."""
+    with_votes = screened(Record.objects.filter(pk__in=[r.pk for r in records]))
+    if len(with_votes) > 1:
+        raise DecisionConflict(
+            "both records already have screening votes and a merge would drop one record's decisions: "
+            "mark the pair as not duplicates and exclude one of them at screening instead"
+        )
+    records = sorted(records, key=lambda r: (r.pk not in with_votes, r.pk))
     primary = records[0]
     Record.objects.filter(pk__in=[r.pk for r in records[1:]]).update(duplicate_of=primary, merged=None)
     primary.duplicate_of, primary.merged = None, dedup.merged_fields([r.values() for r in records])

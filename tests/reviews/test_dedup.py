@@ -109,3 +109,10 @@ def test_accuracy_on_the_labelled_stroke_set():
     to_remove = len(citations) - len(set(group_of))
     assert right / to_remove >= 0.97
     assert right / (right + wrong) >= 0.995
+
+
+def test_a_group_never_holds_two_anchored_ids():
+    from reviews.dedup import groups
+
+    assert groups([1, 2, 3], [(1, 2), (2, 3)], anchored={1, 3}) == [[1, 2]]
+    assert groups([1, 2, 3], [(1, 2), (2, 3)], anchored={2}) == [[1, 2, 3]]
