@@ -1,0 +1,376 @@
+"""Extraction workflows: the form, assignments, entering values, comparison, conflicts, lock and unlock.
+
+Every function is one transaction. Writes of extraction data go through the lock guard
+(extraction/locking.py), so none of them can change a locked extraction.
+"""
+
+from collections import Counter
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from reviews.models import Role
+
+from . import values as checks
+from .models import (
+    AuditAction,
+    AuditEvent,
+    Consensus,
+    ConsensusStatus,
+    Extraction,
+    ExtractionForm,
+    ExtractionLock,
+    ExtractionStatus,
+    FormField,
+    Section,
+    Value,
+)
+from .signals import extraction_unlocked
+from .template import NMOSD_TEMPLATE
+
+EXTRACTOR_ROLES = (Role.LEAD, Role.REVIEWER)
+
+
+class ExtractionError(Exception):
+    """A request the state of the extraction does not allow; the message says why."""
+
+
+def _event(review, action, user=None, **details) -> AuditEvent:
+    return AuditEvent(review=review, action=action, user=user, **details)
+
+
+def ensure_form(review) -> ExtractionForm:
+    """The review's form and lock row, created on first use."""
+    ExtractionLock.objects.get_or_create(review=review)
+    form, _ = ExtractionForm.objects.get_or_create(review=review)
+    return form
+
+
+def _form_changed(review, user, what: str) -> None:
+    """Once values exist, every change of the form raises its version; values keep the version they were typed in."""
+    form = ensure_form(review)
+    if Value.objects.filter(review=review).exists():
+        ExtractionForm.objects.filter(pk=form.pk).update(version=form.version + 1)
+    AuditEvent.objects.create(review=review, action=AuditAction.FORM_CHANGED, user=user, note=what)
+
+
+@transaction.atomic
+def apply_template(*, review, user) -> int:
+    """Fill an empty form with the NMOSD template; returns the number of fields."""
+    form = ensure_form(review)
+    if FormField.objects.filter(review=review).exists():
+        raise ExtractionError("the form already has fields; the template only fills an empty form")
+    fields = []
+    for position, (title, specs) in enumerate(NMOSD_TEMPLATE):
+        section = Section.objects.create(review=review, form=form, title=title, position=position)
+        fields += [
+            FormField(review=review, section=section, position=i, added_in_version=form.version, **spec)
+            for i, spec in enumerate(specs)
+        ]
+    FormField.objects.bulk_create(fields)
+    _form_changed(review, user, f"NMOSD template applied ({len(fields)} fields)")
+    return len(fields)
+
+
+@transaction.atomic
+def add_section(*, review, user, title: str) -> Section:
+    form = ensure_form(review)
+    position = form.sections.count()
+    try:
+        with transaction.atomic():
+            section = Section.objects.create(review=review, form=form, title=title.strip(), position=position)
+    except IntegrityError as exc:
+        raise ExtractionError(f"the form already has a section called '{title}'") from exc
+    _form_changed(review, user, f"section '{section.title}' added")
+    return section
+
+
+@transaction.atomic
+def save_field(*, review, user, field: FormField) -> FormField:
+    """Save a new or edited field (from the lead's form builder)."""
+    adding = field.pk is None
+    field.review = review
+    if adding:
+        field.added_in_version = ensure_form(review).version
+        field.position = field.section.fields.count()
+    try:
+        with transaction.atomic():
+            field.save()
+    except IntegrityError as exc:
+        raise ExtractionError(f"another field already has the key '{field.key}'") from exc
+    _form_changed(review, user, f"field '{field.key}' {'added' if adding else 'changed'}")
+    return field
+
+
+@transaction.atomic
+def retire_field(*, review, user, field_id: int) -> FormField:
+    """Stop asking a field; the values already entered for it stay."""
+    field = FormField.objects.filter(review=review, pk=field_id).first()
+    if field is None:
+        raise ExtractionError("no such field in this review's form")
+    field.retired = True
+    field.save(update_fields=["retired"])
+    _form_changed(review, user, f"field '{field.key}' retired")
+    return field
+
+
+def extractors(review):
+    """Members who may extract: the lead and the reviewers."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__review=review, memberships__role__in=EXTRACTOR_ROLES)
+        .order_by("username")
+    )
+
+
+@transaction.atomic
+def assign_automatically(*, review, user) -> int:
+    """Give every study without two extractors the least-loaded extractors; returns how many were assigned."""
+    ensure_form(review)
+    people = list(extractors(review))
+    if len(people) < 2:
+        raise ExtractionError("two extractors are needed: add a reviewer to the team")
+    assigned = list(Extraction.objects.filter(review=review).values_list("study_id", "slot", "extractor_id"))
+    load = Counter(extractor for _, _, extractor in assigned)
+    slots, people_on = {}, {}
+    for study_id, slot, extractor in assigned:
+        slots.setdefault(study_id, set()).add(slot)
+        people_on.setdefault(study_id, set()).add(extractor)
+    new, events = [], []
+    for study in review.studies.order_by("pk"):
+        for slot in sorted({1, 2} - slots.get(study.pk, set())):
+            taken = people_on.setdefault(study.pk, set())
+            chosen = min((p for p in people if p.pk not in taken), key=lambda p: (load[p.pk], p.username))
+            new.append(Extraction(review=review, study=study, slot=slot, extractor=chosen))
+            events.append(_event(review, AuditAction.ASSIGNED, user, study=study, new_value=chosen.username))
+            load[chosen.pk] += 1
+            taken.add(chosen.pk)
+    try:
+        with transaction.atomic():
+            Extraction.objects.bulk_create(new)
+    except IntegrityError as exc:
+        raise ExtractionError("someone else assigned studies at the same moment; reload the page") from exc
+    AuditEvent.objects.bulk_create(events)
+    return len(new)
+
+
+@transaction.atomic
+def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
+    """Give an extraction nobody has started to another extractor."""
+    extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
+    if extraction is None:
+        raise ExtractionError("no such extraction in this review")
+    if extraction.is_submitted or extraction.values.exists():
+        raise ExtractionError(f"{extraction.extractor.username} has already started this extraction")
+    if not extractors(review).filter(pk=extractor.pk).exists():
+        raise ExtractionError(f"{extractor.username} is not a lead or reviewer of this review")
+    previous = extraction.extractor.username
+    extraction.extractor = extractor
+    try:
+        with transaction.atomic():
+            extraction.save(update_fields=["extractor"])
+    except IntegrityError as exc:
+        raise ExtractionError(f"{extractor.username} already extracts this study") from exc
+    AuditEvent.objects.create(review=review, action=AuditAction.ASSIGNED, user=user, study=extraction.study,
+                              old_value=previous, new_value=extractor.username)  # fmt: skip
+    return extraction
+
+
+def active_fields(review):
+    return FormField.objects.filter(review=review, retired=False).select_related("section")
+
+
+def cells(fields, arm_count: int):
+    """(field, arm) of every value a form asks for: arm 0 for study-level fields, 1..arm_count per arm."""
+    return [(field, arm) for field in fields for arm in (range(1, arm_count + 1) if field.per_arm else [0])]
+
+
+def extraction_problems(fields, texts: dict, arm_count: int) -> list[str]:
+    """Everything that keeps an extraction from being submitted: missing, mistyped, out of range, sums."""
+    found = []
+    for field, arm in cells(fields, arm_count):
+        suffix = f" (arm {arm})" if arm else ""
+        found += [problem + suffix for problem in
+                  checks.problems(field, texts.get((field.pk, arm), ""), required=field.required)]  # fmt: skip
+    for arm in range(0, arm_count + 1):
+        in_arm = {f.key: f for f in fields if bool(f.per_arm) == bool(arm)}
+        found += checks.sum_problems(
+            in_arm, {f.key: texts.get((f.pk, arm), "") for f in in_arm.values()}, f" (arm {arm})" if arm else ""
+        )
+    return found
+
+
+@transaction.atomic
+def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_count: int, submit: bool) -> list[str]:
+    """Save an extractor's values ({(field id, arm): (value, note)}) as a draft, or submit them when they pass
+    every check. Returns the problems found (a draft is saved whatever they are)."""
+    extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
+    if extraction is None or extraction.extractor_id != user.pk:
+        raise ExtractionError("this is not your extraction")
+    if extraction.is_submitted:
+        raise ExtractionError("this extraction was submitted and can no longer change")
+    if not 1 <= arm_count <= 20:
+        raise ExtractionError("a study has between 1 and 20 arms")
+    fields = list(active_fields(review))
+    wanted = {(field.pk, arm) for field, arm in cells(fields, arm_count)}
+    version = ensure_form(review).version
+    existing = {(v.field_id, v.arm): v for v in extraction.values.all()}
+    changed, created, events = [], [], []
+    for key in wanted:
+        text, note = (checks.clean_text(part) for part in entries.get(key, ("", "")))
+        value = existing.get(key)
+        if value is None:
+            if text or note:
+                created.append(Value(review=review, extraction=extraction, field_id=key[0], arm=key[1], value=text,
+                                     note=note, form_version=version))  # fmt: skip
+                events.append(_event(review, AuditAction.ENTERED, user, study_id=extraction.study_id,
+                                     field_id=key[0], arm=key[1], new_value=text, note=note))  # fmt: skip
+        elif (value.value, value.note) != (text, note):
+            events.append(_event(review, AuditAction.CHANGED, user, study_id=extraction.study_id, field_id=key[0],
+                                 arm=key[1], old_value=value.value, new_value=text, note=note))  # fmt: skip
+            value.value, value.note, value.form_version = text, note, version
+            changed.append(value)
+    dropped = [v.pk for key, v in existing.items() if key not in wanted and v.field.per_arm and v.arm > arm_count]
+    Value.objects.filter(pk__in=dropped).delete()
+    Value.objects.bulk_create(created)
+    Value.objects.bulk_update(changed, ["value", "note", "form_version", "updated_at"])
+    extraction.arm_count = arm_count
+    texts = {key: entries.get(key, ("", ""))[0] for key in wanted}
+    found = extraction_problems(fields, texts, arm_count)
+    if submit and not found:
+        extraction.status, extraction.submitted_at = ExtractionStatus.SUBMITTED, timezone.now()
+        events.append(_event(review, AuditAction.SUBMITTED, user, study_id=extraction.study_id))
+    extraction.save(update_fields=["arm_count", "status", "submitted_at"])
+    AuditEvent.objects.bulk_create(events)
+    if extraction.is_submitted:
+        _compare_if_complete(review, extraction.study_id)
+    return found
+
+
+def _compare_if_complete(review, study_id) -> None:
+    """Once both extractions of a study are in, agreeing values become consensus; the rest are conflicts."""
+    pair = list(Extraction.objects.filter(study_id=study_id).order_by("slot").prefetch_related("values"))
+    if len(pair) != 2 or not all(e.is_submitted for e in pair):
+        return
+    texts = [{(v.field_id, v.arm): v.value for v in e.values.all()} for e in pair]
+    fields = list(active_fields(review))
+    consensus, conflicts = [], []
+    for field, arm in cells(fields, max(e.arm_count for e in pair)):
+        first, second = (t.get((field.pk, arm), "") for t in texts)
+        cell = Consensus(review=review, study_id=study_id, field=field, arm=arm, status=ConsensusStatus.AGREED)
+        consensus.append(cell)
+        if checks.agree(field, first, second):
+            cell.value = checks.normalise(field, first)
+        else:
+            cell.status = ConsensusStatus.CONFLICT
+            conflicts.append(_event(review, AuditAction.CONFLICT, study_id=study_id, field=field, arm=arm,
+                                    old_value=first, new_value=second))  # fmt: skip
+    Consensus.objects.bulk_create(consensus)
+    agreed = len(consensus) - len(conflicts)
+    AuditEvent.objects.bulk_create(
+        [_event(review, AuditAction.AGREED, study_id=study_id, note=f"{agreed} of {len(consensus)} values agreed"),
+         *conflicts]
+    )  # fmt: skip
+
+
+@transaction.atomic
+def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", note: str = "") -> Consensus:
+    """Settle a conflict with extractor 1's value, extractor 2's, or a third; exactly one of concurrent calls wins."""
+    cell = Consensus.objects.select_related("field", "resolved_by").filter(review=review, pk=consensus_id).first()
+    if cell is None:
+        raise ExtractionError("no such value in this review")
+    entered = dict(
+        Value.objects.filter(extraction__study_id=cell.study_id, field_id=cell.field_id, arm=cell.arm).values_list(
+            "extraction__slot", "value"
+        )
+    )
+    if choice in ("1", "2"):
+        value = entered.get(int(choice), "")
+    elif choice != "other":
+        raise ExtractionError("choose extractor 1's value, extractor 2's, or enter another")
+    wrong = checks.problems(cell.field, value, required=False)
+    if wrong:
+        raise ExtractionError("; ".join(wrong))
+    final = checks.normalise(cell.field, value)
+    won = Consensus.objects.filter(pk=cell.pk, status=ConsensusStatus.CONFLICT).update(
+        value=final, status=ConsensusStatus.RESOLVED, resolved_by=user, note=note.strip(), updated_at=timezone.now()
+    )
+    if not won:
+        cell.refresh_from_db()
+        who = cell.resolved_by.username if cell.resolved_by else "the extractors' agreement"
+        raise ExtractionError(f"this value was already settled by {who}: '{cell.value}'")
+    AuditEvent.objects.create(review=review, action=AuditAction.RESOLVED, user=user, study_id=cell.study_id,
+                              field=cell.field, arm=cell.arm, new_value=final, note=note.strip(),
+                              old_value=f"1: {entered.get(1, '')} / 2: {entered.get(2, '')}")  # fmt: skip
+    cell.refresh_from_db()
+    return cell
+
+
+def lock_blockers(review) -> list[str]:
+    """What keeps the extraction from being locked; empty when every study has a complete consensus."""
+    studies = review.studies.count()
+    if not studies:
+        return ["no study is included yet"]
+    blockers = []
+    submitted = Extraction.objects.filter(review=review, status=ExtractionStatus.SUBMITTED)
+    complete = submitted.values("study").annotate(n=Count("id")).filter(n=2).count()
+    if complete < studies:
+        blockers.append(f"{studies - complete} of {studies} studies still wait for two submitted extractions")
+    open_conflicts = Consensus.objects.filter(review=review, status=ConsensusStatus.CONFLICT).count()
+    if open_conflicts:
+        blockers.append(f"{open_conflicts} conflicting values are not resolved yet")
+    return blockers
+
+
+@transaction.atomic
+def lock(*, review, user) -> None:
+    ensure_form(review)
+    state = ExtractionLock.objects.select_for_update().get(review=review)
+    if state.locked:
+        raise ExtractionError("the extraction is already locked")
+    blockers = lock_blockers(review)
+    if blockers:
+        raise ExtractionError("; ".join(blockers))
+    state.locked, state.changed_by, state.changed_at = True, user, timezone.now()
+    state.save()
+    AuditEvent.objects.create(review=review, action=AuditAction.LOCKED, user=user)
+
+
+@transaction.atomic
+def unlock(*, review, user, reason: str) -> None:
+    """Open a locked extraction again; everything analysed from it becomes stale."""
+    reason = reason.strip()
+    if not reason:
+        raise ExtractionError("say why the extraction is unlocked")
+    state = ExtractionLock.objects.select_for_update().filter(review=review).first()
+    if state is None or not state.locked:
+        raise ExtractionError("the extraction is not locked")
+    state.locked, state.changed_by, state.changed_at = False, user, timezone.now()
+    state.save()
+    AuditEvent.objects.create(review=review, action=AuditAction.UNLOCKED, user=user, note=reason)
+    extraction_unlocked.send(sender=ExtractionLock, review=review, user=user, reason=reason)
+
+
+def is_locked(review) -> bool:
+    return ExtractionLock.objects.filter(review=review, locked=True).exists()
+
+
+def visible_studies(review, user, membership):
+    """Studies whose extracted values this user may see: never one they extract and have not yet submitted;
+    leads and adjudicators see the others, everyone else only studies whose two extractions are in."""
+    studies = review.studies.all()
+    unsubmitted_mine = Extraction.objects.filter(extractor=user).exclude(status=ExtractionStatus.SUBMITTED)
+    studies = studies.exclude(pk__in=unsubmitted_mine.values("study_id"))
+    if membership.role in (Role.LEAD, Role.ADJUDICATOR):
+        return studies
+    complete = (
+        Extraction.objects.filter(review=review, status=ExtractionStatus.SUBMITTED)
+        .values("study_id")
+        .annotate(n=Count("id"))
+        .filter(n=2)
+        .values("study_id")
+    )
+    return studies.filter(pk__in=complete)
