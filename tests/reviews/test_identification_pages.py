@@ -178,7 +178,7 @@ def test_background_import_reports_progress_then_counts(client, settings):
     upload(client, personas, ris(TOCILIZUMAB, AZATHIOPRINE))
     pending = RecordImport.objects.get()
     detail = client.post(url("import_confirm", personas, import_id=pending.pk)).url
-    for _ in range(100):
+    for _ in range(600):  # up to 30 s on a loaded machine; a normal run takes a fraction of a second
         pending.refresh_from_db()
         if pending.is_finished:
             break
