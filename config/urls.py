@@ -20,4 +20,5 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("", include("reviews.urls")),
     path("", include("screening.urls")),
+    path("", include("extraction.urls")),
 ]

@@ -32,7 +32,7 @@ def get_review_for_user(
 IDENTIFIERS: frozenset[str] = frozenset({Role.LEAD, Role.REVIEWER})
 
 
-def _child_for_user(request, review_id, queryset, pk, roles):
+def child_for_user(request, review_id, queryset, pk, roles):
     review, membership = get_review_for_user(request, review_id, roles=roles)
     child = queryset.filter(review=review, pk=pk).first()
     if child is None:
@@ -41,12 +41,12 @@ def _child_for_user(request, review_id, queryset, pk, roles):
 
 
 def get_import_for_user(request, review_id, import_id, *, roles=ANY_ROLE):
-    return _child_for_user(request, review_id, RecordImport.objects.select_related("search"), import_id, roles)
+    return child_for_user(request, review_id, RecordImport.objects.select_related("search"), import_id, roles)
 
 
 def get_record_for_user(request, review_id, record_id, *, roles=ANY_ROLE):
-    return _child_for_user(request, review_id, Record.objects.select_related("source_import__search"), record_id, roles)
+    return child_for_user(request, review_id, Record.objects.select_related("source_import__search"), record_id, roles)
 
 
 def get_candidate_for_user(request, review_id, candidate_id, *, roles=ANY_ROLE):
-    return _child_for_user(request, review_id, DuplicateCandidate.objects.all(), candidate_id, roles)
+    return child_for_user(request, review_id, DuplicateCandidate.objects.all(), candidate_id, roles)

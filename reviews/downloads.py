@@ -1,4 +1,4 @@
-"""File downloads made from a review's data: CSV that spreadsheets cannot execute, JSON, SVG."""
+"""File downloads made from a review's data: CSV and XLSX that spreadsheets cannot execute, JSON, SVG."""
 
 import csv
 import json
@@ -33,6 +33,18 @@ def csv_download(filename: str, rows) -> HttpResponse:
     writer = csv.writer(response)
     for row in rows:
         writer.writerow([spreadsheet_safe(value) for value in row])
+    return response
+
+
+def xlsx_download(filename: str, rows) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append([spreadsheet_safe(value) for value in row])
+    response = _attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename)
+    workbook.save(response)
     return response
 
 

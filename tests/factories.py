@@ -43,6 +43,12 @@ class Personas:
             self._identification = Identification(self)
         return self._identification
 
+    def extraction(self):
+        """The NMOSD form; the full-text study extracted by the lead and the reviewer, with one conflict."""
+        if not hasattr(self, "_extraction"):
+            self._extraction = ExtractionSetup(self)
+        return self._extraction
+
     def full_text(self):
         """A record found by citation searching (so sought at once) with a PDF, included at full text."""
         if not hasattr(self, "_full_text"):
@@ -82,6 +88,27 @@ class FullText:
                 review=review, record_id=self.record.pk, stage=Stage.FULL_TEXT, reviewer=reviewer, decision="include"
             )
         self.report = self.record.report
+
+
+class ExtractionSetup:
+    def __init__(self, personas: "Personas"):
+        from extraction import services
+        from extraction.models import Consensus, FormField
+
+        review = personas.review
+        services.apply_template(review=review, user=personas.lead)
+        self.study = personas.full_text().report.study
+        services.assign_automatically(review=review, user=personas.lead)
+        fields = {f.key: f for f in FormField.objects.filter(review=review)}
+        base = {"study_design": "case series", "country": "Japan", "treatment": "tocilizumab", "n": "7"}
+        for extraction, arr in zip(self.study.extractions.order_by("slot"), ["1.2", "1.4"], strict=True):
+            values = {**base, "arr_before_mean": arr}
+            entries = {(fields[key].pk, 1 if fields[key].per_arm else 0): (text, "") for key, text in values.items()}
+            services.save_extraction(review=review, extraction_id=extraction.pk, user=extraction.extractor,
+                                     entries=entries, arm_count=1, submit=True)  # fmt: skip
+        self.lead_extraction = self.study.extractions.get(extractor=personas.lead)
+        self.conflict = Consensus.objects.get(study=self.study, status="conflict")
+        self.field = fields["dose"]
 
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -28,6 +28,8 @@ class Route:
     data: dict = field(default_factory=dict)
     # Logging out ends at the login page by design.
     logs_out: bool = False
+    # What members without access get: 403, or 404 for what only its owner may know exists.
+    refused: int = 403
 
 
 def _review(p: Personas) -> dict:
@@ -68,6 +70,17 @@ def _stage_record(p: Personas) -> dict:
 
 def _report(p: Personas) -> dict:
     return {"review_id": p.review.pk, "record_id": p.full_text().record.pk}
+
+
+def _extraction(p: Personas, **extra) -> dict:
+    setup = p.extraction()
+    ids = {"field_id": setup.field.pk, "extraction_id": setup.lead_extraction.pk, "consensus_id": setup.conflict.pk,
+           "study_id": setup.study.pk}  # fmt: skip
+    return {"review_id": p.review.pk, **{name: ids[name] for name in extra.get("ids", ())}, **extra.get("fixed", {})}
+
+
+def _ext(*ids, **fixed) -> Callable[[Personas], dict]:
+    return lambda p: _extraction(p, ids=ids, fixed=fixed)
 
 
 # URL names anyone may open without logging in.
@@ -116,6 +129,25 @@ MATRIX: dict[str, Route] = {
     "screening:agreement": Route(kwargs=_review, allowed=EVERY_ROLE),
     "screening:agreement_export": Route(kwargs=_review, allowed=EVERY_ROLE),
     "screening:decisions_export": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "extraction:overview": Route(kwargs=_ext(), allowed=EVERY_ROLE),
+    "extraction:form": Route(kwargs=_ext(), allowed=EVERY_ROLE),
+    "extraction:form_template": Route(method="post", kwargs=_ext(), allowed=LEAD),
+    "extraction:section_add": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"title": "Safety"}),
+    "extraction:field_add": Route(kwargs=_ext(), allowed=LEAD),
+    "extraction:field_edit": Route(kwargs=_ext("field_id"), allowed=LEAD),
+    "extraction:field_retire": Route(method="post", kwargs=_ext("field_id"), allowed=LEAD),
+    "extraction:assign": Route(method="post", kwargs=_ext(), allowed=LEAD),
+    "extraction:extract": Route(kwargs=_ext("extraction_id"), allowed=LEAD, refused=404),
+    "extraction:reassign": Route(method="post", kwargs=_ext("extraction_id"), allowed=LEAD),
+    "extraction:conflicts": Route(kwargs=_ext(), allowed=ADJUDICATORS),
+    "extraction:resolve": Route(
+        method="post", kwargs=_ext("consensus_id"), allowed=ADJUDICATORS, data={"choice": "1"}
+    ),  # fmt: skip
+    "extraction:study": Route(kwargs=_ext("study_id"), allowed=EVERY_ROLE),
+    "extraction:lock": Route(method="post", kwargs=_ext(), allowed=LEAD),
+    "extraction:unlock": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"reason": "Erratum"}),
+    "extraction:export": Route(kwargs=_ext(file_format="csv"), allowed=EVERY_ROLE),
+    "extraction:audit_export": Route(kwargs=_ext(), allowed=EVERY_ROLE),
     "reviews:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),

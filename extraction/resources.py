@@ -1,0 +1,50 @@
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from screening.models import Study
+
+from .models import AuditEvent, Consensus, FormField, Value
+
+
+class FormFieldResource(resources.ModelResource):
+    class Meta:
+        model = FormField
+        fields = ("id", "review", "section", "key", "label", "field_type", "unit", "help_text", "required", "per_arm",
+                  "min_value", "max_value", "positive", "choices", "tolerance", "sum_of", "position", "retired",
+                  "added_in_version")  # fmt: skip
+        export_order = fields
+
+
+class ValueResource(resources.ModelResource):
+    """Every value each extractor entered; staff only (the admin), since it unblinds extraction."""
+
+    study = fields.Field(attribute="extraction__study__label", column_name="study", readonly=True)
+    extractor = fields.Field(attribute="extraction__extractor__username", column_name="extractor", readonly=True)
+    field_key = fields.Field(attribute="field__key", column_name="field_key", readonly=True)
+
+    class Meta:
+        model = Value
+        fields = ("id", "review", "extraction", "study", "extractor", "field", "field_key", "arm", "value", "note",
+                  "form_version", "updated_at")  # fmt: skip
+        export_order = fields
+
+
+class ConsensusResource(resources.ModelResource):
+    study = fields.Field(attribute="study", column_name="study", widget=ForeignKeyWidget(Study, "pk"))
+    study_label = fields.Field(attribute="study__label", column_name="study_label", readonly=True)
+    field_key = fields.Field(attribute="field__key", column_name="field_key", readonly=True)
+
+    class Meta:
+        model = Consensus
+        fields = ("id", "review", "study", "study_label", "field", "field_key", "arm", "value", "status",
+                  "resolved_by", "note", "updated_at")  # fmt: skip
+        export_order = fields
+
+
+class AuditEventResource(resources.ModelResource):
+    user = fields.Field(attribute="user__username", column_name="user", readonly=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ("id", "review", "study", "field", "arm", "action", "old_value", "new_value", "note", "user", "at")
+        export_order = fields

@@ -1,0 +1,298 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
+from reviews.downloads import csv_download, download_name, json_download, xlsx_download
+from reviews.models import Role
+
+from . import services, tables
+from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
+from .locking import ExtractionLocked
+from .models import AuditEvent, Consensus, Extraction, FormField
+
+ADJUDICATORS = frozenset({Role.LEAD, Role.ADJUDICATOR})
+CONFLICTS_PER_PAGE = 50
+REFUSALS = (services.ExtractionError, ExtractionLocked)
+
+
+def _attempt(request, change, success):
+    """Run a service call; its refusal becomes the message the user sees."""
+    try:
+        result = change()
+    except REFUSALS as exc:
+        messages.error(request, f"Not done: {exc}.")
+        return None
+    messages.success(request, success)
+    return result
+
+
+def overview(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    extractions = Extraction.objects.filter(review=review).select_related("extractor")
+    by_study = {}
+    for extraction in extractions:
+        by_study.setdefault(extraction.study_id, {})[extraction.slot] = extraction
+    studies = [
+        (study, [by_study.get(study.pk, {}).get(slot) for slot in (1, 2)])
+        for study in review.studies.order_by("label", "pk")
+    ]
+    context = {
+        "review": review,
+        "membership": membership,
+        "studies": studies,
+        "mine": [e for e in extractions if e.extractor_id == request.user.pk],
+        "locked": services.is_locked(review),
+        "blockers": services.lock_blockers(review),
+        "agreement": tables.field_agreement(review),
+        "has_form": FormField.objects.filter(review=review).exists(),
+        "unlock_form": UnlockForm(),
+        "open_conflicts": tables.open_conflicts(review).count(),
+    }
+    return render(request, "extraction/overview.html", context)
+
+
+def form_builder(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    services.ensure_form(review)
+    sections = review.extraction_sections.prefetch_related("fields")
+    context = {
+        "review": review,
+        "membership": membership,
+        "sections": sections,
+        "form": review.extraction_form,
+        "can_edit": membership.is_lead and not services.is_locked(review),
+        "section_form": SectionForm(),
+    }
+    return render(request, "extraction/form_builder.html", context)
+
+
+@require_POST
+def form_template(request, review_id):
+    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    _attempt(request, lambda: services.apply_template(review=review, user=request.user), "NMOSD template added.")
+    return redirect("extraction:form", review_id=review.pk)
+
+
+@require_POST
+def section_add(request, review_id):
+    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.add_section(review=review, user=request.user,
+                                                       title=form.cleaned_data["title"]), "Section added.")  # fmt: skip
+    else:
+        messages.error(request, "Give the section a title.")
+    return redirect("extraction:form", review_id=review.pk)
+
+
+def _field_page(request, review, membership, instance):
+    form = FieldForm(request.POST or None, instance=instance, review=review)
+    if request.method == "POST" and form.is_valid():
+        field = form.save(commit=False)
+        if _attempt(request, lambda: services.save_field(review=review, user=request.user, field=field), "Saved."):
+            return redirect("extraction:form", review_id=review.pk)
+    context = {"review": review, "membership": membership, "form": form, "field": instance}
+    return render(request, "extraction/field_form.html", context, status=400 if form.errors else 200)
+
+
+def field_add(request, review_id):
+    review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    if not review.extraction_sections.exists():
+        messages.error(request, "Add a section first.")
+        return redirect("extraction:form", review_id=review.pk)
+    return _field_page(request, review, membership, FormField(review=review))
+
+
+def field_edit(request, review_id, field_id):
+    field, review, membership = child_for_user(request, review_id, FormField.objects.all(), field_id, LEAD_ONLY)
+    return _field_page(request, review, membership, field)
+
+
+@require_POST
+def field_retire(request, review_id, field_id):
+    field, review, _ = child_for_user(request, review_id, FormField.objects.all(), field_id, LEAD_ONLY)
+    _attempt(request, lambda: services.retire_field(review=review, user=request.user, field_id=field.pk),
+             f"“{field.label}” is no longer asked; its values are kept.")  # fmt: skip
+    return redirect("extraction:form", review_id=review.pk)
+
+
+@require_POST
+def assign(request, review_id):
+    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    count = _attempt(request, lambda: services.assign_automatically(review=review, user=request.user), "Assigned.")
+    if count == 0:
+        messages.info(request, "Every study already has two extractors.")
+    return redirect("extraction:overview", review_id=review.pk)
+
+
+@require_POST
+def reassign(request, review_id, extraction_id):
+    extraction, review, _ = child_for_user(request, review_id, Extraction.objects.all(), extraction_id, LEAD_ONLY)
+    form = ReassignForm(request.POST, people=services.extractors(review))
+    if form.is_valid():
+        person = form.cleaned_data["extractor"]
+        _attempt(request, lambda: services.reassign(review=review, user=request.user, extraction_id=extraction.pk,
+                                                    extractor=person), f"Given to {person.username}.")  # fmt: skip
+    else:
+        messages.error(request, "Choose a lead or reviewer of this review.")
+    return redirect("extraction:overview", review_id=review.pk)
+
+
+def _entries(post, fields, arm_count):
+    return {
+        (field.pk, arm): (post.get(f"v-{field.pk}-{arm}", ""), post.get(f"n-{field.pk}-{arm}", ""))
+        for field, arm in services.cells(fields, arm_count)
+    }
+
+
+def extract(request, review_id, extraction_id):
+    """One extractor's form for one study: only its extractor may open it, so extractions stay blind."""
+    extraction, review, membership = child_for_user(
+        request, review_id, Extraction.objects.select_related("study"), extraction_id, ANY_ROLE
+    )
+    if extraction.extractor_id != request.user.pk:
+        raise Http404("No such extraction of yours")
+    fields = list(services.active_fields(review))
+    problems = []
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        arm_count = _int(request.POST.get("arm_count"), extraction.arm_count)
+        arm_count += {"add_arm": 1, "remove_arm": -1}.get(action, 0)
+        try:
+            problems = services.save_extraction(
+                review=review, extraction_id=extraction.pk, user=request.user,
+                entries=_entries(request.POST, fields, max(arm_count, 1)), arm_count=arm_count,
+                submit=action == "submit",
+            )  # fmt: skip
+        except REFUSALS as exc:
+            messages.error(request, f"Not saved: {exc}.")
+            return redirect("extraction:extract", review_id=review.pk, extraction_id=extraction.pk)
+        if action == "submit" and not problems:
+            messages.success(request, "Submitted. The values are compared once the other extraction is in.")
+            return redirect("extraction:overview", review_id=review.pk)
+        if action == "submit":
+            messages.error(request, "Saved as a draft, not submitted: fix the problems listed.")
+        else:
+            messages.success(request, "Draft saved.")
+        extraction.refresh_from_db()
+    entered = {(v.field_id, v.arm): v for v in extraction.values.all()}
+    sections = []
+    for field in fields:
+        if not sections or sections[-1][0] != field.section:
+            sections.append((field.section, []))
+        arms = range(1, extraction.arm_count + 1) if field.per_arm else [0]
+        sections[-1][1].append((field, [(arm, entered.get((field.pk, arm))) for arm in arms]))
+    context = {
+        "review": review,
+        "membership": membership,
+        "extraction": extraction,
+        "sections": sections,
+        "arms": range(1, extraction.arm_count + 1),
+        "problems": problems,
+        "locked": services.is_locked(review),
+    }
+    return render(request, "extraction/extract.html", context)
+
+
+def _int(text, default):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def conflicts(request, review_id):
+    review, membership = get_review_for_user(request, review_id, roles=ADJUDICATORS)
+    page = Paginator(tables.open_conflicts(review), CONFLICTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"review": review, "membership": membership, "page": page, "rows": tables.conflict_rows(page)}
+    return render(request, "extraction/conflicts.html", context)
+
+
+@require_POST
+def resolve(request, review_id, consensus_id):
+    cell, review, _ = child_for_user(request, review_id, Consensus.objects.all(), consensus_id, ADJUDICATORS)
+    _attempt(request, lambda: services.resolve(
+        review=review, consensus_id=cell.pk, user=request.user, choice=request.POST.get("choice", ""),
+        value=request.POST.get("value", ""), note=request.POST.get("note", ""),
+    ), "Resolved.")  # fmt: skip
+    page = _int(request.POST.get("page"), 1)
+    return redirect(reverse("extraction:conflicts", args=[review.pk]) + f"?page={page}")
+
+
+def study(request, review_id, study_id):
+    """A study's consensus values and audit trail, when blinding lets this user see them."""
+    review, membership = get_review_for_user(request, review_id)
+    study = review.studies.filter(pk=study_id).first()
+    if study is None:
+        raise Http404("No such study in this review")
+    visible = services.visible_studies(review, request.user, membership).filter(pk=study.pk).exists()
+    context = {
+        "review": review,
+        "membership": membership,
+        "study": study,
+        "visible": visible,
+        "extractions": study.extractions.select_related("extractor"),
+        "consensus": study.consensus_values.select_related("field__section", "resolved_by") if visible else [],
+        "events": study.audit_events.select_related("user", "field") if visible else [],
+    }
+    return render(request, "extraction/study.html", context)
+
+
+@require_POST
+def lock(request, review_id):
+    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    _attempt(request, lambda: services.lock(review=review, user=request.user), "Extraction locked.")
+    return redirect("extraction:overview", review_id=review.pk)
+
+
+@require_POST
+def unlock(request, review_id):
+    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.unlock(review=review, user=request.user,
+                                                  reason=form.cleaned_data["reason"]),
+                 "Extraction unlocked; analyses of the locked data are marked stale.")  # fmt: skip
+    else:
+        messages.error(request, "Say why the extraction is unlocked.")
+    return redirect("extraction:overview", review_id=review.pk)
+
+
+def export(request, review_id, file_format):
+    """The consensus values, a row per study and arm, as CSV, XLSX or JSON."""
+    review, _ = get_review_for_user(request, review_id)
+    columns, rows = tables.consensus_table(review)
+    name = download_name(review, "extraction", file_format)
+    if file_format == "csv":
+        return csv_download(name, [columns, *rows])
+    if file_format == "json":
+        return json_download(name, [dict(zip(columns, row, strict=True)) for row in rows])
+    if file_format == "xlsx":
+        return xlsx_download(name, [columns, *rows])
+    raise Http404("No such export format")
+
+
+AUDIT_COLUMNS = ["at", "user", "action", "study", "field", "arm", "old_value", "new_value", "note"]
+
+
+def audit_export(request, review_id):
+    """The audit trail of the studies this user may see, and the review-wide events (form, lock, unlock)."""
+    review, membership = get_review_for_user(request, review_id)
+    visible = services.visible_studies(review, request.user, membership)
+    events = (
+        AuditEvent.objects.filter(review=review)
+        .filter(Q(study__isnull=True) | Q(study__in=visible))
+        .select_related("user", "study", "field")
+        .order_by("at", "id")
+    )
+    rows = [AUDIT_COLUMNS] + [
+        [e.at.isoformat(), e.user.username if e.user else "", e.get_action_display(), e.study.label if e.study else "",
+         e.field.key if e.field else "", e.arm if e.arm is not None else "", e.old_value, e.new_value, e.note]
+        for e in events.iterator(chunk_size=2000)
+    ]  # fmt: skip
+    return csv_download(download_name(review, "extraction-audit", "csv"), rows)

@@ -1,0 +1,177 @@
+"""Extraction pages: blind entry, conflicts side by side, lock and unlock, exports, the admin when locked."""
+
+import csv
+import io
+import json
+
+import pytest
+import tablib
+from django.urls import reverse
+
+from extraction import services
+from extraction.models import Consensus, ConsensusStatus, Value
+from extraction.resources import ConsensusResource, ValueResource
+from tests.extraction.helpers import Team
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(personas):
+    return Team(personas)
+
+
+def url(name, team, **kwargs):
+    return reverse(f"extraction:{name}", kwargs={"review_id": team.review.pk, **kwargs})
+
+
+def pages_seen_by(client, user, team, study):
+    client.force_login(user)
+    extraction = study.extractions.get(extractor=user)
+    seen = [client.get(url(name, team)).content.decode() for name in ("overview", "audit_export")]
+    seen.append(client.get(url("extract", team, extraction_id=extraction.pk)).content.decode())
+    seen.append(client.get(url("study", team, study_id=study.pk)).content.decode())
+    seen.append(client.get(url("export", team, file_format="csv")).content.decode())
+    return "\n".join(seen)
+
+
+def test_extractors_are_blind_to_each_other_until_both_submit(client, team):
+    study = team.studies[0]
+    first, second = (study.extractions.get(slot=slot).extractor for slot in (1, 2))
+    team.submit(study, 1, submit=False, dose="SECRET-DOSE", country="Atlantis")
+    seen = pages_seen_by(client, second, team, study)
+    assert "SECRET-DOSE" not in seen and "Atlantis" not in seen
+    other = client.get(url("extract", team, extraction_id=study.extractions.get(slot=1).pk))
+    assert other.status_code == 404
+    team.submit(study, 1, dose="SECRET-DOSE")
+    assert "SECRET-DOSE" not in pages_seen_by(client, second, team, study), "submitted, but I have not"
+    team.submit(study, 2, dose="8 mg/kg")
+    assert "SECRET-DOSE" in client.get(url("study", team, study_id=study.pk)).content.decode()
+    assert first != second
+
+
+def test_entering_saving_adding_an_arm_and_submitting(client, team):
+    study = team.studies[0]
+    extraction = study.extractions.get(slot=1)
+    client.force_login(extraction.extractor)
+    page = url("extract", team, extraction_id=extraction.pk)
+    fields = team.fields
+    typed = {"study_design": "case series", "country": "Japan", "treatment": "tocilizumab", "n": "7"}
+    post = {f"v-{fields[k].pk}-{1 if fields[k].per_arm else 0}": v for k, v in typed.items()}
+    post[f"n-{fields['n'].pk}-1"] = "Table 1"
+    client.post(page, {**post, "arm_count": "1", "action": "add_arm"})
+    extraction.refresh_from_db()
+    assert extraction.arm_count == 2 and Value.objects.get(field=fields["n"], arm=1).note == "Table 1"
+    refused = client.post(page, {**post, "arm_count": "2", "action": "submit"}).content.decode()
+    assert "Treatment: required (arm 2)" in refused
+    post[f"v-{fields['treatment'].pk}-2"] = "azathioprine"
+    post[f"v-{fields['n'].pk}-2"] = "12"
+    response = client.post(page, {**post, "arm_count": "2", "action": "submit"})
+    assert response.status_code == 302
+    extraction.refresh_from_db()
+    assert extraction.is_submitted
+
+
+@pytest.fixture
+def conflicted(team):
+    study = team.studies[0]
+    team.submit(study, 1, arr_after_mean="0.2")
+    team.submit(study, 2, arr_after_mean="0.4")
+    return Consensus.objects.get(study=study, status=ConsensusStatus.CONFLICT)
+
+
+def test_conflicts_show_both_values_and_resolve_once(client, team, conflicted):
+    Value.objects.filter(field=conflicted.field, extraction__slot=2).update(note="Figure 2, read off the graph")
+    client.force_login(team.personas.adjudicator)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "0.2" in page and "0.4" in page and "Figure 2, read off the graph" in page
+    client.post(url("resolve", team, consensus_id=conflicted.pk), {"choice": "other", "value": "0.3", "note": "text"})
+    conflicted.refresh_from_db()
+    assert (conflicted.value, conflicted.status) == ("0.3", ConsensusStatus.RESOLVED)
+    again = client.post(url("resolve", team, consensus_id=conflicted.pk), {"choice": "1"}, follow=True)
+    assert "already settled by adjudicator" in again.content.decode()
+
+
+def test_conflicts_page_and_export_take_a_constant_number_of_queries(client, personas, django_assert_num_queries):
+    team = Team(personas, studies=3)
+    for study in team.studies:
+        team.submit(study, 1, arr_after_mean="0.2", dose="x")
+        team.submit(study, 2, arr_after_mean="0.4")
+    client.force_login(personas.lead)
+    with django_assert_num_queries(6):  # session, user, membership, count, page, both values
+        client.get(url("conflicts", team))
+    with django_assert_num_queries(5):  # session, user, membership, fields, consensus
+        client.get(url("export", team, file_format="csv"))
+
+
+def test_consensus_exports(client, team):
+    for study in team.studies:
+        team.submit(study, 1, arms=2)
+        team.submit(study, 2, arms=2)
+    client.force_login(team.personas.viewer)
+    rows = list(csv.DictReader(io.StringIO(client.get(url("export", team, file_format="csv")).content.decode(
+        "utf-8-sig"))))  # fmt: skip
+    assert len(rows) == 4 and {row["arm"] for row in rows} == {"1", "2"}
+    assert rows[0]["country"] == "China" and rows[0]["n"] == "20" and rows[0]["arr_before_mean"] == "1.5"
+    data = json.loads(client.get(url("export", team, file_format="json")).content)
+    assert data[0]["treatment"] == "tocilizumab"
+    xlsx = client.get(url("export", team, file_format="xlsx"))
+    assert xlsx.content[:2] == b"PK"
+
+
+def complete_and_lock(team):
+    for study in team.studies:
+        team.submit(study, 1)
+        team.submit(study, 2)
+    services.lock(review=team.review, user=team.personas.lead)
+
+
+def test_lock_and_unlock_from_the_overview(client, team):
+    client.force_login(team.personas.lead)
+    refused = client.post(url("lock", team), follow=True).content.decode()
+    assert "2 of 2 studies still wait" in refused
+    complete_and_lock(team)
+    assert "The extraction is locked" in client.get(url("overview", team)).content.decode()
+    refused = client.post(url("unlock", team), {"reason": ""}, follow=True).content.decode()
+    assert "Say why the extraction is unlocked." in refused and services.is_locked(team.review)
+    client.post(url("unlock", team), {"reason": "Erratum published"})
+    assert not services.is_locked(team.review)
+
+
+def test_admin_edit_and_import_are_refused_when_locked(client, team):
+    complete_and_lock(team)
+    staff = make_user("staff", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    value = Value.objects.first()
+    change = reverse("admin:extraction_value_change", args=[value.pk])
+    data = {"review": value.review_id, "extraction": value.extraction_id, "field": value.field_id, "arm": value.arm,
+            "value": "999", "note": "", "form_version": 1}  # fmt: skip
+    page = client.post(change, data, follow=True)
+    assert "extraction of this review is locked" in page.content.decode()
+    value.refresh_from_db()
+    assert value.value != "999"
+    for resource, model in ((ValueResource(), Value), (ConsensusResource(), Consensus)):
+        dataset = tablib.Dataset()
+        dataset.csv = resource.export(queryset=model.objects.all()[:1]).csv.replace(",20,", ",21,")
+        before = list(model.objects.values_list("pk", "value"))
+        result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
+        assert result.has_errors() and "locked" in str(result.row_errors()[0][1][0].error)
+        assert list(model.objects.values_list("pk", "value")) == before
+
+
+def test_form_builder_adds_edits_and_retires_fields(client, team):
+    client.force_login(team.personas.lead)
+    section = team.fields["n"].section
+    refused = client.post(url("field_add", team), {"section": section.pk, "key": "relapse_type", "label": "Type",
+                                                   "field_type": "choice", "tolerance": 0})  # fmt: skip
+    assert refused.status_code == 400 and "needs at least one option" in refused.content.decode()
+    client.post(url("field_add", team), {"section": section.pk, "key": "relapse_type", "label": "Type",
+                                         "field_type": "choice", "choices": "optic neuritis\nmyelitis",
+                                         "tolerance": 0})  # fmt: skip
+    field = team.review.extraction_fields.get(key="relapse_type")
+    assert field.choices == ["optic neuritis", "myelitis"]
+    client.post(url("field_retire", team, field_id=field.pk))
+    field.refresh_from_db()
+    assert field.retired
+    assert "relapse_type" in client.get(url("form", team)).content.decode()
