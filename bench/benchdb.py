@@ -17,6 +17,7 @@ def fresh_database():
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         DJANGO_SETTINGS_MODULE="config.settings",
         MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
         DEBUG="0",
         SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
         ALLOWED_HOSTS="localhost",
@@ -26,6 +27,7 @@ def fresh_database():
 
     django.setup()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages render with the production storage
     return workdir
 
 
