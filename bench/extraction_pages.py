@@ -44,8 +44,13 @@ def build(studies):
     cells = [(field, 1 if field.per_arm else 0) for field in fields]
     Value.objects.bulk_create(
         (
-            Value(review=review, extraction_id=pk, field=field, arm=arm,
-                  value=f"{n % 7}{'x' if slot == 2 and n % 10 == 0 else ''}")  # fmt: skip
+            Value(
+                review=review,
+                extraction_id=pk,
+                field=field,
+                arm=arm,
+                value=f"{n % 7}{'x' if slot == 2 and n % 10 == 0 else ''}",
+            )  # fmt: skip
             for pk, _study, slot in extractions
             for n, (field, arm) in enumerate(cells)
         ),
@@ -53,8 +58,14 @@ def build(studies):
     )
     Consensus.objects.bulk_create(
         (
-            Consensus(review=review, study_id=pk, field=field, arm=arm, value="" if n % 10 == 0 else str(n % 7),
-                      status=ConsensusStatus.CONFLICT if n % 10 == 0 else ConsensusStatus.AGREED)  # fmt: skip
+            Consensus(
+                review=review,
+                study_id=pk,
+                field=field,
+                arm=arm,
+                value="" if n % 10 == 0 else str(n % 7),
+                status=ConsensusStatus.CONFLICT if n % 10 == 0 else ConsensusStatus.AGREED,
+            )  # fmt: skip
             for pk in study_ids
             for n, (field, arm) in enumerate(cells)
         ),

@@ -61,6 +61,8 @@ DEMO_SEARCHES = [
      "exp neuromyelitis optica/ AND (tocilizumab/ OR azathioprine/)", "embase_ovid.ris"),
     ("Scopus", "Elsevier", SourceType.DATABASE, datetime.date(2022, 9, 2),
      'TITLE-ABS-KEY(("neuromyelitis optica" OR nmosd) AND (tocilizumab OR azathioprine))', "scopus.csv"),
+    ("Web of Science", "Clarivate", SourceType.DATABASE, datetime.date(2022, 9, 2),
+     "TS=((neuromyelitis optica OR NMOSD) AND (tocilizumab OR azathioprine))", "nmosd_illustrative.ris"),
     ("Reference lists of included studies", "", SourceType.CITATION, datetime.date(2022, 10, 15), "",
      "citation_searching_zotero.ris"),
 ]  # fmt: skip

@@ -1,9 +1,11 @@
 """The demo review's screening, simulated with the real decisions of the Cohen 2006 ADHD set.
 
-The demo's records come from that set (reviews/demo_data/README.md), so its reviewers vote the set's
-title/abstract and full-text labels, with a few deterministic disagreements, "maybe" votes, open
-conflicts and records not yet screened, so that a new user sees a review in progress. Everything goes
-through the real services, so blinding, agreement and PRISMA work on it as on any review.
+Most of the demo's records come from that set (reviews/demo_data/README.md), so at title/abstract its
+reviewers vote the set's real labels, with a few deterministic disagreements, "maybe" votes, open
+conflicts and records not yet screened, so that a new user sees a review in progress. At full text
+those records are excluded: they are about ADHD, not NMOSD. The 27 illustrative NMOSD studies pass
+both stages and are then extracted (extraction/demo.py). Everything goes through the real services,
+so blinding, agreement and PRISMA work on it as on any review.
 """
 
 import csv
@@ -17,6 +19,7 @@ from . import fulltext, services
 from .models import Stage, Vote
 
 LABELS = DEMO_DATA / "screening_labels.csv"
+NMOSD_STUDIES = DEMO_DATA / "nmosd_illustrative.csv"
 SCREENED_SHARE = 0.85  # of the records at each stage; the rest wait for the demo's user
 OPEN_CONFLICTS = 3
 
@@ -30,6 +33,12 @@ def dataset_labels():
         }
 
 
+def nmosd_studies():
+    """{folded title: row} of the illustrative NMOSD studies."""
+    with NMOSD_STUDIES.open(newline="", encoding="utf-8") as handle:
+        return {fold(row["title"]): row for row in csv.DictReader(handle)}
+
+
 def _opposite(decision):
     return "exclude" if decision == "include" else "include"
 
@@ -41,6 +50,8 @@ def simulate_screening(review):
     users = {user.username: user for user in get_user_model().objects.filter(memberships__review=review)}
     first, second, adjudicator = users["reviewer1"], users["reviewer2"], users["adjudicator"]
     labels = dataset_labels()
+    nmosd = set(nmosd_studies())
+    nmosd_records = set()
     truth = {}
 
     def vote(record, reviewer, stage, decision, note="", reason=None):
@@ -50,9 +61,12 @@ def simulate_screening(review):
     records = list(services.screenable(review, Stage.TITLE_ABSTRACT).order_by("pk"))
     screened = int(len(records) * SCREENED_SHARE)
     for i, record in enumerate(records):
-        truth[record.pk] = labels.get(fold(record.shown.title), (False, False))
+        title = fold(record.shown.title)
+        if title in nmosd:
+            nmosd_records.add(record.pk)
+        truth[record.pk] = (True, True) if title in nmosd else labels.get(title, (False, False))
         decision = "include" if truth[record.pk][0] else "exclude"
-        if i >= screened:
+        if i >= screened and title not in nmosd:
             if i % 3 == 0:  # the second reviewer has not reached these yet
                 vote(record, first, Stage.TITLE_ABSTRACT, decision)
             continue
@@ -61,9 +75,10 @@ def simulate_screening(review):
         else:
             vote(record, first, Stage.TITLE_ABSTRACT, decision)
         vote(record, second, Stage.TITLE_ABSTRACT, _opposite(decision) if i % 13 == 5 else decision)
-    _adjudicate(review, Stage.TITLE_ABSTRACT, adjudicator, truth, keep_open=OPEN_CONFLICTS)
+    _adjudicate(review, Stage.TITLE_ABSTRACT, adjudicator, truth, keep_open=OPEN_CONFLICTS, never_open=nmosd_records)
 
     reasons = list(review.exclusion_reasons.all()[:4])
+    wrong_population = reasons[0]
     reports = list(services.screenable(review, Stage.FULL_TEXT).order_by("pk"))
     assessed = int(len(reports) * SCREENED_SHARE)
     for j, record in enumerate(reports):
@@ -71,6 +86,10 @@ def simulate_screening(review):
             if j % 6 == 0:
                 fulltext.mark_not_retrieved(review=review, record_id=record.pk, user=first,
                                             reason="Conference abstract only; the authors did not reply.")  # fmt: skip
+            continue
+        if record.pk in nmosd_records:
+            vote(record, first, Stage.FULL_TEXT, "include")
+            vote(record, second, Stage.FULL_TEXT, "exclude" if j % 11 == 3 else "include", reason=reasons[2])
             continue
         if j % 9 == 4:
             fulltext.mark_not_retrieved(review=review, record_id=record.pk, user=first,
@@ -81,17 +100,23 @@ def simulate_screening(review):
                                       link=f"https://pubmed.ncbi.nlm.nih.gov/{record.shown.pmid}/")  # fmt: skip
         if j >= assessed:
             continue
-        decision = "include" if truth[record.pk][1] else "exclude"
-        reason = reasons[j % len(reasons)]
-        vote(record, first, Stage.FULL_TEXT, decision, reason=reason)
-        vote(record, second, Stage.FULL_TEXT, _opposite(decision) if j % 7 == 3 else decision, reason=reason)
-    _adjudicate(review, Stage.FULL_TEXT, adjudicator, truth, keep_open=1, reasons=reasons)
+        # An ADHD study included by the dataset is still no NMOSD study: wrong population.
+        reason = wrong_population if truth[record.pk][1] else reasons[j % len(reasons)]
+        vote(record, first, Stage.FULL_TEXT, "exclude", reason=reason)
+        vote(record, second, Stage.FULL_TEXT, "include" if j % 7 == 3 else "exclude", reason=reason)
+    full_text_truth = {pk: (True, pk in nmosd_records) for pk, _ in truth.items()}
+    _adjudicate(review, Stage.FULL_TEXT, adjudicator, full_text_truth, keep_open=1, reasons=reasons,
+                never_open=nmosd_records)  # fmt: skip
 
 
-def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=()):
+def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=(), never_open=frozenset()):
     """The adjudicator settles all conflicts but the last few with the dataset's label."""
-    open_conflicts = services.conflicts(review, stage)
-    for record, _votes in open_conflicts[: max(len(open_conflicts) - keep_open, 0)]:
+    conflicts = services.conflicts(review, stage)
+    left = {record.pk for record, _ in conflicts if record.pk not in never_open}
+    left = set(sorted(left)[-keep_open:])
+    for record, _votes in conflicts:
+        if record.pk in left:
+            continue
         include = truth[record.pk][0 if stage == Stage.TITLE_ABSTRACT else 1]
         services.resolve_conflict(
             review=review, record_id=record.pk, stage=stage, decision="include" if include else "exclude",

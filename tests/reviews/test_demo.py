@@ -6,7 +6,7 @@ from reviews.demo import DEMO_TITLE, DEMO_USERS
 from reviews.importers.normalise import fold
 from reviews.models import Review, Role
 from screening import services
-from screening.demo import dataset_labels
+from screening.demo import dataset_labels, nmosd_studies
 from screening.models import Resolution, Stage, Vote
 from screening.prisma import count_flow
 
@@ -41,13 +41,14 @@ def test_demo_imports_overlapping_database_exports():
         "PubMed": 260,
         "Embase": 180,
         "Scopus": 90,
+        "Web of Science": 27,
         "Reference lists of included studies": 6,
     }
     assert all(i.status == "done" for i in imports.values())
-    # 400 distinct studies in the three database exports, plus the 6 from citation searching
+    # 400 distinct ADHD records in three database exports, 27 illustrative NMOSD studies, 6 from citation searching
     unique = review.records.filter(duplicate_of__isnull=True).count()
-    assert unique + review.duplicate_candidates.filter(status="pending").count() >= 406
-    assert unique <= 420
+    assert unique + review.duplicate_candidates.filter(status="pending").count() >= 433
+    assert unique <= 450
 
 
 def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
@@ -55,16 +56,42 @@ def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
     review = Review.objects.get(title=DEMO_TITLE)
     labels = dataset_labels()
     resolutions = Resolution.objects.filter(review=review).select_related("record")
+    nmosd = set(nmosd_studies())
     for resolution in resolutions:
-        at_title_abstract, at_full_text = labels.get(fold(resolution.record.shown.title), (False, False))
-        label = at_title_abstract if resolution.stage == Stage.TITLE_ABSTRACT else at_full_text
-        assert resolution.decision == ("include" if label else "exclude")
+        title = fold(resolution.record.shown.title)
+        if title in nmosd:
+            assert resolution.decision == "include", "the illustrative NMOSD studies pass both stages"
+        elif resolution.stage == Stage.TITLE_ABSTRACT:
+            assert resolution.decision == ("include" if labels.get(title, (False, False))[0] else "exclude")
+        else:
+            assert resolution.decision == "exclude", "ADHD studies are the wrong population for an NMOSD review"
     assert resolutions.filter(method="adjudication").exists()
     assert len(services.conflicts(review, Stage.TITLE_ABSTRACT)) == 3
     assert len(services.conflicts(review, Stage.FULL_TEXT)) == 1
     reviewer2 = review.memberships.get(user__username="reviewer2").user
     assert services.next_record(review, Stage.TITLE_ABSTRACT, reviewer2) is not None
     flow = count_flow(review)
-    assert flow.records_screened == 400 and flow.records_excluded > 250
-    assert 0 < flow.new_studies == resolutions.filter(stage=Stage.FULL_TEXT, decision="include").count()
+    assert flow.records_screened == 427 and flow.records_excluded > 250
+    assert flow.new_studies == 27 == resolutions.filter(stage=Stage.FULL_TEXT, decision="include").count()
     assert flow.dbr_notretrieved_reports > 0 and sum(flow.dbr_excluded.values()) > 0
+
+
+def test_demo_extraction_matches_the_seed_totals_and_is_locked():
+    from django.db.models import Count
+
+    from extraction.models import Consensus, Extraction, ExtractionLock
+    from extraction.tables import consensus_table
+
+    call_command("demo")
+    review = Review.objects.get(title=DEMO_TITLE)
+    assert ExtractionLock.objects.get(review=review).locked
+    assert Extraction.objects.filter(review=review, status="submitted").count() == 54
+    statuses = dict(Consensus.objects.filter(review=review).values_list("status").annotate(n=Count("id")))
+    assert statuses.get("conflict", 0) == 0 and statuses["resolved"] > 0
+    columns, rows = consensus_table(review)
+    table = [dict(zip(columns, row, strict=True)) for row in rows]
+    for treatment, studies, patients, women in (("tocilizumab", 8, 148, 136), ("azathioprine", 19, 930, 802)):
+        arms = [row for row in table if row["treatment"] == treatment]
+        assert len(arms) == studies
+        assert sum(int(row["n"]) for row in arms) == patients
+        assert sum(int(row["women"]) for row in arms) == women
