@@ -17,11 +17,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(personas):
-    return Team(personas)
-
-
 def url(name, team, **kwargs):
     return reverse(f"extraction:{name}", kwargs={"review_id": team.review.pk, **kwargs})
 
@@ -73,23 +68,15 @@ def test_entering_saving_adding_an_arm_and_submitting(client, team):
     assert extraction.is_submitted
 
 
-@pytest.fixture
-def conflicted(team):
-    study = team.studies[0]
-    team.submit(study, 1, arr_after_mean="0.2")
-    team.submit(study, 2, arr_after_mean="0.4")
-    return Consensus.objects.get(study=study, status=ConsensusStatus.CONFLICT)
-
-
-def test_conflicts_show_both_values_and_resolve_once(client, team, conflicted):
-    Value.objects.filter(field=conflicted.field, extraction__slot=2).update(note="Figure 2, read off the graph")
+def test_conflicts_show_both_values_and_resolve_once(client, team, conflict):
+    Value.objects.filter(field=conflict.field, extraction__slot=2).update(note="Figure 2, read off the graph")
     client.force_login(team.personas.adjudicator)
     page = client.get(url("conflicts", team)).content.decode()
     assert "0.2" in page and "0.4" in page and "Figure 2, read off the graph" in page
-    client.post(url("resolve", team, consensus_id=conflicted.pk), {"choice": "other", "value": "0.3", "note": "text"})
-    conflicted.refresh_from_db()
-    assert (conflicted.value, conflicted.status) == ("0.3", ConsensusStatus.RESOLVED)
-    again = client.post(url("resolve", team, consensus_id=conflicted.pk), {"choice": "1"}, follow=True)
+    client.post(url("resolve", team, consensus_id=conflict.pk), {"choice": "other", "value": "0.3", "note": "text"})
+    conflict.refresh_from_db()
+    assert (conflict.value, conflict.status) == ("0.3", ConsensusStatus.RESOLVED)
+    again = client.post(url("resolve", team, consensus_id=conflict.pk), {"choice": "1"}, follow=True)
     assert "already settled by adjudicator" in again.content.decode()
 
 

@@ -14,11 +14,6 @@ from tests.extraction.helpers import Team
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(personas):
-    return Team(personas)
-
-
 def test_the_nmosd_template_fills_an_empty_form_once(team):
     assert len(team.fields) == 43
     assert team.fields["n"].per_arm and team.fields["n"].sum_of == ["women", "men"]
@@ -96,14 +91,6 @@ def test_different_arm_counts_surface_as_conflicts(team):
     team.submit(study, 2, arms=1)
     second_arm = Consensus.objects.filter(study=study, arm=2)
     assert second_arm.filter(status=ConsensusStatus.CONFLICT, field__key="treatment").exists()
-
-
-@pytest.fixture
-def conflict(team):
-    study = team.studies[0]
-    team.submit(study, 1, arr_after_mean="0.2")
-    team.submit(study, 2, arr_after_mean="0.4")
-    return Consensus.objects.get(study=study, status=ConsensusStatus.CONFLICT)
 
 
 def test_a_conflict_is_settled_once(team, conflict):
