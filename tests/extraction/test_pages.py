@@ -9,7 +9,7 @@ import tablib
 from django.urls import reverse
 
 from extraction import services
-from extraction.models import Consensus, ConsensusStatus, Value
+from extraction.models import Consensus, ConsensusStatus, ExtractionLock, Value
 from extraction.resources import ConsensusResource, ValueResource
 from tests.extraction.helpers import Team
 from tests.factories import make_user
@@ -162,3 +162,19 @@ def test_form_builder_adds_edits_and_retires_fields(client, team):
     field.refresh_from_db()
     assert field.retired
     assert "relapse_type" in client.get(url("form", team)).content.decode()
+
+
+def test_the_extraction_page_refuses_changes_when_locked(client, personas):
+    team = Team(personas, studies=1)
+    study = team.studies[0]
+    team.submit(study, 1, submit=False)
+    draft = team.extraction(study, 1)
+    # services.lock() needs every study complete; set the lock itself to test a draft left open.
+    ExtractionLock.objects.filter(review=team.review).update(locked=True)
+    client.force_login(draft.extractor)
+    page = url("extract", team, extraction_id=draft.pk)
+    assert "Submit" not in client.get(page).content.decode()
+    refused = client.post(page, {"arm_count": "1", "action": "save", f"v-{team.fields['country'].pk}-0": "Peru"},
+                          follow=True)  # fmt: skip
+    assert "extraction of this review is locked" in refused.content.decode()
+    assert Value.objects.get(extraction=draft, field=team.fields["country"]).value == "China"
