@@ -6,6 +6,7 @@ Every function is one transaction. Writes of extraction data go through the lock
 
 from collections import Counter
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -117,8 +118,6 @@ def retire_field(*, review, user, field_id: int) -> FormField:
 
 def extractors(review):
     """Members who may extract: the lead and the reviewers."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(memberships__review=review, memberships__role__in=EXTRACTOR_ROLES)
@@ -217,7 +216,7 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     fields = list(active_fields(review))
     wanted = {(field.pk, arm) for field, arm in cells(fields, arm_count)}
     version = ensure_form(review).version
-    existing = {(v.field_id, v.arm): v for v in extraction.values.all()}
+    existing = {(v.field_id, v.arm): v for v in extraction.values.select_related("field")}
     changed, created, events = [], [], []
     for key in wanted:
         text, note = (checks.clean_text(part) for part in entries.get(key, ("", "")))
