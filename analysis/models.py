@@ -1,7 +1,50 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from reviews.models import Review
+
+from .engine.dataset import EXCLUDE_SKEWED, FLAG_SKEWED, PRE_POST_MEASURES
+from .engine.fitting import METHOD_NAMES
+
+
+class OutcomeMapping(models.Model):
+    """Which extraction fields hold an outcome's before/after summaries, per arm, and what groups the arms."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="outcome_mappings")
+    key = models.SlugField(max_length=40, help_text="Short name, e.g. arr.")
+    label = models.CharField(max_length=200)
+    columns = models.JSONField(help_text="Engine column (n, mean_pre, sd_pre, median_pre, …) → form field key.")
+    group_field = models.CharField(max_length=60, default="treatment", help_text="Form field key of the subgroup.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["review", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["review", "key"], name="outcome_mapping_unique_key")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Estimator(models.TextChoices):
+    REML = "REML", "Restricted maximum likelihood (REML)"
+    DL = "DL", "DerSimonian-Laird"
+    PM = "PM", "Paule-Mandel"
+    ML = "ML", "Maximum likelihood"
+    HE = "HE", "Hedges"
+    SJ = "SJ", "Sidik-Jonkman"
+    FE = "FE", "Common effect (no τ²)"
+
+
+class Measure(models.TextChoices):
+    SMCR = "SMCR", "Standardised mean change, raw-score SD (Becker)"
+    SMCC = "SMCC", "Standardised mean change, change-score SD"
+    MC = "MC", "Raw mean change"
+
+
+class MedianPolicy(models.TextChoices):
+    CONVERT = FLAG_SKEWED, "Convert medians to means (Luo/Wan/Shi) and flag skewed ones"
+    EXCLUDE = EXCLUDE_SKEWED, "Convert medians, but leave out those too skewed to convert"
 
 
 class AnalysisRunQuerySet(models.QuerySet):
@@ -13,7 +56,12 @@ class AnalysisRun(models.Model):
     """One analysis of a locked extraction: its parameters, the fingerprint of the data it used, its results."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="analysis_runs")
-    parameters = models.JSONField(default=dict, blank=True)
+    measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.SMCR)
+    method = models.CharField("τ² estimator", max_length=10, choices=Estimator.choices, default=Estimator.REML)
+    knha = models.BooleanField("Hartung-Knapp adjustment", default=False)
+    correlation = models.FloatField("assumed pre-post correlation", default=0.5)
+    subgroup = models.CharField(max_length=60, default="treatment", help_text="Form field that groups the arms.")
+    median_policy = models.CharField(max_length=10, choices=MedianPolicy.choices, default=MedianPolicy.CONVERT)
     data_fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the locked consensus data used.")
     results = models.JSONField(default=dict, blank=True)
     stale = models.BooleanField(default=False, help_text="The extraction was unlocked after this run.")
@@ -25,6 +73,16 @@ class AnalysisRun(models.Model):
 
     class Meta:
         ordering = ["review", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(measure__in=PRE_POST_MEASURES), name="analysis_run_measure_valid"),
+            models.CheckConstraint(condition=Q(method__in=list(METHOD_NAMES)), name="analysis_run_method_valid"),
+            models.CheckConstraint(
+                condition=Q(correlation__gt=-1, correlation__lt=1), name="analysis_run_correlation_in_range"
+            ),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(median_policy__in=[FLAG_SKEWED, EXCLUDE_SKEWED]), name="analysis_run_median_policy_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Analysis {self.pk} of {self.review}{' (stale)' if self.stale else ''}"

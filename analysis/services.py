@@ -1,0 +1,113 @@
+"""Running analyses of a locked extraction and keeping their results."""
+
+import math
+
+import pandas as pd
+from django.db import transaction
+
+from extraction.services import is_locked
+
+from .engine.analysis import meta_analyse
+from .engine.baseline import combined_mean_sd
+from .engine.dataset import DataError, effect_table
+from .engine.sensitivity import correlation_sweep
+from .models import AnalysisRun
+from .outcomes import locked_data, mappings, outcome_frame
+
+SUBGROUP = "subgroup"
+
+
+class AnalysisError(Exception):
+    """The analysis cannot run; the message says why."""
+
+
+def _number(value):
+    number = pd.to_numeric(value, errors="coerce")
+    return None if pd.isna(number) else float(number)
+
+
+def baseline(data: pd.DataFrame, subgroup: str) -> list[dict]:
+    """Patients, sex, age and AQP4-IgG status per subgroup (e.g. treatment), like a review's Table 1."""
+    rows = []
+    if subgroup not in data:
+        return rows
+    for group, arms in data.groupby(subgroup, sort=True):
+        if not group:
+            continue
+        n = [_number(v) or 0 for v in arms.get("n", [])]
+        total = sum(n)
+
+        def count(key, arms=arms):
+            return int(sum(_number(v) or 0 for v in arms[key])) if key in arms else None
+
+        age_mean, age_sd = combined_mean_sd(
+            n, [_number(v) for v in arms.get("age_mean", [None] * len(n))],
+            [_number(v) for v in arms.get("age_sd", [None] * len(n))],
+        )  # fmt: skip
+        row = {"group": group, "studies": int(arms["study_id"].nunique()), "patients": int(total),
+               "women": count("women"), "men": count("men"), "age_mean": age_mean, "age_sd": age_sd}  # fmt: skip
+        for status in ("aqp4_positive", "aqp4_negative", "aqp4_unknown"):
+            row[status] = count(status)
+            row[f"{status}_percent"] = 100 * row[status] / total if total and row[status] is not None else None
+        rows.append(row)
+    return rows
+
+
+def _outcome_results(frame, mapping, run):
+    options = {"subgroup": SUBGROUP, "skewed": run.median_policy}
+    try:
+        table = effect_table(frame, run.measure, default_r=run.correlation, **options)
+    except DataError as error:
+        raise AnalysisError(f"{mapping.label}: " + "; ".join(error.problems)) from error
+    if len(table.studies) < 2:
+        raise AnalysisError(f"{mapping.label}: fewer than two studies report it")
+    analysis = meta_analyse(table, method=run.method, knha=run.knha, by_subgroup=True)
+    result = analysis.as_json()
+    result["label"] = mapping.label
+    result["method_name"] = analysis.overall.method_name
+    studies = table.studies.assign(n=frame.set_index("study").loc[table.studies["study"], "n"].to_numpy())
+    weights = {}
+    for group, pooled in analysis.subgroups.subgroups.items():
+        members = studies[studies[SUBGROUP] == group]
+        weights.update(zip(members["study"], pooled.weights, strict=True))
+        result["subgroups"][group]["patients"] = int(members["n"].sum())
+    for study in result["studies"]:
+        study["weight_in_subgroup"] = weights.get(study["study"])
+        study["n"] = int(studies.loc[studies["study"] == study["study"], "n"].iloc[0])
+    result["correlation_sensitivity"] = [
+        {"assumed_r": s.assumed_r, "estimate": s.result.estimate, "ci_lower": s.result.ci_lower,
+         "ci_upper": s.result.ci_upper, "tau2": s.result.tau2, "i2": s.result.i2}
+        for s in correlation_sweep(frame, run.measure, method=run.method, knha=run.knha, **options)
+    ]  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def run_analysis(*, review, user, **parameters) -> AnalysisRun:
+    """Analyse every mapped outcome of the locked extraction with the given parameters and keep the results."""
+    if not is_locked(review):
+        raise AnalysisError("the extraction is not locked: analyses run only on locked data")
+    data, fingerprint = locked_data(review)
+    run = AnalysisRun(review=review, created_by=user, data_fingerprint=fingerprint, **parameters)
+    outcomes = mappings(review)
+    if not outcomes:
+        raise AnalysisError("no outcome is mapped to the extraction form's fields")
+    results = {"outcomes": {}, "baseline": baseline(data, run.subgroup)}
+    for mapping in outcomes:
+        frame = outcome_frame(data, mapping, run.subgroup)
+        results["outcomes"][mapping.key] = _outcome_results(frame, mapping, run)
+    run.results = _finite(results)
+    run.full_clean(exclude=["results"])
+    run.save()
+    return run
+
+
+def _finite(value):
+    """JSON has no NaN or infinity: they become None."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
