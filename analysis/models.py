@@ -86,3 +86,27 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis {self.pk} of {self.review}{' (stale)' if self.stale else ''}"
+
+
+class PlotKind(models.TextChoices):
+    FOREST = "forest", "Forest plot"
+    FUNNEL = "funnel", "Funnel plot"
+
+
+class Plot(models.Model):
+    """A run's plot, drawn once when the run is made: the results of a run never change."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="plots")
+    outcome = models.SlugField(max_length=40)
+    kind = models.CharField(max_length=10, choices=PlotKind.choices)
+    svg = models.TextField()
+
+    class Meta:
+        ordering = ["run", "outcome", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "outcome", "kind"], name="plot_one_per_run_outcome_kind"),
+            models.CheckConstraint(condition=Q(kind__in=PlotKind.values), name="plot_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.outcome} (run {self.run_id})"

@@ -7,11 +7,12 @@ from django.db import transaction
 
 from extraction.services import is_locked
 
+from . import plots
 from .engine.analysis import meta_analyse
 from .engine.baseline import combined_mean_sd
 from .engine.dataset import DataError, effect_table
 from .engine.sensitivity import correlation_sweep
-from .models import AnalysisRun
+from .models import AnalysisRun, Plot, PlotKind
 from .outcomes import locked_data, mappings, outcome_frame
 
 SUBGROUP = "subgroup"
@@ -99,7 +100,23 @@ def run_analysis(*, review, user, **parameters) -> AnalysisRun:
     run.results = _finite(results)
     run.full_clean(exclude=["results"])
     run.save()
+    Plot.objects.bulk_create(
+        Plot(
+            run=run, outcome=key, kind=kind, svg=plots.render(draw(outcome, effect_label(run, outcome)), "svg").decode()
+        )
+        for key, outcome in run.results["outcomes"].items()
+        for kind, draw in ((PlotKind.FOREST, plots.forest), (PlotKind.FUNNEL, plots.funnel))
+    )
     return run
+
+
+def effect_label(run, outcome: dict) -> str:
+    return f"{run.get_measure_display()}: {outcome['label']}, during vs before treatment"
+
+
+def draw_plot(run, outcome_key: str, kind: str):
+    outcome = run.results["outcomes"][outcome_key]
+    return {PlotKind.FOREST: plots.forest, PlotKind.FUNNEL: plots.funnel}[kind](outcome, effect_label(run, outcome))
 
 
 def _finite(value):

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("screening.urls")),
     path("", include("extraction.urls")),
+    path("", include("analysis.urls")),
 ]

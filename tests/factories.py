@@ -49,6 +49,14 @@ class Personas:
             self._extraction = ExtractionSetup(self)
         return self._extraction
 
+    def analysis(self):
+        """A run of the analysis on a locked copy of the extraction set-up (three studies, both treatments)."""
+        if not hasattr(self, "_analysis"):
+            from tests.analysis.helpers import locked_review_run
+
+            self._analysis = locked_review_run(self)
+        return self._analysis
+
     def full_text(self):
         """A record found by citation searching (so sought at once) with a PDF, included at full text."""
         if not hasattr(self, "_full_text"):

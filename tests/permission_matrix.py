@@ -83,6 +83,15 @@ def _ext(*ids, **fixed) -> Callable[[Personas], dict]:
     return lambda p: _extraction(p, ids=ids, fixed=fixed)
 
 
+def _locked_review(p: Personas) -> dict:
+    p.analysis()
+    return _review(p)
+
+
+def _run(**fixed) -> Callable[[Personas], dict]:
+    return lambda p: {"review_id": p.review.pk, "run_id": p.analysis().run.pk, **fixed}
+
+
 # URL names anyone may open without logging in.
 PUBLIC = {"login", "signup"}
 
@@ -148,6 +157,23 @@ MATRIX: dict[str, Route] = {
     "extraction:unlock": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"reason": "Erratum"}),
     "extraction:export": Route(kwargs=_ext(file_format="csv"), allowed=EVERY_ROLE),
     "extraction:audit_export": Route(kwargs=_ext(), allowed=EVERY_ROLE),
+    "analysis:runs": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "analysis:run_create": Route(
+        method="post",
+        kwargs=_locked_review,
+        allowed=LEAD,
+        data={
+            "measure": "SMCR",
+            "method": "REML",
+            "correlation": "0.5",
+            "subgroup": "treatment",
+            "median_policy": "flag",
+        },
+    ),  # fmt: skip
+    "analysis:run": Route(kwargs=_run(), allowed=EVERY_ROLE),
+    "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
+    "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
+    "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),
     "reviews:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),

@@ -1,0 +1,35 @@
+"""What a run exports: pooled results as rows, and an R script that recomputes them with metafor."""
+
+from django.template.loader import render_to_string
+
+POOLED_COLUMNS = ["outcome", "group", "k", "patients", "estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper",
+                  "effect_statistic", "effect_value", "effect_p_value", "tau2", "i2", "q", "q_df",
+                  "heterogeneity_p_value", "measure", "method", "hartung_knapp"]  # fmt: skip
+
+
+def pooled_rows(run) -> list[list]:
+    """One row per outcome and treatment (and all studies), then the tests for subgroup differences."""
+    rows = [POOLED_COLUMNS]
+    tests = [["outcome", "test", "method", "statistic", "value", "df", "p_value"]]
+    for key, outcome in run.results["outcomes"].items():
+        groups = [("all studies", outcome["overall"]), *outcome.get("subgroups", {}).items()]
+        for group, result in groups:
+            patients = result.get("patients", sum(s["n"] for s in outcome["studies"]))
+            rows.append([key, group, result["k"], patients, result["estimate"], result["ci_lower"],
+                         result["ci_upper"], result["pi_lower"], result["pi_upper"], result["statistic"],
+                         result["z_or_t"], result["p_value"], result["tau2"], result["i2"], result["q"],
+                         result["q_df"], result["q_p_value"], run.measure, run.method, run.knha])  # fmt: skip
+        if outcome.get("subgroup_test"):
+            test = outcome["subgroup_test"]
+            tests.append([key, "subgroup differences", test["method"], "Q", test["q_between"], test["df"],
+                          test["p_value"]])  # fmt: skip
+        if outcome.get("subgroup_test_common_tau2"):
+            test = outcome["subgroup_test_common_tau2"]
+            tests.append([key, "subgroup differences", test["method"], test["statistic"], test["value"],
+                          "/".join(str(df) for df in test["df"]), test["p_value"]])  # fmt: skip
+    return rows + [[]] + tests
+
+
+def r_script(run) -> str:
+    """A metafor script with the run's effect sizes and settings that prints the same pooled numbers."""
+    return render_to_string("analysis/metafor.R", {"run": run, "outcomes": run.results["outcomes"]})

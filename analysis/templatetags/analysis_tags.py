@@ -1,0 +1,26 @@
+import math
+
+from django import template
+
+from analysis.engine.pooling import format_p
+
+register = template.Library()
+
+
+@register.filter
+def num(value, digits=2):
+    """A number with a fixed number of decimals; a dash when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.{int(digits)}f}"
+
+
+@register.filter
+def pvalue(value):
+    return "p n/a" if value is None else format_p(value)
+
+
+@register.filter
+def study_ci(study):
+    half = 1.959963984540054 * math.sqrt(study["vi"])
+    return f"[{study['yi'] - half:.2f}, {study['yi'] + half:.2f}]"

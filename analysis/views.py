@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from extraction.services import is_locked
+from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
+from reviews.downloads import csv_download, download_name, json_download, xlsx_download
+
+from . import exports, plots, services
+from .forms import RunForm
+from .models import AnalysisRun, Plot, PlotKind
+
+RUN_PARAMETERS = ("measure", "method", "knha", "correlation", "subgroup", "median_policy", "data_fingerprint")
+
+
+def _run_for_user(request, review_id, run_id):
+    return child_for_user(request, review_id, AnalysisRun.objects.select_related("created_by"), run_id, ANY_ROLE)
+
+
+def run_list(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    context = {
+        "review": review,
+        "membership": membership,
+        "runs": review.analysis_runs.select_related("created_by"),
+        "locked": is_locked(review),
+        "form": RunForm(),
+    }
+    return render(request, "analysis/runs.html", context)
+
+
+@require_POST
+def run_create(request, review_id):
+    review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.run_analysis(review=review, user=request.user, **form.cleaned_data)
+        except services.AnalysisError as exc:
+            messages.error(request, f"Not analysed: {exc}.")
+        else:
+            return redirect("analysis:run", review_id=review.pk, run_id=run.pk)
+    context = {"review": review, "membership": membership, "runs": review.analysis_runs.all(),
+               "locked": is_locked(review), "form": form}  # fmt: skip
+    return render(request, "analysis/runs.html", context, status=400)
+
+
+def run_detail(request, review_id, run_id):
+    run, review, membership = _run_for_user(request, review_id, run_id)
+    svgs = {(p.outcome, p.kind): p.svg for p in run.plots.all()}
+    outcomes = [
+        (key, outcome, svgs.get((key, PlotKind.FOREST), ""), svgs.get((key, PlotKind.FUNNEL), ""))
+        for key, outcome in run.results["outcomes"].items()
+    ]
+    context = {"review": review, "membership": membership, "run": run, "outcomes": outcomes,
+               "baseline": run.results.get("baseline", [])}  # fmt: skip
+    template = "analysis/report.html" if request.GET.get("print") else "analysis/run.html"
+    return render(request, template, context)
+
+
+def plot_download(request, review_id, run_id, outcome, kind, file_format):
+    run, review, _ = _run_for_user(request, review_id, run_id)
+    if outcome not in run.results.get("outcomes", {}) or kind not in PlotKind.values:
+        raise Http404("No such plot")
+    name = download_name(review, f"run{run.pk}-{outcome}-{kind}", file_format)
+    if file_format == "svg":
+        content, content_type = Plot.objects.get(run=run, outcome=outcome, kind=kind).svg, "image/svg+xml"
+    elif file_format == "png":
+        content, content_type = plots.render(services.draw_plot(run, outcome, kind), "png"), "image/png"
+    else:
+        raise Http404("No such format")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def results_export(request, review_id, run_id, file_format):
+    run, review, _ = _run_for_user(request, review_id, run_id)
+    name = download_name(review, f"run{run.pk}-pooled", file_format)
+    if file_format == "csv":
+        return csv_download(name, exports.pooled_rows(run))
+    if file_format == "xlsx":
+        return xlsx_download(name, exports.pooled_rows(run))
+    if file_format == "json":
+        parameters = {field: getattr(run, field) for field in RUN_PARAMETERS}
+        return json_download(name, {"run": run.pk, "stale": run.stale, "parameters": parameters, **run.results})
+    raise Http404("No such format")
+
+
+def r_script(request, review_id, run_id):
+    run, review, _ = _run_for_user(request, review_id, run_id)
+    response = HttpResponse(exports.r_script(run), content_type="text/x-r; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{download_name(review, f"run{run.pk}", "R")}"'
+    return response
