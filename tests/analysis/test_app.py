@@ -26,8 +26,12 @@ def engine_results(outcome: str, studies=6, **options):
     rows = []
     for i in range(studies):
         values = {**BASE, **study_values(i)}
-        summaries = {f"{summary}_{point}": float(values[f"{outcome}_{when}_{summary}"])
-                     for point, when in (("pre", "before"), ("post", "after")) for summary in ("mean", "sd")}  # fmt: skip
+        points = (("pre", "before"), ("post", "after"))
+        summaries = {
+            f"{summary}_{point}": float(values[f"{outcome}_{when}_{summary}"])
+            for point, when in points
+            for summary in ("mean", "sd")
+        }
         rows.append({"study": f"Study {i} 2020", "n": int(values["n"]), "subgroup": values["treatment"], **summaries})
     table = effect_table(pd.DataFrame(rows), "SMCR", default_r=0.5, subgroup="subgroup")
     return meta_analyse(table, method="REML", by_subgroup=True, **options)
