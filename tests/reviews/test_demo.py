@@ -95,3 +95,14 @@ def test_demo_extraction_matches_the_seed_totals_and_is_locked():
         assert len(arms) == studies
         assert sum(int(row["n"]) for row in arms) == patients
         assert sum(int(row["women"]) for row in arms) == women
+
+
+def test_demo_analysis_pools_both_outcomes_by_treatment():
+    call_command("demo")
+    review = Review.objects.get(title=DEMO_TITLE)
+    [run] = review.analysis_runs.all()
+    for outcome in ("arr", "edss"):
+        subgroups = run.results["outcomes"][outcome]["subgroups"]
+        assert {group: result["patients"] for group, result in subgroups.items()} == {
+            "azathioprine": 930, "tocilizumab": 148}  # fmt: skip
+        assert subgroups["tocilizumab"]["estimate"] < 0, "less during treatment than before"
