@@ -1,0 +1,90 @@
+"""Time the results page of an analysis with 2 outcomes x 2 treatments x 30 studies, plots included.
+
+Run: .venv/bin/python bench/analysis_page.py [--studies 30] [--repeat 10]
+Target (issue 7): the results page renders in under 500 ms (SQLite, DEBUG off).
+
+The plots are drawn once when the run is made (stored SVG), so the page only reads them; the time to
+make the run and to render a PNG on download are printed too.
+"""
+
+import argparse
+import statistics
+import time
+
+from benchdb import fresh_database, review_with_search
+
+
+def build(studies):
+    from extraction import services
+    from extraction.models import Consensus, ConsensusStatus, Extraction, ExtractionLock, ExtractionStatus, FormField
+    from reviews.models import Role
+    from reviews.services import add_member
+    from screening.models import Study
+    from tests.factories import make_user
+
+    lead, review, _ = review_with_search()
+    second = make_user("bench-extractor")
+    add_member(review=review, user=second, role=Role.REVIEWER)
+    services.apply_template(review=review, user=lead)
+    fields = {field.key: field for field in FormField.objects.filter(review=review)}
+    Study.objects.bulk_create(Study(review=review, label=f"Study {i:02d} 2020") for i in range(studies))
+    ids = list(Study.objects.filter(review=review).values_list("pk", flat=True))
+    Extraction.objects.bulk_create(
+        Extraction(review=review, study_id=pk, slot=slot, extractor=person, status=ExtractionStatus.SUBMITTED)
+        for pk in ids
+        for slot, person in ((1, lead), (2, second))
+    )
+    cells = []
+    for i, pk in enumerate(ids):
+        values = {"treatment": "tocilizumab" if i % 2 else "azathioprine", "n": 20 + i, "women": 17 + i, "men": 3,
+                  "age_mean": 40 + i % 7, "age_sd": 12, "aqp4_positive": 15, "aqp4_negative": 5 + i,
+                  "arr_before_mean": 1.5 + 0.05 * i, "arr_before_sd": 0.8, "arr_after_mean": 0.3 + 0.02 * (i % 5),
+                  "arr_after_sd": 0.4, "edss_before_mean": 4 + 0.1 * (i % 6), "edss_before_sd": 1.5,
+                  "edss_after_mean": 3.5 + 0.1 * (i % 4), "edss_after_sd": 1.6}  # fmt: skip
+        for key, value in values.items():
+            field = fields[key]
+            cells.append(Consensus(review=review, study_id=pk, field=field, arm=1 if field.per_arm else 0,
+                                   value=str(value), status=ConsensusStatus.AGREED))  # fmt: skip
+    Consensus.objects.bulk_create(cells)
+    ExtractionLock.objects.filter(review=review).update(locked=True)
+    return lead, review
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--studies", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    fresh_database()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from analysis.services import run_analysis
+
+    lead, review = build(args.studies)
+    start = time.perf_counter()
+    run = run_analysis(review=review, user=lead)
+    made = time.perf_counter() - start
+    client = Client()
+    client.force_login(lead)
+    pages = {
+        "results page": reverse("analysis:run", args=[review.pk, run.pk]),
+        "printable report": reverse("analysis:run", args=[review.pk, run.pk]) + "?print=1",
+        "forest plot PNG": reverse("analysis:plot", args=[review.pk, run.pk, "arr", "forest", "png"]),
+    }
+    print(f"{args.studies} studies x 2 outcomes x 2 treatments; making the run (fits and plots): {made * 1000:.0f} ms")
+    for name, url in pages.items():
+        times = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url, HTTP_HOST="localhost", secure=True)
+                times.append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+        print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms, {len(queries)} queries")
+
+
+if __name__ == "__main__":
+    main()
