@@ -37,6 +37,21 @@ def mappings(review) -> list[OutcomeMapping]:
     return OutcomeMapping.objects.bulk_create(created)
 
 
+class MappingError(Exception):
+    """An outcome mapping that cannot be saved; the message says why."""
+
+
+def save_mapping(*, review, mapping, key, label, group_field, columns) -> OutcomeMapping:
+    """Create or change an outcome; two outcomes of a review never share a key."""
+    clash = OutcomeMapping.objects.filter(review=review, key=key).exclude(pk=getattr(mapping, "pk", None))
+    if clash.exists():
+        raise MappingError(f"another outcome already has the key '{key}'")
+    mapping = mapping or OutcomeMapping(review=review, position=OutcomeMapping.objects.filter(review=review).count())
+    mapping.key, mapping.label, mapping.group_field, mapping.columns = key, label, group_field, columns
+    mapping.save()
+    return mapping
+
+
 def locked_data(review) -> tuple[pd.DataFrame, str]:
     """The consensus table as a frame, and the SHA-256 of its canonical JSON (what the run used)."""
     columns, rows = consensus_table(review)

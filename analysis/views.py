@@ -7,9 +7,9 @@ from extraction.services import is_locked
 from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
 
-from . import exports, plots, services
-from .forms import RunForm
-from .models import AnalysisRun, Plot, PlotKind
+from . import exports, outcomes, plots, services
+from .forms import MappingForm, RunForm
+from .models import AnalysisRun, OutcomeMapping, Plot, PlotKind
 
 RUN_PARAMETERS = ("measure", "method", "knha", "correlation", "subgroup", "median_policy", "data_fingerprint")
 
@@ -93,3 +93,34 @@ def r_script(request, review_id, run_id):
     response = HttpResponse(exports.r_script(run), content_type="text/x-r; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{download_name(review, f"run{run.pk}", "R")}"'
     return response
+
+
+def mapping_list(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    context = {"review": review, "membership": membership, "mappings": outcomes.mappings(review)}
+    return render(request, "analysis/mappings.html", context)
+
+
+def mapping_edit(request, review_id, mapping_id=None):
+    """Add an outcome, or change which extraction fields an outcome reads."""
+    review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    mapping = None
+    if mapping_id is not None:
+        mapping = OutcomeMapping.objects.filter(review=review, pk=mapping_id).first()
+        if mapping is None:
+            raise Http404("No such outcome in this review")
+    initial = {"key": mapping.key, "label": mapping.label, "group_field": mapping.group_field, **mapping.columns} if (
+        mapping) else {}  # fmt: skip
+    form = MappingForm(request.POST or None, initial=initial, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcomes.save_mapping(review=review, mapping=mapping, key=form.cleaned_data["key"],
+                                  label=form.cleaned_data["label"], group_field=form.cleaned_data["group_field"],
+                                  columns=form.columns())  # fmt: skip
+        except outcomes.MappingError as exc:
+            form.add_error("key", str(exc))
+        else:
+            messages.success(request, "Outcome saved; it is used by the next analysis.")
+            return redirect("analysis:mappings", review_id=review.pk)
+    context = {"review": review, "membership": membership, "form": form, "mapping": mapping}
+    return render(request, "analysis/mapping_form.html", context, status=400 if form.errors else 200)

@@ -171,6 +171,11 @@ MATRIX: dict[str, Route] = {
         },
     ),  # fmt: skip
     "analysis:run": Route(kwargs=_run(), allowed=EVERY_ROLE),
+    "analysis:mappings": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
+    "analysis:mapping_add": Route(kwargs=_locked_review, allowed=LEAD),
+    "analysis:mapping_edit": Route(
+        kwargs=lambda p: {**_locked_review(p), "mapping_id": p.review.outcome_mappings.first().pk}, allowed=LEAD
+    ),
     "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
     "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
     "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),

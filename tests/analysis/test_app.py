@@ -152,3 +152,24 @@ def test_data_the_engine_cannot_use_is_refused_naming_the_study(personas, locked
     extraction.lock(review=locked.review, user=personas.lead)
     with pytest.raises(AnalysisError, match=r"Annualised relapse rate \(ARR\): .*Study 1 2020"):
         run_analysis(review=locked.review, user=personas.lead)
+
+
+def test_the_lead_maps_an_outcome_to_other_fields(client, personas, locked):
+    from analysis.models import OutcomeMapping
+    from analysis.outcomes import mappings
+
+    mappings(locked.review)
+    edss = OutcomeMapping.objects.get(review=locked.review, key="edss")
+    client.force_login(personas.lead)
+    page = reverse("analysis:mapping_edit", args=[locked.review.pk, edss.pk])
+    form = {"key": "edss", "label": "EDSS", "group_field": "treatment", "n": "n", "mean_pre": "edss_before_mean"}
+    refused = client.post(page, form)
+    assert refused.status_code == 400 and "Map a mean and SD, or a median, before treatment" in refused.content.decode()
+    swapped = {**form, "sd_pre": "edss_before_sd", "mean_post": "edss_after_mean", "sd_post": "edss_before_sd"}
+    clash = client.post(page, {**swapped, "key": "arr"})
+    assert "another outcome already has the key" in clash.content.decode()
+    assert client.post(page, swapped).status_code == 302
+    edss.refresh_from_db()
+    assert edss.columns["sd_post"] == "edss_before_sd" and edss.label == "EDSS"
+    run = run_analysis(review=locked.review, user=personas.lead)
+    assert run.results["outcomes"]["edss"]["label"] == "EDSS"
