@@ -8,10 +8,9 @@ make the run and to render a PNG on download are printed too.
 """
 
 import argparse
-import statistics
 import time
 
-from benchdb import fresh_database, review_with_search
+from benchdb import fresh_database, review_with_search, time_pages
 
 
 def build(studies):
@@ -56,9 +55,6 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     fresh_database()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from analysis.services import run_analysis
@@ -67,23 +63,13 @@ def main():
     start = time.perf_counter()
     run = run_analysis(review=review, user=lead)
     made = time.perf_counter() - start
-    client = Client()
-    client.force_login(lead)
     pages = {
         "results page": reverse("analysis:run", args=[review.pk, run.pk]),
         "printable report": reverse("analysis:run", args=[review.pk, run.pk]) + "?print=1",
         "forest plot PNG": reverse("analysis:plot", args=[review.pk, run.pk, "arr", "forest", "png"]),
     }
     print(f"{args.studies} studies x 2 outcomes x 2 treatments; making the run (fits and plots): {made * 1000:.0f} ms")
-    for name, url in pages.items():
-        times = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url, HTTP_HOST="localhost", secure=True)
-                times.append(time.perf_counter() - start)
-            assert response.status_code == 200, response.status_code
-        print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms, {len(queries)} queries")
+    time_pages(lead, pages, args.repeat)
 
 
 if __name__ == "__main__":

@@ -40,3 +40,25 @@ def review_with_search():
     review = make_review(lead=lead)
     search = Search.objects.create(review=review, source="PubMed", date_searched="2026-11-25", created_by=lead)
     return lead, review, search
+
+
+def time_pages(user, pages: dict[str, str], repeat: int) -> None:
+    """Request each page `repeat` times as `user` (HTTPS, production settings); print median time and queries."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    for name, url in pages.items():
+        times = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url, HTTP_HOST="localhost", secure=True)
+                times.append(time.perf_counter() - start)
+            assert response.status_code == 200, f"{name}: {response.status_code}"
+        print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms, {len(queries)} queries")

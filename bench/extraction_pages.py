@@ -8,10 +8,8 @@ The review: the NMOSD form plus 17 study-level text fields (60 fields), two subm
 """
 
 import argparse
-import statistics
-import time
 
-from benchdb import fresh_database, review_with_search
+from benchdb import fresh_database, review_with_search, time_pages
 
 
 def build(studies):
@@ -80,14 +78,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     fresh_database()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     lead, review, field_count = build(args.studies)
-    client = Client()
-    client.force_login(lead)
     pages = {
         "conflicts page 1": reverse("extraction:conflicts", args=[review.pk]),
         "conflicts page 30": reverse("extraction:conflicts", args=[review.pk]) + "?page=30",
@@ -95,15 +88,7 @@ def main():
         "consensus XLSX": reverse("extraction:export", args=[review.pk, "xlsx"]),
     }
     print(f"{args.studies} studies x {field_count} fields")
-    for name, url in pages.items():
-        times = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url, HTTP_HOST="localhost", secure=True)
-                times.append(time.perf_counter() - start)
-            assert response.status_code == 200, response.status_code
-        print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms, {len(queries)} queries")
+    time_pages(lead, pages, args.repeat)
 
 
 if __name__ == "__main__":
