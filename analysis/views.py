@@ -18,16 +18,20 @@ def _run_for_user(request, review_id, run_id):
     return child_for_user(request, review_id, AnalysisRun.objects.select_related("created_by"), run_id, ANY_ROLE)
 
 
-def run_list(request, review_id):
-    review, membership = get_review_for_user(request, review_id)
+def _runs_page(request, review, membership, form, status=200):
     context = {
         "review": review,
         "membership": membership,
         "runs": review.analysis_runs.select_related("created_by"),
         "locked": is_locked(review),
-        "form": RunForm(),
+        "form": form,
     }
-    return render(request, "analysis/runs.html", context)
+    return render(request, "analysis/runs.html", context, status=status)
+
+
+def run_list(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    return _runs_page(request, review, membership, RunForm())
 
 
 @require_POST
@@ -41,9 +45,7 @@ def run_create(request, review_id):
             messages.error(request, f"Not analysed: {exc}.")
         else:
             return redirect("analysis:run", review_id=review.pk, run_id=run.pk)
-    context = {"review": review, "membership": membership, "runs": review.analysis_runs.all(),
-               "locked": is_locked(review), "form": form}  # fmt: skip
-    return render(request, "analysis/runs.html", context, status=400)
+    return _runs_page(request, review, membership, form, status=400)
 
 
 def run_detail(request, review_id, run_id):
