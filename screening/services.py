@@ -101,6 +101,14 @@ def conflict_votes(votes, required):
     return len(votes) >= required and (len(decisions) > 1 or Decision.MAYBE in decisions)
 
 
+def _check_exclusion_reason(review, stage, decision, exclusion_reason):
+    """Excluding at full text names one of this review's reasons (votes and adjudications alike)."""
+    if stage == Stage.FULL_TEXT and decision == Decision.EXCLUDE and exclusion_reason is None:
+        raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
+    if exclusion_reason is not None and exclusion_reason.review_id != review.pk:
+        raise ScreeningError("that exclusion reason belongs to another review")
+
+
 @transaction.atomic
 def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusion_reason=None):
     """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None)."""
@@ -109,10 +117,7 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
         raise ScreeningError("this record has not reached this stage")
     if Resolution.objects.filter(record=record, stage=stage).exists():
         raise ScreeningError("this record is already resolved; its votes can no longer change")
-    if stage == Stage.FULL_TEXT and decision == Decision.EXCLUDE and exclusion_reason is None:
-        raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
-    if exclusion_reason is not None and exclusion_reason.review_id != review.pk:
-        raise ScreeningError("that exclusion reason belongs to another review")
+    _check_exclusion_reason(review, stage, decision, exclusion_reason)
     votes = list(Vote.objects.filter(record=record, stage=stage))
     vote = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
     required = votes_needed(review, stage, record.pk)
@@ -150,8 +155,7 @@ def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclu
     votes = list(Vote.objects.filter(record=record, stage=stage))
     if not conflict_votes(votes, votes_needed(review, stage, record.pk)):
         raise ScreeningError("this record is not in conflict: it still waits for votes")
-    if stage == Stage.FULL_TEXT and decision == FinalDecision.EXCLUDE and exclusion_reason is None:
-        raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
+    _check_exclusion_reason(review, stage, decision, exclusion_reason)
     try:
         with transaction.atomic():
             resolution = Resolution.objects.create(
