@@ -10,29 +10,14 @@ make the run and to render a PNG on download are printed too.
 import argparse
 import time
 
-from benchdb import fresh_database, review_with_search, time_pages
+from benchdb import fresh_database, submitted_review, time_pages
 
 
 def build(studies):
-    from extraction import services
-    from extraction.models import Consensus, ConsensusStatus, Extraction, ExtractionLock, ExtractionStatus, FormField
-    from reviews.models import Role
-    from reviews.services import add_member
-    from screening.models import Study
-    from tests.factories import make_user
+    from extraction.models import Consensus, ConsensusStatus, ExtractionLock, FormField
 
-    lead, review, _ = review_with_search()
-    second = make_user("bench-extractor")
-    add_member(review=review, user=second, role=Role.REVIEWER)
-    services.apply_template(review=review, user=lead)
+    lead, review, ids = submitted_review(studies)
     fields = {field.key: field for field in FormField.objects.filter(review=review)}
-    Study.objects.bulk_create(Study(review=review, label=f"Study {i:02d} 2020") for i in range(studies))
-    ids = list(Study.objects.filter(review=review).values_list("pk", flat=True))
-    Extraction.objects.bulk_create(
-        Extraction(review=review, study_id=pk, slot=slot, extractor=person, status=ExtractionStatus.SUBMITTED)
-        for pk in ids
-        for slot, person in ((1, lead), (2, second))
-    )
     cells = []
     for i, pk in enumerate(ids):
         values = {"treatment": "tocilizumab" if i % 2 else "azathioprine", "n": 20 + i, "women": 17 + i, "men": 3,

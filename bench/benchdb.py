@@ -62,3 +62,27 @@ def time_pages(user, pages: dict[str, str], repeat: int) -> None:
                 times.append(time.perf_counter() - start)
             assert response.status_code == 200, f"{name}: {response.status_code}"
         print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms, {len(queries)} queries")
+
+
+def submitted_review(studies: int):
+    """(lead, review, study ids): the NMOSD form, a second extractor, and `studies` studies whose two
+    extractions are both submitted (their values are each benchmark's own)."""
+    from extraction import services
+    from extraction.models import Extraction, ExtractionStatus
+    from reviews.models import Role
+    from reviews.services import add_member
+    from screening.models import Study
+    from tests.factories import make_user
+
+    lead, review, _ = review_with_search()
+    second = make_user("bench-extractor")
+    add_member(review=review, user=second, role=Role.REVIEWER)
+    services.apply_template(review=review, user=lead)
+    Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
+    study_ids = list(Study.objects.filter(review=review).values_list("pk", flat=True))
+    Extraction.objects.bulk_create(
+        Extraction(review=review, study_id=pk, slot=slot, extractor=person, status=ExtractionStatus.SUBMITTED)
+        for pk in study_ids
+        for slot, person in ((1, lead), (2, second))
+    )
+    return lead, review, study_ids

@@ -9,21 +9,13 @@ The review: the NMOSD form plus 17 study-level text fields (60 fields), two subm
 
 import argparse
 
-from benchdb import fresh_database, review_with_search, time_pages
+from benchdb import fresh_database, submitted_review, time_pages
 
 
 def build(studies):
-    from extraction import services
-    from extraction.models import Consensus, ConsensusStatus, Extraction, ExtractionStatus, FormField, Value
-    from reviews.models import Role
-    from reviews.services import add_member
-    from screening.models import Study
-    from tests.factories import make_user
+    from extraction.models import Consensus, ConsensusStatus, Extraction, FormField, Value
 
-    lead, review, _ = review_with_search()
-    second = make_user("bench-extractor")
-    add_member(review=review, user=second, role=Role.REVIEWER)
-    services.apply_template(review=review, user=lead)
+    lead, review, study_ids = submitted_review(studies)
     section = review.extraction_sections.first()
     FormField.objects.bulk_create(
         FormField(review=review, section=section, key=f"extra_{i}", label=f"Extra {i}", field_type="text",
@@ -31,13 +23,6 @@ def build(studies):
         for i in range(17)
     )  # fmt: skip
     fields = list(FormField.objects.filter(review=review))
-    Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
-    study_ids = list(Study.objects.filter(review=review).values_list("pk", flat=True))
-    Extraction.objects.bulk_create(
-        Extraction(review=review, study_id=pk, slot=slot, extractor=person, status=ExtractionStatus.SUBMITTED)
-        for pk in study_ids
-        for slot, person in ((1, lead), (2, second))
-    )
     extractions = list(Extraction.objects.filter(review=review).values_list("pk", "study_id", "slot"))
     cells = [(field, 1 if field.per_arm else 0) for field in fields]
     Value.objects.bulk_create(
