@@ -13,6 +13,8 @@ from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
 COLOURS = ["#1f5fa8", "#b45309", "#047857", "#7c3aed", "#be123c"]
 ROW = 0.24  # inches per row
 WEIGHT_X = 1.72  # right edge of the weight column, in axes widths
+# Forest plot margins in inches, so that the axis label and the footnote never meet, however few the rows.
+FOREST_TOP, FOREST_BOTTOM, FOOTNOTE = 0.3, 0.85, 0.12
 
 
 def _diamond(ax, y, estimate, low, high, colour):
@@ -24,8 +26,9 @@ def forest(outcome: dict, effect_label: str) -> Figure:
     studies, subgroups = outcome["studies"], outcome.get("subgroups") or {}
     groups = list(subgroups) or [None]
     rows = sum(1 + sum(s["subgroup"] == g for s in studies) + 2 for g in groups) + 2
-    figure = Figure(figsize=(10, max(3.0, rows * ROW + 1.2)))
-    ax = figure.add_axes((0.28, 0.08, 0.4, 0.86))
+    height = rows * ROW + FOREST_TOP + FOREST_BOTTOM
+    figure = Figure(figsize=(10, height))
+    ax = figure.add_axes((0.28, FOREST_BOTTOM / height, 0.4, rows * ROW / height))
     y, labels, ticks, right = rows, [], [], []
     for index, group in enumerate(groups):
         colour = COLOURS[index % len(COLOURS)]
@@ -65,8 +68,9 @@ def forest(outcome: dict, effect_label: str) -> Figure:
     ax.annotate("Weight", (WEIGHT_X, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold", ha="right")
     test = outcome.get("subgroup_test")
     if test:
-        figure.text(0.02, 0.015, f"Test for subgroup differences ({test['method']}): Q = {test['q_between']:.2f}, "
-                    f"df = {test['df']}, p = {test['p_value']:.4f}", fontsize=8)  # fmt: skip
+        footnote = (f"Test for subgroup differences ({test['method']}): Q = {test['q_between']:.2f}, "
+                    f"df = {test['df']}, p = {test['p_value']:.4f}")  # fmt: skip
+        figure.text(0.02, FOOTNOTE / height, footnote, fontsize=8)
     return figure
 
 

@@ -38,18 +38,23 @@ def baseline(data: pd.DataFrame, subgroup: str) -> list[dict]:
         n = [_number(v) or 0 for v in arms.get("n", [])]
         total = sum(n)
 
-        def count(key, arms=arms):
-            return int(sum(_number(v) or 0 for v in arms[key])) if key in arms else None
+        def reported(key, arms=arms, n=n):
+            """Sum over the arms that report the field, and those arms' patients (the base of its percentage)."""
+            if key not in arms:
+                return None, 0
+            pairs = [(v, patients) for v, patients in zip(map(_number, arms[key]), n, strict=True) if v is not None]
+            return (int(sum(v for v, _ in pairs)), sum(p for _, p in pairs)) if pairs else (None, 0)
 
         age_mean, age_sd = combined_mean_sd(
             n, [_number(v) for v in arms.get("age_mean", [None] * len(n))],
             [_number(v) for v in arms.get("age_sd", [None] * len(n))],
         )  # fmt: skip
         row = {"group": group, "studies": int(arms["study_id"].nunique()), "patients": int(total),
-               "women": count("women"), "men": count("men"), "age_mean": age_mean, "age_sd": age_sd}  # fmt: skip
+               "women": reported("women")[0], "men": reported("men")[0], "age_mean": age_mean,
+               "age_sd": age_sd}  # fmt: skip
         for status in ("aqp4_positive", "aqp4_negative", "aqp4_unknown"):
-            row[status] = count(status)
-            row[f"{status}_percent"] = 100 * row[status] / total if total and row[status] is not None else None
+            row[status], base = reported(status)
+            row[f"{status}_percent"] = 100 * row[status] / base if base else None
         rows.append(row)
     return rows
 

@@ -5,6 +5,8 @@ folder and DEBUG on. Production sets DEBUG=0 and must then also set
 SECRET_KEY and ALLOWED_HOSTS; `manage.py check --deploy` is clean with them.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -84,8 +86,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint(
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     # A file, not memory: the browser tests' live server then gives each request thread its own connection,
-    # as in production, instead of sharing the test's single in-memory connection between threads.
-    DATABASES["default"]["TEST"] = {"NAME": envstr("SQLITE_TEST_NAME", str(BASE_DIR / ".test-db.sqlite3"))}
+    # as in production, instead of sharing the test's single in-memory connection between threads. One file per
+    # test run, so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"tandem-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,16 +6,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
+from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
-from reviews.models import Role
 
 from . import services, tables
 from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
 from .locking import ExtractionLocked
 from .models import AuditEvent, Consensus, Extraction, FormField
 
-ADJUDICATORS = frozenset({Role.LEAD, Role.ADJUDICATOR})
 CONFLICTS_PER_PAGE = 50
 REFUSALS = (services.ExtractionError, ExtractionLocked)
 
@@ -45,10 +43,11 @@ def overview(request, review_id):
         "review": review,
         "membership": membership,
         "studies": studies,
+        "unassigned": any(None in slots for _, slots in studies),
         "mine": [e for e in extractions if e.extractor_id == request.user.pk],
         "locked": services.is_locked(review),
         "blockers": services.lock_blockers(review),
-        "agreement": tables.field_agreement(review),
+        "agreement": [row for row in tables.field_agreement(review) if row.compared],
         "has_form": FormField.objects.filter(review=review).exists(),
         "unlock_form": UnlockForm(),
         "open_conflicts": tables.open_conflicts(review).count(),

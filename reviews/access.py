@@ -13,6 +13,8 @@ from reviews.models import DuplicateCandidate, Membership, Record, RecordImport,
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 LEAD_ONLY: frozenset[str] = frozenset({Role.LEAD})
+SCREENERS: frozenset[str] = frozenset({Role.LEAD, Role.REVIEWER})
+ADJUDICATORS: frozenset[str] = frozenset({Role.LEAD, Role.ADJUDICATOR})
 
 
 def get_review_for_user(

@@ -7,12 +7,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews.access import ANY_ROLE, get_review_for_user
+from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_user
 
 from . import fulltext, services
 from .forms import FullTextForm, NotRetrievedForm, StudyForm
 from .models import Resolution, Stage
-from .views import ADJUDICATORS, SCREENERS
 
 REPORTS_PER_PAGE = 50
 RETRIEVAL_FILTERS = {

@@ -84,6 +84,15 @@ class Flow:
         return sum(self.register_specific_results.values())
 
     @property
+    def records_identified(self) -> int:
+        other = self.website_results + self.organisation_results + self.citations_results
+        return self.database_results + self.register_results + other
+
+    @property
+    def records_decided(self) -> int:
+        return self.records_excluded + self.records_included
+
+    @property
     def dbr_sought_reports(self) -> int:
         return self.records_included
 

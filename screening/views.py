@@ -3,14 +3,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews.access import get_review_for_user
-from reviews.models import Record, Role
+from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
+from reviews.models import Record
 
 from . import services
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
 
-SCREENERS = frozenset({Role.LEAD, Role.REVIEWER})
-ADJUDICATORS = frozenset({Role.LEAD, Role.ADJUDICATOR})
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
 
 

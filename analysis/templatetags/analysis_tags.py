@@ -15,6 +15,12 @@ def num(value, digits=2):
     return f"{value:.{int(digits)}f}"
 
 
+@register.simple_tag
+def count_and_percent(count, percent):
+    """ "12 (45.0%)", or a dash when no study reports the count."""
+    return "—" if count is None else f"{count} ({num(percent, 1)}%)"
+
+
 @register.filter
 def pvalue(value):
     return "p n/a" if value is None else format_p(value)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from analysis.engine.analysis import meta_analyse
 from analysis.engine.dataset import effect_table
-from analysis.services import AnalysisError, run_analysis
+from analysis.services import AnalysisError, baseline, run_analysis
 from extraction import services as extraction
 from tests.analysis.helpers import lock_team, study_values
 from tests.extraction.helpers import BASE
@@ -173,3 +173,19 @@ def test_the_lead_maps_an_outcome_to_other_fields(client, personas, locked):
     assert edss.columns["sd_post"] == "edss_before_sd" and edss.label == "EDSS"
     run = run_analysis(review=locked.review, user=personas.lead)
     assert run.results["outcomes"]["edss"]["label"] == "EDSS"
+
+
+def test_baseline_counts_only_the_studies_that_report_them():
+    arms = pd.DataFrame(
+        [
+            {"study_id": 1, "treatment": "tocilizumab", "n": "10", "women": "6", "aqp4_positive": "8"},
+            {"study_id": 2, "treatment": "tocilizumab", "n": "30", "women": "", "aqp4_positive": "15"},
+            {"study_id": 3, "treatment": "azathioprine", "n": "20", "women": "", "aqp4_positive": ""},
+        ]
+    )
+    azathioprine, tocilizumab = baseline(arms, "treatment")
+    assert (tocilizumab["patients"], tocilizumab["women"], tocilizumab["aqp4_positive"]) == (40, 6, 23)
+    assert tocilizumab["aqp4_positive_percent"] == pytest.approx(100 * 23 / 40)
+    assert tocilizumab["men"] is None and tocilizumab["aqp4_negative_percent"] is None
+    # Not reported is not zero.
+    assert azathioprine["women"] is None and azathioprine["aqp4_positive"] is None

@@ -54,7 +54,7 @@ def browser(django_db_setup):
 class Visitor:
     """One person in their own browser context (own cookies), logged in through the login page."""
 
-    def __init__(self, browser, base_url: str, username: str):
+    def __init__(self, browser, base_url: str, username: str, password: str):
         self.username = username
         self.base_url = base_url
         self.context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
@@ -63,13 +63,14 @@ class Visitor:
         self.page = self.context.new_page()
         self.page.goto("/accounts/login/")
         self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Log in").click()
         self.page.wait_for_url(f"{base_url}/")
 
     def screenshot(self, name: str):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        path = SCREENSHOTS / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=path, full_page=True)
 
     def close(self):
         self.context.close()
@@ -80,8 +81,8 @@ def visit(browser, live_server):
     """visit("lead") opens a logged-in browser context for that user."""
     opened = []
 
-    def open_as(username: str) -> Visitor:
-        visitor = Visitor(browser, live_server.url, username)
+    def open_as(username: str, password: str = PASSWORD) -> Visitor:
+        visitor = Visitor(browser, live_server.url, username, password)
         opened.append(visitor)
         return visitor
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -95,6 +97,16 @@ def test_dashboard_shows_question_team_and_criteria(client, personas):
     for text in [personas.review.title, "lead", "viewer", "Wrong population", "You: Viewer"]:
         assert text in response.text
     assert reverse("reviews:settings", args=[personas.review.pk]) not in response.text
+
+
+def test_dashboard_shows_progress_and_where_to_start(client, personas):
+    client.force_login(personas.reviewer)
+    url = reverse("reviews:dashboard", args=[personas.review.pk])
+    assert "Start by" in client.get(url).text and "logging a search" in client.get(url).text
+    personas.identification()  # four records imported, one merged into another, a pair left to decide
+    page = re.sub(r"\s+", " ", client.get(url).text)
+    assert "Records identified</a></dt><dd>4, 1 duplicates removed" in page
+    assert "Title/abstract decided</a></dt><dd>0 of 3" in page and "Start by" not in page
 
 
 def test_exclusion_reasons_are_unique_per_review(personas):
