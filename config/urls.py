@@ -23,3 +23,5 @@ urlpatterns = [
     path("", include("extraction.urls")),
     path("", include("analysis.urls")),
 ]
+
+handler500 = "config.errors.server_error"
