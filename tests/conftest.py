@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -21,6 +22,7 @@ def _fast_and_isolated(settings, tmp_path):
     # Hashing with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IMPORTS_IN_BACKGROUND = False
+    cache.clear()  # log-in failure counts must not leak from one test into the next
 
 
 @pytest.fixture
