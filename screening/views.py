@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
@@ -72,6 +72,8 @@ def queue(request, review_id, stage_slug):
 def vote(request, review_id, stage_slug, record_id):
     stage = _stage(stage_slug)
     review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
+    # Another review's record is not found; one of this review merged away meanwhile gets a message below.
+    get_object_or_404(review.records, pk=record_id)
     decision = request.POST.get("decision")
     if decision not in Decision.values:
         messages.error(request, "Choose include, exclude or maybe.")
@@ -114,6 +116,7 @@ def conflict_list(request, review_id, stage_slug):
 def resolve(request, review_id, stage_slug, record_id):
     stage = _stage(stage_slug)
     review, _ = get_review_for_user(request, review_id, roles=ADJUDICATORS)
+    get_object_or_404(review.records, pk=record_id)
     decision = request.POST.get("decision")
     if decision not in FinalDecision.values:
         messages.error(request, "Choose include or exclude.")
