@@ -1,12 +1,13 @@
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
+from reviews.resources import SafeResource
 from screening.models import Study
 
 from .models import AuditEvent, Consensus, FormField, Value
 
 
-class FormFieldResource(resources.ModelResource):
+class FormFieldResource(SafeResource):
     class Meta:
         model = FormField
         fields = ("id", "review", "section", "key", "label", "field_type", "unit", "help_text", "required", "per_arm",
@@ -15,7 +16,7 @@ class FormFieldResource(resources.ModelResource):
         export_order = fields
 
 
-class ValueResource(resources.ModelResource):
+class ValueResource(SafeResource):
     """Every value each extractor entered; staff only (the admin), since it unblinds extraction."""
 
     study = fields.Field(attribute="extraction__study__label", column_name="study", readonly=True)
@@ -29,7 +30,7 @@ class ValueResource(resources.ModelResource):
         export_order = fields
 
 
-class ConsensusResource(resources.ModelResource):
+class ConsensusResource(SafeResource):
     study = fields.Field(attribute="study", column_name="study", widget=ForeignKeyWidget(Study, "pk"))
     study_label = fields.Field(attribute="study__label", column_name="study_label", readonly=True)
     field_key = fields.Field(attribute="field__key", column_name="field_key", readonly=True)
@@ -41,7 +42,7 @@ class ConsensusResource(resources.ModelResource):
         export_order = fields
 
 
-class AuditEventResource(resources.ModelResource):
+class AuditEventResource(SafeResource):
     user = fields.Field(attribute="user__username", column_name="user", readonly=True)
 
     class Meta:

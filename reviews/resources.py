@@ -2,10 +2,19 @@ from django.contrib.auth import get_user_model
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
+from reviews.downloads import spreadsheet_safe
 from reviews.models import Membership, Record, Review, Search
 
 
-class ReviewResource(resources.ModelResource):
+class SafeResource(resources.ModelResource):
+    """Admin exports go through the same formula neutralising as the site's downloads (import-export's own
+    option only strips a leading "=")."""
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+
+class ReviewResource(SafeResource):
     class Meta:
         model = Review
         fields = (
@@ -24,7 +33,7 @@ class ReviewResource(resources.ModelResource):
         )
 
 
-class MembershipResource(resources.ModelResource):
+class MembershipResource(SafeResource):
     """Teams move between installations by username, not by database id."""
 
     user = fields.Field(
@@ -38,13 +47,13 @@ class MembershipResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class SearchResource(resources.ModelResource):
+class SearchResource(SafeResource):
     class Meta:
         model = Search
         fields = ("id", "review", "source", "platform", "source_type", "date_searched", "strategy", "notes")
 
 
-class RecordResource(resources.ModelResource):
+class RecordResource(SafeResource):
     """Export only: records enter through imports, so that they are parsed, validated and deduplicated."""
 
     source = fields.Field(attribute="source_import__search__source", column_name="source")

@@ -1,9 +1,11 @@
-from import_export import fields, resources
+from import_export import fields
+
+from reviews.resources import SafeResource
 
 from .models import Report, Resolution, Study, Vote, VoteEvent
 
 
-class VoteResource(resources.ModelResource):
+class VoteResource(SafeResource):
     """Every vote with who cast it and when; staff only (the admin), since it unblinds screening."""
 
     reviewer = fields.Field(attribute="reviewer__username", column_name="reviewer")
@@ -16,7 +18,7 @@ class VoteResource(resources.ModelResource):
         export_order = fields
 
 
-class ResolutionResource(resources.ModelResource):
+class ResolutionResource(SafeResource):
     resolved_by = fields.Field(attribute="resolved_by__username", column_name="resolved_by")
     exclusion_reason = fields.Field(attribute="exclusion_reason__label", column_name="exclusion_reason")
 
@@ -27,7 +29,7 @@ class ResolutionResource(resources.ModelResource):
         export_order = fields
 
 
-class VoteEventResource(resources.ModelResource):
+class VoteEventResource(SafeResource):
     """Every vote and change of vote, in order: the full history behind the current votes."""
 
     record = fields.Field(attribute="vote__record_id", column_name="record")
@@ -41,13 +43,13 @@ class VoteEventResource(resources.ModelResource):
         export_order = fields
 
 
-class StudyResource(resources.ModelResource):
+class StudyResource(SafeResource):
     class Meta:
         model = Study
         fields = ("id", "review", "label", "created_at")
 
 
-class ReportResource(resources.ModelResource):
+class ReportResource(SafeResource):
     study = fields.Field(attribute="study__label", column_name="study")
     updated_by = fields.Field(attribute="updated_by__username", column_name="updated_by")
 

@@ -9,7 +9,7 @@ from tests.factories import make_import, make_review, make_user, ris
 pytestmark = pytest.mark.slow
 
 TITLE = '<script>window.hacked = "title"</script>Tocilizumab <img src=x onerror="window.hacked=\'img\'"> in NMOSD'
-ABSTRACT = '<b>bold</b> relapse <iframe src="javascript:window.hacked=\'frame\'"></iframe> tocilizumab'
+ABSTRACT = "<b>bold</b> relapse <iframe src=\"javascript:window.hacked='frame'\"></iframe> tocilizumab"
 
 
 def test_imported_markup_is_text_and_never_runs(visit, transactional_db):
