@@ -20,7 +20,8 @@ def parse_endnote(text):
     try:
         root = ElementTree.fromstring(text.encode("utf-8"))
     except DefusedXmlException as exc:
-        raise ImportFileError(f"the XML uses entities or DTDs, which are refused for safety: {exc}") from exc
+        # The detail would echo the entity's target (a file or an address): the message stays general.
+        raise ImportFileError("the XML declares entities or a DTD, which are refused for safety") from exc
     except ElementTree.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise ImportFileError(f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", line) from exc
