@@ -1,0 +1,303 @@
+"""Load test: gunicorn with 4 workers, simulated reviewers screening and extracting over real HTTP for a while;
+then every acknowledged vote and value is looked up in the database.
+
+Run: .venv/bin/python bench/load.py --database postgres [--reviewers 30] [--seconds 120] [--workers 4]
+     .venv/bin/python bench/load.py --database sqlite --reviewers 10
+
+Each simulated reviewer logs in, then loops: open the title/abstract queue, vote on the record it shows (the
+vote is acknowledged when the next page says "Vote saved"); every fifth turn it saves a draft of one of its
+extractions instead ("Draft saved"). Reported: requests per second, p50/p95/p99 latency, 5xx responses, and
+whether each acknowledged write is in the database exactly once with the last acknowledged value.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PASSWORD = "load-test-password-7319"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+VOTE_ACTION = re.compile(r'action="(/reviews/\d+/screening/title-abstract/vote/(\d+)/)"')
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def environment(database: str, workdir: Path) -> dict[str, str]:
+    if database == "postgres":
+        url = "postgres://postgres@127.0.0.1:5432/tandem_load"
+    else:
+        url = f"sqlite:///{workdir / 'load.sqlite3'}"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "load-test-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "CONN_MAX_AGE": "60",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "IMPORTS_IN_BACKGROUND": "0",
+    }
+
+
+def recreate_postgres_database():
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS tandem_load WITH (FORCE)")
+        connection.execute("CREATE DATABASE tandem_load")
+
+
+def build_review(reviewers: int, records: int, studies: int) -> dict:
+    """A review with `records` records to screen (two votes each), the NMOSD form, and `studies` studies whose two
+    extractions are drafts of the simulated reviewers; returns what the clients need."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from extraction import services as extraction
+    from extraction.models import Extraction, FormField
+    from reviews.models import Record, Role
+    from reviews.services import add_member, create_review
+    from screening.models import Study
+    from tests.factories import make_import, make_search, ris
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    users = get_user_model().objects
+    lead = users.create_user("load-lead", password=PASSWORD)
+    review = create_review(creator=lead, title="Load test", exclusion_reasons=["Wrong population"])
+    people = []
+    for i in range(reviewers):
+        person = users.create_user(f"reviewer{i:02d}", password=PASSWORD)
+        add_member(review=review, user=person, role=Role.REVIEWER)
+        people.append(person)
+    words = ["relapse", "neuromyelitis", "tocilizumab", "azathioprine", "cohort", "disability", "antibody", "optic",
+             "spinal", "trial", "rituximab", "outcome", "interleukin", "registry", "children", "safety"]  # fmt: skip
+    rng = random.Random(7)
+    export = ris(*({"TI": " ".join(rng.sample(words, 8)) + f" {i}", "DO": f"10.5555/load.{i}", "PY": "2020",
+                    "AU": f"Author{i}, A."} for i in range(records)))  # fmt: skip
+    make_import(review, lead, export, search=make_search(review, lead))
+    assert Record.objects.filter(review=review).unique().count() == records
+    extraction.apply_template(review=review, user=lead)
+    Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
+    assignments = {}
+    extractions = []
+    for index, study in enumerate(Study.objects.filter(review=review).order_by("pk")):
+        first, second = people[(2 * index) % reviewers], people[(2 * index + 1) % reviewers]
+        extractions += [Extraction(review=review, study=study, slot=1, extractor=first),
+                        Extraction(review=review, study=study, slot=2, extractor=second)]  # fmt: skip
+    for made in Extraction.objects.bulk_create(extractions):
+        assignments.setdefault(made.extractor.username, []).append(made.pk)
+    fields = dict(FormField.objects.filter(review=review, key__in=["country", "n", "arr_before_mean"])
+                  .values_list("key", "pk"))  # fmt: skip
+    return {"review": review.pk, "usernames": [p.username for p in people], "extractions": assignments,
+            "fields": fields}  # fmt: skip
+
+
+class Client:
+    """One reviewer's keep-alive connection with its cookies; every request's latency is kept."""
+
+    def __init__(self, port: int, latencies: list, statuses: Counter):
+        self.port, self.latencies, self.statuses = port, latencies, statuses
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(form) if form is not None else None
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.statuses["connection error"] += 1
+            return 0, "", ""
+        self.latencies.append(time.perf_counter() - started)
+        self.statuses[response.status] += 1
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        return response.status, response.getheader("Location") or "", content
+
+    def follow(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
+        status, location, content = self.request(method, path, form)
+        if status == 302:
+            status, _, content = self.request("GET", location)
+        return status, content
+
+    def log_in(self, username: str):
+        _, page = self.follow("GET", "/accounts/login/")
+        form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1)}
+        status, _, _ = self.request("POST", "/accounts/login/", form)
+        assert status == 302, f"{username} could not log in ({status})"
+
+
+def reviewer(client: Client, setup: dict, username: str, until: float, acks: dict, seed: int):
+    rng = random.Random(seed)
+    review, fields = setup["review"], setup["fields"]
+    mine = setup["extractions"].get(username, [])
+    entered: dict[int, dict[str, str]] = defaultdict(dict)
+    _, page = client.follow("GET", f"/reviews/{review}/screening/title-abstract/")
+    turn = 0
+    while time.monotonic() < until:
+        turn += 1
+        if mine and turn % 5 == 0:
+            extraction = rng.choice(mine)
+            path = f"/reviews/{review}/extraction/extractions/{extraction}/"
+            _, form_page = client.follow("GET", path)
+            token = CSRF_INPUT.search(form_page)
+            if token is None:
+                continue
+            values = {f"v-{fields['country']}-0": rng.choice(["Germany", "Japan", "Brazil"]),
+                      f"v-{fields['n']}-1": str(rng.randint(5, 200)),
+                      f"v-{fields['arr_before_mean']}-1": f"{rng.uniform(0.5, 3):.2f}"}  # fmt: skip
+            entered[extraction].update(values)
+            form = {"csrfmiddlewaretoken": token.group(1), "arm_count": "1", "action": "save", **entered[extraction]}
+            status, saved = client.follow("POST", path, form)
+            if status == 200 and "Draft saved." in saved:
+                for name, value in values.items():
+                    acks["values"].append((extraction, name, value))
+            continue
+        found, token = VOTE_ACTION.search(page), CSRF_INPUT.search(page)
+        if found is None or token is None:
+            _, page = client.follow("GET", f"/reviews/{review}/screening/title-abstract/")
+            if VOTE_ACTION.search(page) is None:
+                time.sleep(0.05)  # nothing to vote on right now
+            continue
+        decision = rng.choice(["include", "exclude"])
+        status, page = client.follow("POST", found.group(1), {"csrfmiddlewaretoken": token.group(1),
+                                                              "decision": decision})  # fmt: skip
+        if status == 200 and "Vote saved" in page:
+            acks["votes"].append((username, int(found.group(2)), decision))
+
+
+def verify(acks: dict) -> list[str]:
+    """Every acknowledged write is in the database once, with the value last acknowledged."""
+    from extraction.models import Value
+    from screening.models import Stage, Vote, VoteEvent
+
+    problems = []
+    acknowledged = Counter((user, record) for user, record, _ in acks["votes"])
+    last = {(user, record): decision for user, record, decision in acks["votes"]}
+    events = Counter(
+        VoteEvent.objects.filter(vote__stage=Stage.TITLE_ABSTRACT).values_list("vote__reviewer__username",
+                                                                                "vote__record_id")
+    )  # fmt: skip
+    votes = {(u, r): d for u, r, d in Vote.objects.filter(stage=Stage.TITLE_ABSTRACT)
+             .values_list("reviewer__username", "record_id", "decision")}  # fmt: skip
+    for key, count in acknowledged.items():
+        if events[key] != count:
+            problems.append(f"vote {key}: {count} acknowledged, {events[key]} recorded")
+        if votes.get(key) != last[key]:
+            problems.append(f"vote {key}: last acknowledged {last[key]}, database has {votes.get(key)}")
+    unacknowledged = sum(events.values()) - sum(acknowledged.values())
+    if unacknowledged:
+        problems.append(f"{unacknowledged} vote events were saved without the client seeing 'Vote saved'")
+    last_value = {(extraction, name): value for extraction, name, value in acks["values"]}
+    stored = Counter()
+    for extraction, field, arm, value in Value.objects.values_list("extraction_id", "field_id", "arm", "value"):
+        stored[(extraction, f"v-{field}-{arm}")] += 1
+        expected = last_value.get((extraction, f"v-{field}-{arm}"))
+        if expected is not None and expected != value:
+            problems.append(f"value {extraction} {field}/{arm}: acknowledged {expected}, database has {value}")
+    problems += [f"value {key} stored {n} times" for key, n in stored.items() if n > 1]
+    problems += [f"value {key} acknowledged but missing" for key in last_value if key not in stored]
+    return problems
+
+
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=1000)[int(share * 1000) - 1] if len(values) > 1 else float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--reviewers", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="tandem-load-"))
+    env = environment(args.database, workdir)
+    os.environ.update(env)
+    if args.database == "postgres":
+        recreate_postgres_database()
+    import django
+
+    django.setup()
+    setup = build_review(args.reviewers, args.records, studies=2 * args.reviewers)
+    from django.db import connections
+
+    connections.close_all()
+
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/accounts/login/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        latencies: list[float] = []
+        statuses: Counter = Counter()
+        acks = {"votes": [], "values": []}
+        clients = [(Client(args.port, latencies, statuses), name) for name in setup["usernames"]]
+        for client, name in clients:
+            client.log_in(name)
+        latencies.clear()
+        statuses.clear()
+        until = time.monotonic() + args.seconds
+        started = time.monotonic()
+        threads = [threading.Thread(target=reviewer, args=(c, setup, name, until, acks, i))
+                   for i, (c, name) in enumerate(clients)]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    problems = verify(acks)
+    server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
+    print(f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, {elapsed:.0f} s")
+    print(f"  requests: {len(latencies):,} ({len(latencies) / elapsed:.0f}/s); statuses {dict(statuses)}")
+    print(f"  latency ms: p50 {percentile(latencies, .5) * 1000:.0f}, p95 {percentile(latencies, .95) * 1000:.0f}, "
+          f"p99 {percentile(latencies, .99) * 1000:.0f}, max {max(latencies) * 1000:.0f}")  # fmt: skip
+    print(f"  acknowledged: {len(acks['votes']):,} votes, {len(acks['values']):,} values; 5xx: {server_errors}")
+    print(f"  database check: {'every acknowledged write present exactly once' if not problems else 'PROBLEMS'}")
+    for problem in problems[:20]:
+        print("   -", problem)
+    if args.database == "postgres":
+        recreate_postgres_database()
+    sys.exit(1 if problems or server_errors else 0)
+
+
+if __name__ == "__main__":
+    main()
