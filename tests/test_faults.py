@@ -1,0 +1,139 @@
+"""A gunicorn worker killed in the middle of a request loses nothing that was acknowledged and leaves nothing
+half-written: an import is whole or absent, and every vote a reviewer saw confirmed is stored with its history."""
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from reviews.models import ImportStatus, Record, RecordImport
+from screening.models import Vote, VoteEvent
+from tests.factories import make_import, make_review, make_user, ris
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8799
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def server(settings):
+    """gunicorn with one worker on the test database; its master starts a new worker when one dies."""
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY,
+           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "IMPORTS_IN_BACKGROUND": "0",
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "CONN_MAX_AGE": "0"}  # fmt: skip
+    master = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "1", "--bind",
+         f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "error"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/accounts/login/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield master
+    master.terminate()
+    master.wait(timeout=30)
+    if connection.vendor == "postgresql":
+        # A killed worker's server session ends only when PostgreSQL notices; wait so the test database can go.
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND pid <> pg_backend_pid()")  # fmt: skip
+                if cursor.fetchone()[0] == 0:
+                    break
+            time.sleep(0.3)
+
+
+def kill_worker(master):
+    workers = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    assert workers, "gunicorn has no worker to kill"
+    for pid in workers:
+        os.kill(int(pid), signal.SIGKILL)
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def post(path: str, cookie: str, body: str, timeout=120) -> int:
+    """POST as the logged-in user (the CSRF check is met with the token the middleware accepts from a cookie);
+    0 when the connection dies."""
+    token = "a" * 32
+    headers = {"Cookie": f"{cookie}; csrftoken={token}", "X-CSRFToken": token, "Host": "127.0.0.1",
+               "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
+        conn.request("POST", path, body=body, headers=headers)
+        return conn.getresponse().status
+    except (OSError, http.client.HTTPException):
+        return 0
+
+
+def test_a_worker_killed_while_writing_an_import_leaves_no_record(server, transactional_db):
+    lead = make_user("lena")
+    review = make_review(lead=lead)
+    content = ris(*({"TI": f"Record {i} about relapses", "DO": f"10.1/{i}", "PY": "2020"} for i in range(30_000)))
+    pending = make_import(review, lead, content, run=False)
+    url = f"/reviews/{review.pk}/imports/{pending.pk}/confirm/"
+    result = {}
+    request = threading.Thread(target=lambda: result.setdefault("status", post(url, session_cookie(lead), "")))
+    request.start()
+    deadline = time.monotonic() + 60
+    while not RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists():
+        assert time.monotonic() < deadline and request.is_alive(), f"the import never reached its write: {result}"
+        time.sleep(0.02)
+    time.sleep(0.5)  # well inside the write of 30,000 records
+    kill_worker(server)
+    request.join(timeout=60)
+    assert result["status"] == 0, "the request was cut off"
+    pending.refresh_from_db()
+    assert pending.status != ImportStatus.DONE
+    assert not Record.objects.filter(source_import=pending).exists()
+
+
+def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server, transactional_db):
+    lead = make_user("lena")
+    review = make_review(lead=lead, title_abstract_reviewers=1)
+    records = list(make_import(review, lead, ris(*({"TI": f"Trial {i}", "DO": f"10.2/{i}"} for i in range(200))))
+                   .records.order_by("pk"))  # fmt: skip
+    cookie = session_cookie(lead)
+    acknowledged = []
+
+    def vote_all():
+        for record in records:
+            path = f"/reviews/{review.pk}/screening/title-abstract/vote/{record.pk}/"
+            if post(path, cookie, "decision=include", timeout=10) == 302:
+                acknowledged.append(record.pk)
+
+    voter = threading.Thread(target=vote_all)
+    voter.start()
+    while len(acknowledged) < 40:
+        time.sleep(0.01)
+    kill_worker(server)
+    voter.join(timeout=120)
+    assert 40 <= len(acknowledged) < len(records), "some votes were cut off, the rest went to the new worker"
+    stored = set(Vote.objects.filter(record__review=review).values_list("record_id", flat=True))
+    assert set(acknowledged) <= stored
+    # Nothing half-written: each stored vote has its history entry, and no history entry lacks its vote.
+    assert VoteEvent.objects.filter(vote__record__review=review).count() == len(stored)
