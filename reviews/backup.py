@@ -1,0 +1,99 @@
+"""A whole review as one JSON document, and back: every record, vote, resolution, study, extracted value, lock,
+audit event and analysis, the team's accounts and the uploaded files, so that a review moves to another
+installation (or returns from a backup) exactly as it was.
+
+The object graph is the one deleting the review would remove (Django's collector follows every foreign key to
+it), so a new model of any app is exported without this module knowing about it."""
+
+import base64
+import json
+from io import StringIO
+
+from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+
+from reviews.models import Review
+
+FORMAT = "tandem-review/1"
+
+
+class BackupError(Exception):
+    pass
+
+
+def _objects(review: Review) -> list[models.Model]:
+    collector = NestedObjects(using="default")
+    collector.collect([review])
+    return [obj for instances in collector.data.values() for obj in instances]
+
+
+def _users(objects) -> list:
+    user_model = get_user_model()
+    ids = {
+        getattr(obj, field.attname)
+        for obj in objects
+        for field in obj._meta.concrete_fields
+        if field.is_relation and field.related_model is user_model and getattr(obj, field.attname) is not None
+    }
+    return list(user_model.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _files(objects) -> dict[str, str]:
+    names = {
+        getattr(obj, field.attname).name
+        for obj in objects
+        for field in obj._meta.concrete_fields
+        if isinstance(field, models.FileField) and getattr(obj, field.attname)
+    }
+    files = {}
+    for name in sorted(names):
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as stored:
+                files[name] = base64.b64encode(stored.read()).decode("ascii")
+    return files
+
+
+def export_review(review: Review) -> dict:
+    objects = _objects(review)
+    users = _users(objects)
+    ordered = sorted(objects, key=lambda obj: (obj._meta.label, obj.pk))
+    return {
+        "format": FORMAT,
+        "review": review.pk,
+        "objects": json.loads(serializers.serialize("json", [*users, *ordered])),
+        "files": _files(objects),
+    }
+
+
+@transaction.atomic
+def import_review(document: dict) -> Review:
+    """Restore an exported review into a database that does not hold it; all or nothing."""
+    if document.get("format") != FORMAT:
+        raise BackupError(f"not a Tandem review export (expected format {FORMAT!r})")
+    if Review.objects.filter(pk=document["review"]).exists():
+        raise BackupError(f"review {document['review']} already exists here: restore into a fresh database")
+    user_model = get_user_model()
+    touched = set()
+    for item in serializers.deserialize("json", StringIO(json.dumps(document["objects"]))):
+        model = type(item.object)
+        if model is user_model:
+            existing = user_model.objects.filter(pk=item.object.pk).first()
+            if existing is not None and existing.username != item.object.username:
+                raise BackupError(f"user id {item.object.pk} is {existing.username} here, not {item.object.username}")
+            if existing is not None:
+                continue
+        item.save()  # raw: no save() overrides run, so a locked extraction is restored as it was
+        touched.add(model)
+    for name, content in document.get("files", {}).items():
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(base64.b64decode(content)))
+    # Rows came with their ids: move PostgreSQL's id sequences past them.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), sorted(touched, key=str)):
+            cursor.execute(statement)
+    return Review.objects.get(pk=document["review"])
