@@ -1,10 +1,11 @@
 """Votes, resolutions and the screening queue; every write runs in one transaction with the record locked."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Mod
 from django.db.models.lookups import LessThan
 
+from reviews.access import SCREENERS
 from reviews.models import DATABASES_AND_REGISTERS, Record
 
 from .models import Decision, FinalDecision, Report, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
@@ -78,14 +79,36 @@ def _awaiting(review, stage, reviewer):
 
 
 def next_record(review, stage, reviewer):
-    """The next record for this reviewer, in import order, continuing after the last one they voted on."""
+    """The next record for this reviewer, in import order, continuing after the last one they voted on (before their
+    first vote, from where their group starts) and then from the beginning."""
     awaiting = _awaiting(review, stage, reviewer).order_by("pk")
-    last = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer).order_by("-record_id").first()
-    if last is not None:
-        following = awaiting.filter(pk__gt=last.record_id).first()
+    mine = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer)
+    after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
+    if after is None:
+        after = _group_start(review, stage, reviewer)
+    if after is not None:
+        following = awaiting.filter(pk__gt=after).first()
         if following is not None:
             return following
     return awaiting.first()
+
+
+def _group_start(review, stage, reviewer):
+    """The record id after which a reviewer's group starts, or None for the beginning.
+
+    The team's screeners are split, in the order they joined, into groups of as many as a record needs votes, and each
+    group starts at its own share of the review's records. Reviewers starting together are then not all shown the
+    same record, where every vote past the needed ones would be refused; a pair still screens the same records.
+    """
+    per_record, _ = _reviewers_and_share(review, stage)
+    screeners = list(review.memberships.filter(role__in=SCREENERS).order_by("pk").values_list("user_id", flat=True))
+    if reviewer.pk not in screeners:
+        return None
+    group, groups = screeners.index(reviewer.pk) // per_record, -(-len(screeners) // per_record)
+    if group == 0:
+        return None
+    span = Record.objects.filter(review=review).aggregate(first=Min("pk"), last=Max("pk"))
+    return span["first"] + (span["last"] - span["first"] + 1) * group // groups - 1
 
 
 def locked_record(review, record_id):

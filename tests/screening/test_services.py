@@ -5,9 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
+from reviews.models import Role
+from reviews.services import add_member
 from screening import services
 from screening.models import Resolution, ResolutionMethod, Stage, Vote, VoteEvent
-from tests.factories import AZATHIOPRINE, TOCILIZUMAB, Personas, make_import, ris
+from tests.factories import AZATHIOPRINE, TOCILIZUMAB, Personas, make_import, make_user, ris
 
 pytestmark = pytest.mark.django_db
 TA = Stage.TITLE_ABSTRACT
@@ -93,6 +95,36 @@ def test_queue_gives_each_reviewer_only_records_needing_their_vote(personas, rec
     assert services.next_record(review, TA, personas.lead) == records[1]
     vote(personas, "lead", records[1], "exclude")
     assert services.next_record(review, TA, personas.lead) == records[3]
+
+
+def test_a_larger_team_starts_in_pairs_at_their_own_share_of_the_queue(personas):
+    review = personas.review
+    make_import(review, personas.lead, ris(*({"TI": f"Trial number {i}", "PY": "2020"} for i in range(12))))
+    records = list(review.records.order_by("pk"))
+    team = [personas.lead, personas.reviewer]
+    for name in ("rhea", "raj", "rosa", "remy"):
+        team.append(make_user(name))
+        add_member(review=review, user=team[-1], role=Role.REVIEWER)
+    # Six screeners, two votes a record: three pairs, starting at records 1, 5 and 9 of 12.
+    starts = [services.next_record(review, TA, person) for person in team]
+    assert starts == [records[0], records[0], records[4], records[4], records[8], records[8]]
+    for person in team[4:]:
+        for record in records[8:]:
+            services.cast_vote(review=review, record_id=record.pk, stage=TA, reviewer=person, decision="exclude")
+    # The last pair, at the end of the queue, goes on from the beginning.
+    assert services.next_record(review, TA, team[4]) == records[0]
+
+
+def test_with_one_vote_a_record_each_screener_starts_at_their_own_share(personas):
+    review = personas.review
+    review.title_abstract_reviewers = 1
+    review.save()
+    make_import(review, personas.lead, ris(*({"TI": f"Trial number {i}", "PY": "2020"} for i in range(10))))
+    records = list(review.records.order_by("pk"))
+    assert services.next_record(review, TA, personas.lead) == records[0]
+    assert services.next_record(review, TA, personas.reviewer) == records[5]
+    # Not a screener: from the beginning.
+    assert services.next_record(review, TA, personas.adjudicator) == records[0]
 
 
 def test_merged_duplicates_are_not_screened(personas):
