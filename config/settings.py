@@ -143,6 +143,9 @@ MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 200)
 MAX_PDF_MB = envint("MAX_PDF_MB", 50)
 # Imports run in a background thread (progress page); tests and the command run them in line.
 IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", True)
+# An import that has made no progress for this long is shown as interrupted and can be started again. Each of its
+# steps takes well under a minute for a file of MAX_UPLOAD_MB (docs/benchmarks.md); raise both together.
+IMPORT_STALLED_MINUTES = envint("IMPORT_STALLED_MINUTES", 15)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

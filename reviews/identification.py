@@ -9,7 +9,7 @@ import logging
 from collections import defaultdict
 
 from django.db import reset_queries, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import dedup
@@ -34,11 +34,21 @@ def parse_import(record_import):
     return parse_file(read_upload(record_import), record_import.file_name, record_import.column_mapping or None)
 
 
+class Superseded(Exception):
+    """The import was started again after it looked interrupted; this earlier run writes nothing more."""
+
+
 def _set_stage(record_import, stage, **fields):
-    record_import.stage = stage
+    """Record progress, unless a later attempt of this import has taken over (Superseded)."""
+    now = timezone.now()
+    moved = RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).update(
+        stage=stage, stage_changed_at=now, **fields
+    )
+    if not moved:
+        raise Superseded(record_import.pk)
+    record_import.stage, record_import.stage_changed_at = stage, now
     for name, value in fields.items():
         setattr(record_import, name, value)
-    record_import.save(update_fields=["stage", *fields])
 
 
 def run_import(record_import, progress=None):
@@ -55,6 +65,10 @@ def run_import(record_import, progress=None):
     report(record_import.stage)
     try:
         with transaction.atomic():
+            # Holding the import's row until commit: a restart of it waits, then finds it finished.
+            mine = RecordImport.objects.select_for_update().filter(pk=record_import.pk, attempt=record_import.attempt)
+            if not list(mine.order_by().values_list("pk", flat=True)):
+                raise Superseded(record_import.pk)
             merged, queued = write_records(record_import, parsed.records)
             record_import.file_format = parsed.format
             record_import.encoding = parsed.encoding
@@ -66,6 +80,8 @@ def run_import(record_import, progress=None):
             record_import.stage = ""
             record_import.finished_at = timezone.now()
             record_import.save()
+    except Superseded:
+        raise
     except Exception as exc:
         logger.exception("import %s failed", record_import.pk)
         _fail(record_import, f"the import failed and nothing was saved: {exc}")
@@ -74,8 +90,21 @@ def run_import(record_import, progress=None):
     return record_import
 
 
+def restart_interrupted(record_import) -> bool:
+    """Start an interrupted import again as a new attempt (any run of the old one then stops before writing).
+    False when it is not interrupted: it finished, or made progress, meanwhile."""
+    if not record_import.is_interrupted:
+        return False
+    restarted = RecordImport.objects.filter(
+        pk=record_import.pk, attempt=record_import.attempt, status=record_import.status,
+        stage_changed_at=record_import.stage_changed_at,
+    ).update(status=ImportStatus.QUEUED, stage="Waiting to start", attempt=F("attempt") + 1,
+             stage_changed_at=timezone.now())  # fmt: skip
+    return bool(restarted)
+
+
 def _fail(record_import, message):
-    RecordImport.objects.filter(pk=record_import.pk).update(
+    RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).update(
         status=ImportStatus.FAILED, error=message, stage="", finished_at=timezone.now()
     )
     record_import.status, record_import.error = ImportStatus.FAILED, message

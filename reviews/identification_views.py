@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reviews import identification
@@ -107,8 +108,20 @@ def import_confirm(request, review_id, import_id):
         messages.info(request, "This import has already started.")
     else:
         record_import.status, record_import.stage = ImportStatus.QUEUED, "Waiting to start"
-        record_import.save(update_fields=["status", "stage"])
+        record_import.stage_changed_at = timezone.now()
+        record_import.save(update_fields=["status", "stage", "stage_changed_at"])
         start_import(record_import)
+    return redirect("reviews:import_detail", review_id=review.pk, import_id=record_import.pk)
+
+
+@require_POST
+def import_restart(request, review_id, import_id):
+    record_import, review, _ = get_import_for_user(request, review_id, import_id, roles=IDENTIFIERS)
+    if identification.restart_interrupted(record_import):
+        start_import(record_import)
+        messages.success(request, "Import started again.")
+    else:
+        messages.info(request, "This import was not interrupted: it finished or is still running.")
     return redirect("reviews:import_detail", review_id=review.pk, import_id=record_import.pk)
 
 
@@ -124,7 +137,12 @@ def import_cancel(request, review_id, import_id):
 
 def import_detail(request, review_id, import_id):
     record_import, review, membership = get_import_for_user(request, review_id, import_id)
-    context = {"review": review, "membership": membership, "import": record_import}
+    context = {
+        "review": review,
+        "membership": membership,
+        "import": record_import,
+        "can_edit": membership.role in IDENTIFIERS,
+    }
     return render(request, "reviews/import_detail.html", context)
 
 

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.importers.base import RECORD_FIELDS
 
@@ -227,6 +229,10 @@ class RecordImport(models.Model):
     queued_count = models.PositiveIntegerField("possible duplicates queued", default=0)
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="Raised when an interrupted import is started again; a run of an earlier attempt stops."
+    )
+    stage_changed_at = models.DateTimeField(null=True, blank=True, help_text="When the import last made progress.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -243,6 +249,21 @@ class RecordImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Queued or importing without progress for longer than an import takes: the process running it ended (a
+        restart, a killed worker), and since its transaction rolled back, nothing of it was saved."""
+        stalled_since = timezone.now() - timedelta(minutes=settings.IMPORT_STALLED_MINUTES)
+        return (
+            self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+            and self.stage_changed_at is not None
+            and self.stage_changed_at < stalled_since
+        )
+
+    @property
+    def status_label(self) -> str:
+        return "Interrupted" if self.is_interrupted else self.get_status_display()
 
 
 class RecordQuerySet(models.QuerySet):

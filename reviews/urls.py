@@ -27,6 +27,11 @@ urlpatterns = [
         identification_views.import_cancel,
         name="import_cancel",
     ),
+    path(
+        "reviews/<int:review_id>/imports/<int:import_id>/restart/",
+        identification_views.import_restart,
+        name="import_restart",
+    ),
     path("reviews/<int:review_id>/records/", identification_views.record_list, name="records"),
     path("reviews/<int:review_id>/records/<int:record_id>/", identification_views.record_detail, name="record_detail"),
     path(

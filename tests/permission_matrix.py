@@ -115,6 +115,7 @@ MATRIX: dict[str, Route] = {
     "reviews:import_detail": Route(kwargs=_import, allowed=EVERY_ROLE),
     "reviews:import_confirm": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
     "reviews:import_cancel": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
+    "reviews:import_restart": Route(method="post", kwargs=_import, allowed=IDENTIFIERS),
     "reviews:records": Route(kwargs=_review, allowed=EVERY_ROLE),
     "reviews:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
     "reviews:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
