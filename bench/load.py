@@ -1,13 +1,16 @@
 """Load test: gunicorn with 4 workers, simulated reviewers screening and extracting over real HTTP for a while;
 then every acknowledged vote and value is looked up in the database.
 
-Run: .venv/bin/python bench/load.py --database postgres [--reviewers 30] [--seconds 120] [--workers 4]
+Run: .venv/bin/python bench/load.py --database postgres [--reviewers 30] [--seconds 120] [--workers 4] [--think 2]
      .venv/bin/python bench/load.py --database sqlite --reviewers 10
 
 Each simulated reviewer logs in, then loops: open the title/abstract queue, vote on the record it shows (the
 vote is acknowledged when the next page says "Vote saved"); every fifth turn it saves a draft of one of its
-extractions instead ("Draft saved"). Reported: requests per second, p50/p95/p99 latency, 5xx responses, and
-whether each acknowledged write is in the database exactly once with the last acknowledged value.
+extractions instead ("Draft saved"). Between turns it pauses for a random time (exponential, mean --think
+seconds; 0 sends the next request at once, which measures the server's capacity rather than a team's use).
+Reported: requests per second, p50/p95/p99 latency overall and per kind of request, 5xx responses, votes refused
+(another reviewer's vote got there first) with their message, and whether each acknowledged write is in the
+database exactly once with the last acknowledged value.
 """
 
 import argparse
@@ -29,7 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PASSWORD = "load-test-password-7319"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+REQUEST_KINDS = [
+    ("vote", re.compile(r"^POST /reviews/\d+/screening/[\w-]+/vote/")),
+    ("queue page", re.compile(r"^GET /reviews/\d+/screening/")),
+    ("draft save", re.compile(r"^POST /reviews/\d+/extraction/extractions/")),
+    ("extraction page", re.compile(r"^GET /reviews/\d+/extraction/extractions/")),
+]
 VOTE_ACTION = re.compile(r'action="(/reviews/\d+/screening/title-abstract/vote/(\d+)/)"')
+VOTE_REFUSED = re.compile(r"Vote not saved: ([^<]*?)\.?<")
+IMPORT_CONFIRM = re.compile(r'action="(/reviews/\d+/imports/\d+/confirm/)"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -61,6 +72,17 @@ def recreate_postgres_database():
         connection.execute("CREATE DATABASE tandem_load")
 
 
+def search_export(numbers: range) -> bytes:
+    """A RIS file of distinct records, numbered so that two files of different numbers share no duplicates."""
+    from tests.factories import ris
+
+    words = ["relapse", "neuromyelitis", "tocilizumab", "azathioprine", "cohort", "disability", "antibody", "optic",
+             "spinal", "trial", "rituximab", "outcome", "interleukin", "registry", "children", "safety"]  # fmt: skip
+    rng = random.Random(numbers.start)
+    return ris(*({"TI": " ".join(rng.sample(words, 8)) + f" {i}", "DO": f"10.5555/load.{i}", "PY": "2020",
+                  "AU": f"Author{i}, A."} for i in numbers))  # fmt: skip
+
+
 def build_review(reviewers: int, records: int, studies: int) -> dict:
     """A review with `records` records to screen (two votes each), the NMOSD form, and `studies` studies whose two
     extractions are drafts of the simulated reviewers; returns what the clients need."""
@@ -72,7 +94,7 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
     from reviews.models import Record, Role
     from reviews.services import add_member, create_review
     from screening.models import Study
-    from tests.factories import make_import, make_search, ris
+    from tests.factories import make_import, make_search
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -84,12 +106,8 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
         person = users.create_user(f"reviewer{i:02d}", password=PASSWORD)
         add_member(review=review, user=person, role=Role.REVIEWER)
         people.append(person)
-    words = ["relapse", "neuromyelitis", "tocilizumab", "azathioprine", "cohort", "disability", "antibody", "optic",
-             "spinal", "trial", "rituximab", "outcome", "interleukin", "registry", "children", "safety"]  # fmt: skip
-    rng = random.Random(7)
-    export = ris(*({"TI": " ".join(rng.sample(words, 8)) + f" {i}", "DO": f"10.5555/load.{i}", "PY": "2020",
-                    "AU": f"Author{i}, A."} for i in range(records)))  # fmt: skip
-    make_import(review, lead, export, search=make_search(review, lead))
+    search = make_search(review, lead)
+    make_import(review, lead, search_export(range(records)), search=search)
     assert Record.objects.filter(review=review).unique().count() == records
     extraction.apply_template(review=review, user=lead)
     Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
@@ -104,22 +122,43 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
     fields = dict(FormField.objects.filter(review=review, key__in=["country", "n", "arr_before_mean"])
                   .values_list("key", "pk"))  # fmt: skip
     return {"review": review.pk, "usernames": [p.username for p in people], "extractions": assignments,
-            "fields": fields}  # fmt: skip
+            "fields": fields, "lead": lead.username, "search": search.pk, "records": records}  # fmt: skip
+
+
+def multipart(boundary: str, fields: dict, file_field: str, file_name: str, content: bytes) -> bytes:
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]  # fmt: skip
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")  # fmt: skip
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+def request_kind(method: str, path: str) -> str:
+    line = f"{method} {path}"
+    return next((kind for kind, pattern in REQUEST_KINDS if pattern.match(line)), "other")
 
 
 class Client:
-    """One reviewer's keep-alive connection with its cookies; every request's latency is kept."""
+    """One reviewer's keep-alive connection with its cookies; every request's latency is kept by kind."""
 
-    def __init__(self, port: int, latencies: list, statuses: Counter):
-        self.port, self.latencies, self.statuses = port, latencies, statuses
+    def __init__(self, port: int, latencies: defaultdict, statuses: Counter, timeline: list | None = None,
+                 timeout: float = 60):  # fmt: skip
+        self.port, self.latencies, self.statuses, self.timeout = port, latencies, statuses, timeout
+        self.timeline = timeline if timeline is not None else []  # (finished at, seconds) of every request
         self.cookies: dict[str, str] = {}
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(form) if form is not None else None
+    def request(self, method: str, path: str, form: dict | None = None, upload: tuple | None = None):
+        """(status, Location, page); `upload` is (fields, file field, file name, content), sent as a multipart form."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
-        if body is not None:
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if upload is not None:
+            boundary = "tandem-load-boundary-7f3a"
+            body = multipart(boundary, *upload)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         started = time.perf_counter()
         try:
             self.connection.request(method, path, body=body, headers=headers)
@@ -127,10 +166,12 @@ class Client:
             content = response.read().decode("utf-8", "replace")
         except (OSError, http.client.HTTPException):
             self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             self.statuses["connection error"] += 1
             return 0, "", ""
-        self.latencies.append(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        self.latencies[request_kind(method, path)].append(seconds)
+        self.timeline.append((time.monotonic(), seconds))
         self.statuses[response.status] += 1
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -151,7 +192,7 @@ class Client:
         assert status == 302, f"{username} could not log in ({status})"
 
 
-def reviewer(client: Client, setup: dict, username: str, until: float, acks: dict, seed: int):
+def reviewer(client: Client, setup: dict, username: str, until: float, acks: dict, seed: int, think: float):
     rng = random.Random(seed)
     review, fields = setup["review"], setup["fields"]
     mine = setup["extractions"].get(username, [])
@@ -159,6 +200,8 @@ def reviewer(client: Client, setup: dict, username: str, until: float, acks: dic
     _, page = client.follow("GET", f"/reviews/{review}/screening/title-abstract/")
     turn = 0
     while time.monotonic() < until:
+        if think:
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.monotonic())))
         turn += 1
         if mine and turn % 5 == 0:
             extraction = rng.choice(mine)
@@ -188,6 +231,27 @@ def reviewer(client: Client, setup: dict, username: str, until: float, acks: dic
                                                               "decision": decision})  # fmt: skip
         if status == 200 and "Vote saved" in page:
             acks["votes"].append((username, int(found.group(2)), decision))
+        elif refusal := VOTE_REFUSED.search(page):
+            acks["refused"][refusal.group(1)] += 1
+
+
+def importer(client: Client, setup: dict, records: int, delay: float, report: dict):
+    """The lead imports a further search export of `records` records while the reviewers work (the import runs
+    within the request, as with IMPORTS_IN_BACKGROUND=0)."""
+    time.sleep(delay)
+    review = setup["review"]
+    content = search_export(range(setup["records"], setup["records"] + records))
+    _, page = client.follow("GET", f"/reviews/{review}/imports/new/")
+    token = CSRF_INPUT.search(page).group(1)
+    started = report["started"] = time.monotonic()
+    _, _, preview = client.request("POST", f"/reviews/{review}/imports/new/", upload=(
+        {"csrfmiddlewaretoken": token, "search": setup["search"]}, "file", "more.ris", content))  # fmt: skip
+    confirm = IMPORT_CONFIRM.search(preview)
+    report["preview seconds"] = time.monotonic() - started
+    status, page = client.follow("POST", confirm.group(1), {"csrfmiddlewaretoken": token}) if confirm else (0, "")
+    report["finished"] = time.monotonic()
+    report["seconds"] = report["finished"] - started
+    report["imported"] = status == 200 and f"Records imported</dt><dd>{records}<" in page
 
 
 def verify(acks: dict) -> list[str]:
@@ -225,7 +289,17 @@ def verify(acks: dict) -> list[str]:
 
 
 def percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=1000)[int(share * 1000) - 1] if len(values) > 1 else float("nan")
+    return (
+        statistics.quantiles(values, n=1000, method="inclusive")[int(share * 1000) - 1]
+        if len(values) > 1
+        else float("nan")
+    )
+
+
+def latency_line(name: str, values: list[float], elapsed: float) -> str:
+    p50, p95, p99 = (percentile(values, share) * 1000 for share in (0.5, 0.95, 0.99))
+    return (f"  {name:>15}: {len(values):>7,} requests ({len(values) / elapsed:4.0f}/s), ms p50 {p50:4.0f}, "
+            f"p95 {p95:4.0f}, p99 {p99:4.0f}, max {max(values, default=0) * 1000:5.0f}")  # fmt: skip
 
 
 def main():
@@ -236,6 +310,9 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--think", type=float, default=2.0, help="mean pause between a reviewer's turns, seconds")
+    parser.add_argument("--import-records", type=int, default=0,
+                        help="the lead imports a file of this many records a quarter into the run")  # fmt: skip
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="tandem-load-"))
@@ -247,13 +324,18 @@ def main():
 
     django.setup()
     setup = build_review(args.reviewers, args.records, studies=2 * args.reviewers)
-    from django.db import connections
+    from django.db import connection, connections
+
+    if args.database == "postgres":
+        # As autovacuum would have by the time a team screens: planner statistics for the freshly loaded tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     connections.close_all()
 
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--timeout", "300", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
@@ -263,18 +345,26 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        latencies: list[float] = []
+        latencies: defaultdict[str, list[float]] = defaultdict(list)
         statuses: Counter = Counter()
-        acks = {"votes": [], "values": []}
-        clients = [(Client(args.port, latencies, statuses), name) for name in setup["usernames"]]
+        acks = {"votes": [], "values": [], "refused": Counter()}
+        timeline: list[tuple[float, float]] = []
+        clients = [(Client(args.port, latencies, statuses, timeline), name) for name in setup["usernames"]]
         for client, name in clients:
             client.log_in(name)
         latencies.clear()
         statuses.clear()
+        timeline.clear()
         until = time.monotonic() + args.seconds
         started = time.monotonic()
-        threads = [threading.Thread(target=reviewer, args=(c, setup, name, until, acks, i))
+        threads = [threading.Thread(target=reviewer, args=(c, setup, name, until, acks, i, args.think))
                    for i, (c, name) in enumerate(clients)]  # fmt: skip
+        imported: dict = {}
+        if args.import_records:
+            lead = Client(args.port, defaultdict(list), statuses, timeout=300)
+            lead.log_in(setup["lead"])
+            threads.append(threading.Thread(target=importer, args=(lead, setup, args.import_records,
+                                                                   args.seconds / 4, imported)))  # fmt: skip
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -286,17 +376,29 @@ def main():
 
     problems = verify(acks)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
-    print(f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, {elapsed:.0f} s")
-    print(f"  requests: {len(latencies):,} ({len(latencies) / elapsed:.0f}/s); statuses {dict(statuses)}")
-    print(f"  latency ms: p50 {percentile(latencies, .5) * 1000:.0f}, p95 {percentile(latencies, .95) * 1000:.0f}, "
-          f"p99 {percentile(latencies, .99) * 1000:.0f}, max {max(latencies) * 1000:.0f}")  # fmt: skip
-    print(f"  acknowledged: {len(acks['votes']):,} votes, {len(acks['values']):,} values; 5xx: {server_errors}")
+    print(f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, mean pause {args.think} s, "
+          f"{elapsed:.0f} s; statuses {dict(statuses)}")  # fmt: skip
+    print(latency_line("all", [value for values in latencies.values() for value in values], elapsed))
+    for kind in sorted(latencies):
+        print(latency_line(kind, latencies[kind], elapsed))
+    print(f"  acknowledged: {len(acks['votes']):,} votes, {len(acks['values']):,} values; "
+          f"5xx: {server_errors}")  # fmt: skip
+    if args.import_records:
+        print(f"  import of {args.import_records:,} records by the lead: "
+              f"{'imported' if imported.get('imported') else 'NOT imported'} in {imported.get('seconds', 0):.1f} s "
+              f"(preview {imported.get('preview seconds', 0):.1f} s)")  # fmt: skip
+        during = [
+            seconds for at, seconds in timeline if imported.get("started", 0) <= at <= imported.get("finished", 0)
+        ]
+        print(latency_line("while importing", during, imported.get("seconds", 0) or 1))
+    for reason, count in acks["refused"].most_common():
+        print(f"  {count:,} votes refused with the message: {reason}")
     print(f"  database check: {'every acknowledged write present exactly once' if not problems else 'PROBLEMS'}")
     for problem in problems[:20]:
         print("   -", problem)
     if args.database == "postgres":
         recreate_postgres_database()
-    sys.exit(1 if problems or server_errors else 0)
+    sys.exit(1 if problems or server_errors or (args.import_records and not imported.get("imported")) else 0)
 
 
 if __name__ == "__main__":
