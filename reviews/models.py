@@ -312,6 +312,13 @@ class Record(models.Model):
             models.Index(fields=["review", "doi"], name="record_review_doi"),
             models.Index(fields=["review", "pmid"], name="record_review_pmid"),
             models.Index(fields=["review", "duplicate_of"], name="record_review_duplicate_of"),
+            # The queue's progress counts the review's unique records per import on every page: from this index
+            # alone, without reading the records' abstracts.
+            models.Index(
+                fields=["review", "source_import"],
+                condition=Q(duplicate_of__isnull=True),
+                name="record_unique_by_import",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source_import", "position"], name="record_one_per_position_in_import"),
