@@ -31,16 +31,12 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def server(settings):
-    """gunicorn with one worker on the test database; its master starts a new worker when one dies."""
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY,
-           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "IMPORTS_IN_BACKGROUND": "0",
-           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "CONN_MAX_AGE": "0"}  # fmt: skip
+def start_gunicorn(env: dict) -> subprocess.Popen:
+    """gunicorn with one worker on PORT, once it answers; its master starts a new worker when one dies."""
     master = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "1", "--bind",
-         f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "error"],
-        cwd=ROOT, env=env,
+         f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "critical"],
+        cwd=ROOT, env={**os.environ, **env},
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -49,6 +45,19 @@ def server(settings):
             break
         except OSError:
             time.sleep(0.2)
+    return master
+
+
+def production_env(settings, database_url: str) -> dict:
+    return {"DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0", "IMPORTS_IN_BACKGROUND": "0", "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CONN_MAX_AGE": "0"}  # fmt: skip
+
+
+@pytest.fixture
+def server(settings):
+    """gunicorn on the test database."""
+    master = start_gunicorn(production_env(settings, _database_url()))
     yield master
     master.terminate()
     master.wait(timeout=30)
@@ -137,3 +146,24 @@ def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server,
     assert set(acknowledged) <= stored
     # Nothing half-written: each stored vote has its history entry, and no history entry lacks its vote.
     assert VoteEvent.objects.filter(vote__record__review=review).count() == len(stored)
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["postgres://postgres@127.0.0.1:1/tandem", "sqlite:////nonexistent-folder/tandem.sqlite3"],
+    ids=["postgresql-down", "sqlite-unreadable"],
+)
+def test_an_unreachable_database_gives_the_503_page_not_a_stack_trace(settings, database_url):
+    master = start_gunicorn(production_env(settings, database_url))
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        # A session cookie makes the first middleware read the database.
+        conn.request("GET", "/", headers={"Host": "127.0.0.1", "Cookie": "sessionid=" + "a" * 32})
+        response = conn.getresponse()
+        page = response.read().decode()
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
+    assert response.status == 503 and response.getheader("Retry-After") == "30"
+    assert "Tandem cannot reach its database" in page and "Nothing from this request was saved" in page
+    assert "Traceback" not in page and "127.0.0.1:1" not in page and "nonexistent-folder" not in page

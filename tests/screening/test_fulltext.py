@@ -132,6 +132,15 @@ def test_the_pdf_is_served_inline_to_members(client, personas):
     assert b"".join(response.streaming_content) == MINIMAL_PDF
 
 
+def test_the_pdf_file_itself_has_no_public_address(client, personas, settings):
+    report = Report.objects.get(record=personas.full_text().record)
+    client.force_login(personas.lead)
+    assert client.get(settings.MEDIA_URL + report.pdf.name).status_code == 404
+    assert client.get("/" + settings.MEDIA_URL + report.pdf.name).status_code == 404
+    client.force_login(personas.outsider)
+    assert client.get(report_url(personas, "report_pdf", report.record)).status_code == 404
+
+
 def test_report_pages_show_status_and_study(client, personas, database_records):
     record = personas.full_text().record
     client.force_login(personas.lead)
