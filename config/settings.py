@@ -169,4 +169,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # bibtexparser logs every block it cannot parse; the importer already reports the first one to the user
+    # with its line, so a broken upload would otherwise fill the server log.
+    "loggers": {"bibtexparser": {"level": "ERROR"}},
 }

@@ -18,7 +18,9 @@ def _texts(element, path):
 
 def parse_endnote(text):
     try:
-        root = ElementTree.fromstring(text.encode("utf-8"))
+        # The text is already decoded, so the parser gets it as text and ignores the encoding the XML declares:
+        # bytes would be decoded a second time by that declaration (mojibake), or fail on a misspelt one.
+        root = ElementTree.fromstring(text)
     except DefusedXmlException as exc:
         # The detail would echo the entity's target (a file or an address): the message stays general.
         raise ImportFileError("the XML declares entities or a DTD, which are refused for safety") from exc

@@ -57,6 +57,16 @@ def test_hostile_files_get_a_clear_error(data, filename, message):
     assert "/etc/passwd" not in str(raised.value) and "root:" not in str(raised.value)
 
 
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "TTF-8", "UTF-16"])
+def test_endnote_xml_is_read_in_the_encoding_found_whatever_it_declares(declared):
+    # A misspelt declaration ("TTF-8") came from the ten-minute fuzz run; it escaped as a LookupError.
+    xml = (f'<?xml version="1.0" encoding="{declared}"?><xml><records><record><titles>'
+           "<title>Névromyélite optique</title></titles></record></records></xml>")  # fmt: skip
+    encoding = "latin-1" if declared == "ISO-8859-1" else "utf-8"
+    parsed = check_parse(xml.encode(encoding), "library.xml")
+    assert parsed.records[0].title == "Névromyélite optique"
+
+
 def test_a_file_in_another_encoding_is_read_or_refused_clearly():
     ris = "TY  - JOUR\nTI  - Névromyélite optique: étude de cohorte\nER  - \n"
     for encoding in ("utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"):
