@@ -19,7 +19,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -139,12 +138,11 @@ def request_kind(method: str, path: str) -> str:
 
 
 class Client:
-    """One reviewer's keep-alive connection with its cookies; every request's latency is kept by kind."""
+    """One reviewer's keep-alive connection with its cookies; every answered request goes into `log` as
+    (kind, finished at, seconds)."""
 
-    def __init__(self, port: int, latencies: defaultdict, statuses: Counter, timeline: list | None = None,
-                 timeout: float = 60):  # fmt: skip
-        self.port, self.latencies, self.statuses, self.timeout = port, latencies, statuses, timeout
-        self.timeline = timeline if timeline is not None else []  # (finished at, seconds) of every request
+    def __init__(self, port: int, log: list, statuses: Counter, timeout: float = 60):
+        self.port, self.log, self.statuses, self.timeout = port, log, statuses, timeout
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
@@ -169,9 +167,7 @@ class Client:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             self.statuses["connection error"] += 1
             return 0, "", ""
-        seconds = time.perf_counter() - started
-        self.latencies[request_kind(method, path)].append(seconds)
-        self.timeline.append((time.monotonic(), seconds))
+        self.log.append((request_kind(method, path), time.monotonic(), time.perf_counter() - started))
         self.statuses[response.status] += 1
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -326,6 +322,8 @@ def main():
     setup = build_review(args.reviewers, args.records, studies=2 * args.reviewers)
     from django.db import connection, connections
 
+    from tests.gunicorn_server import start_gunicorn
+
     if args.database == "postgres":
         # As autovacuum would have by the time a team screens: planner statistics for the freshly loaded tables.
         with connection.cursor() as cursor:
@@ -333,35 +331,23 @@ def main():
 
     connections.close_all()
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--timeout", "300", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    server = start_gunicorn(env, port=args.port, workers=args.workers, timeout=300, log_level="warning")
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/accounts/login/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        latencies: defaultdict[str, list[float]] = defaultdict(list)
+        log: list[tuple[str, float, float]] = []
         statuses: Counter = Counter()
         acks = {"votes": [], "values": [], "refused": Counter()}
-        timeline: list[tuple[float, float]] = []
-        clients = [(Client(args.port, latencies, statuses, timeline), name) for name in setup["usernames"]]
+        clients = [(Client(args.port, log, statuses), name) for name in setup["usernames"]]
         for client, name in clients:
             client.log_in(name)
-        latencies.clear()
+        log.clear()
         statuses.clear()
-        timeline.clear()
         until = time.monotonic() + args.seconds
         started = time.monotonic()
         threads = [threading.Thread(target=reviewer, args=(c, setup, name, until, acks, i, args.think))
                    for i, (c, name) in enumerate(clients)]  # fmt: skip
         imported: dict = {}
         if args.import_records:
-            lead = Client(args.port, defaultdict(list), statuses, timeout=300)
+            lead = Client(args.port, [], statuses, timeout=300)  # the import itself stays out of the figures
             lead.log_in(setup["lead"])
             threads.append(threading.Thread(target=importer, args=(lead, setup, args.import_records,
                                                                    args.seconds / 4, imported)))  # fmt: skip
@@ -378,18 +364,16 @@ def main():
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
     print(f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, mean pause {args.think} s, "
           f"{elapsed:.0f} s; statuses {dict(statuses)}")  # fmt: skip
-    print(latency_line("all", [value for values in latencies.values() for value in values], elapsed))
-    for kind in sorted(latencies):
-        print(latency_line(kind, latencies[kind], elapsed))
+    print(latency_line("all", [seconds for _, _, seconds in log], elapsed))
+    for kind in sorted({kind for kind, _, _ in log}):
+        print(latency_line(kind, [seconds for of, _, seconds in log if of == kind], elapsed))
     print(f"  acknowledged: {len(acks['votes']):,} votes, {len(acks['values']):,} values; "
           f"5xx: {server_errors}")  # fmt: skip
     if args.import_records:
         print(f"  import of {args.import_records:,} records by the lead: "
               f"{'imported' if imported.get('imported') else 'NOT imported'} in {imported.get('seconds', 0):.1f} s "
               f"(preview {imported.get('preview seconds', 0):.1f} s)")  # fmt: skip
-        during = [
-            seconds for at, seconds in timeline if imported.get("started", 0) <= at <= imported.get("finished", 0)
-        ]
+        during = [seconds for _, at, seconds in log if imported.get("started", 0) <= at <= imported.get("finished", 0)]
         print(latency_line("while importing", during, imported.get("seconds", 0) or 1))
     for reason, count in acks["refused"].most_common():
         print(f"  {count:,} votes refused with the message: {reason}")

@@ -5,10 +5,8 @@ import http.client
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,10 +16,10 @@ from reviews import identification
 from reviews.models import ImportStatus, Record, RecordImport
 from screening.models import Vote, VoteEvent
 from tests.factories import make_import, make_review, make_user, ris
+from tests.gunicorn_server import start_gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = 8799
 
 
@@ -30,23 +28,6 @@ def _database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_gunicorn(env: dict) -> subprocess.Popen:
-    """gunicorn with one worker on PORT, once it answers; its master starts a new worker when one dies."""
-    master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "1", "--bind",
-         f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "critical"],
-        cwd=ROOT, env={**os.environ, **env},
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/accounts/login/")
-            break
-        except OSError:
-            time.sleep(0.2)
-    return master
 
 
 def production_env(settings, database_url: str) -> dict:
@@ -58,7 +39,7 @@ def production_env(settings, database_url: str) -> dict:
 @pytest.fixture
 def server(settings):
     """gunicorn on the test database."""
-    master = start_gunicorn(production_env(settings, _database_url()))
+    master = start_gunicorn(production_env(settings, _database_url()), port=PORT)
     yield master
     master.terminate()
     master.wait(timeout=30)
@@ -172,7 +153,7 @@ def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server,
     ids=["postgresql-down", "sqlite-unreadable"],
 )
 def test_an_unreachable_database_gives_the_503_page_not_a_stack_trace(settings, database_url):
-    master = start_gunicorn(production_env(settings, database_url))
+    master = start_gunicorn(production_env(settings, database_url), port=PORT)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         # A session cookie makes the first middleware read the database.
