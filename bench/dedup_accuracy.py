@@ -37,7 +37,7 @@ def _year(value):
         return None
 
 
-def load_bib_dedupe(folder):
+def load_bib_dedupe(folder, issue=True):
     frame = pd.read_csv(folder / "records_pre_merged.csv", dtype=str)
     truth = {}
     for group_number, ids in enumerate(pd.read_csv(folder / "merged_record_ids.csv").merged_ids):
@@ -53,6 +53,7 @@ def load_bib_dedupe(folder):
                 year=_year(row.year),
                 journal=_text(row.journal),
                 volume=_text(row.volume),
+                issue=_text(row.number) if issue else "",
                 pages=_text(row.pages),
             )
         )
@@ -72,6 +73,7 @@ def load_diabetes(path):
                 year=_year(row.year),
                 journal=_text(row.journal),
                 volume=_text(row.volume),
+                issue=_text(row.number),
                 pages=_text(row.pages),
                 doi=clean_doi(_text(row.doi)),
             )
@@ -115,7 +117,7 @@ def main():
     args = parser.parse_args()
     results = []
     for name in BIB_DEDUPE_SETS:
-        citations, truth_of = load_bib_dedupe(args.data / name)
+        citations, truth_of = load_bib_dedupe(args.data / name, issue=name != 'respiratory')
         true_removals = len(citations) - len(set(truth_of.values()))
         results.append(
             evaluate(
