@@ -118,6 +118,7 @@ def _citation(pk, values):
         year=values["year"],
         journal=values["journal"],
         volume=values["volume"],
+        issue=values["issue"],
         pages=values["pages"],
         doi=values["doi"],
         pmid=values["pmid"],
@@ -127,7 +128,19 @@ def _citation(pk, values):
 def _existing(review):
     """Citations of the review's records and the links of the groups already formed."""
     citations, links = [], []
-    columns = ("pk", "duplicate_of_id", "title", "authors", "year", "journal", "volume", "pages", "doi", "pmid")
+    columns = (
+        "pk",
+        "duplicate_of_id",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+    )
     for row in Record.objects.filter(review=review).values_list(*columns):
         values = dict(zip(columns, row, strict=True))
         citations.append(_citation(values["pk"], values))
