@@ -283,17 +283,21 @@ def find_duplicates(citations, new_ids=None):
     return matches
 
 
-def groups(ids, links, apart=None, anchored=frozenset()):
+def groups(ids, links, apart=None, anchored=frozenset(), settled=None):
     """Connected groups (sorted lists, smallest id first) of ids joined by (first, second) links.
 
     ``apart`` maps an id to ids a person has judged different: a link that would put
     such a pair in one group is skipped. A group holds at most one ``anchored`` id: a
-    link that would join two is skipped too.
+    link that would join two is skipped too. ``settled`` maps ids to the group they
+    already belong to: a link that would join two settled groups (a new record that
+    matches records of both) is skipped, so that a person decides, not the bridge.
     """
     apart = apart or {}
+    settled = settled or {}
     parent = {i: i for i in ids}
     members = {i: {i} for i in ids}
     holds_anchor = {i: i in anchored for i in ids}
+    settled_as = {i: settled.get(i) for i in ids}
 
     def root(i):
         while parent[i] != i:
@@ -306,12 +310,18 @@ def groups(ids, links, apart=None, anchored=frozenset()):
         if ra == rb:
             continue
         small, large = sorted((members[ra], members[rb]), key=len)
-        if any(apart.get(member, set()) & large for member in small) or (holds_anchor[ra] and holds_anchor[rb]):
+        bridge = None not in (settled_as[ra], settled_as[rb]) and settled_as[ra] != settled_as[rb]
+        if (
+            bridge
+            or any(apart.get(member, set()) & large for member in small)
+            or (holds_anchor[ra] and holds_anchor[rb])
+        ):
             continue
         keep, absorbed = min(ra, rb), max(ra, rb)
         parent[absorbed] = keep
         members[keep] = members[ra] | members[rb]
         holds_anchor[keep] = holds_anchor[ra] or holds_anchor[rb]
+        settled_as[keep] = settled_as[ra] if settled_as[ra] is not None else settled_as[rb]
         del members[absorbed]
     return [sorted(group) for group in members.values() if len(group) > 1]
 
