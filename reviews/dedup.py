@@ -34,7 +34,7 @@ NUMBER = re.compile(r"\d+")
 # ("Suppl-29", "t-8"), or that goes on with a word ("01-Jun", a range that a spreadsheet read as a date), is a
 # damaged export and says nothing.
 PAGES = re.compile(
-    r"^\s*(?:pp?\.?\s*)?(?:([a-z]{0,2})(\d+)|([ivxlcdm]+))\b(?:\s*[-–—]+\s*[a-z]{0,2}(\d+|[ivxlcdm]+)\b)?(?=\s*(?:$|[;,+.(\s]))",
+    r"^\s*(?:pp?\.?\s*)?(?:([a-z]{0,2})(\d+)|([ivxlcdm]+))\b(?:\s*[-–—]+\s*(?:[a-z]{0,2}(\d+)|([ivxlcdm]+))\b)?(?=\s*(?:$|[;,+.(\s]))",
     re.I,
 )
 VOLUME_ISSUE = re.compile(r"^\s*\d+\s*\(\s*(\d+)\s*\)")
@@ -155,11 +155,11 @@ def page_range(pages):
     match = PAGES.match(pages or "")
     if not match:
         return ()
-    prefix, digits, numeral, last = match.groups()
+    prefix, digits, numeral, last_digits, last_numeral = match.groups()
     if numeral:
         first = roman_value(numeral)
-        return ("", first, roman_value(last) if last else None, True) if first else ()
-    end = int(last) if last and last.isdigit() else None
+        return ("", first, roman_value(last_numeral) if last_numeral else None, True) if first else ()
+    end = int(last_digits) if last_digits else None
     return (prefix.lower(), int(digits), end, False)
 
 

@@ -213,7 +213,7 @@ def pages_agree(a, b):
     """Whether two parsed page ranges (``dedup.page_range``) can be the pages of one item.
 
     The same first page (prefixes compared only when both have one; Roman front matter never
-    equals an Arabic page); or a range that lost its leading digits in an export ("2-8" for
+    equals an Arabic page); or a range that lost its leading digits in an export ("25-28" for
     "125-128"); or a lone page that is the other range's last page ("569" and "567-569", as some
     databases cite an article by the page its online version ends on); or an electronic article
     number ("e12724", "a1754": a prefix and four digits or more) beside plain print pages, two
@@ -288,4 +288,4 @@ def evaluate(pair: Pair, rules=RULES) -> Verdict | None:
     if against and not strong:
         return None
     reasons = [rule.name for rule in supporting] + [rule.name for rule in against]
-    return Verdict(certain=strong and not against, score=round(pair.score, 4), reasons=", ".join(reasons))
+    return Verdict(certain=strong and not against, score=round(pair.score, 4), reasons="; ".join(reasons))
