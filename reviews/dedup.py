@@ -10,21 +10,42 @@ pairs are merged automatically, "possible" pairs go to a person.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from rapidfuzz import fuzz
-
+from reviews.dedup_rules import Pair, evaluate
 from reviews.importers.normalise import fold
 
 MAX_BLOCK = 64
 WINDOW = 8
+DATA = Path(__file__).resolve().parent / "dedup_data"
 LABEL = re.compile(r"[\[(](?:[^\])\s]+\s?){1,3}[\])]")  # "[Japanese]", "[1]", "(abstract)", "(multiple letters)"
 NOTE = re.compile(r"\[(?:erratum|comment|retraction|corrected|update|see )[^\]]*\]?", re.I)  # MEDLINE annotations
-SQUARE_BRACKETED = re.compile(r"\[[^\]]*\]")  # MEDLINE's notes: "[Erratum appears in …]", "[33 refs]"
+# The corrected article's citation after a correction's title: "(vol 142, pg 310, 2003)", "(N Engl J Med (2009) 360
+# (542-544))", and as an export cut it off, "(The Journal of Pediatrics (M". The notice marker keeps what it says.
+CITED = re.compile(r"\((?:vol\.?\s*\d+[^)]*\bpg?\.?\s*\d+[^)]*\)|[^()]*\((?:\s*\d{4}\s*\)[^)]*\)?\)?|[^)]*$))")
+# MEDLINE's notes: "[Erratum appears in …]", "[33 refs]", also when an export cut the note off before its "]".
+SQUARE_BRACKETED = re.compile(r"\[[^\]]*(?:\]|$)")
 ANY_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
-NOTICE = re.compile(r"\b(?:erratum|errata|corrigendum|correction|retraction|retracted)\b", re.I)
 NUMBER = re.compile(r"\d+")
-FIRST_PAGE = re.compile(r"[A-Za-z]?\d+")
+# Pages as exported: an optional "p."/"pp.", the first page (a letter prefix as in S12, e1234, F313, or a Roman
+# numeral of front matter), then optionally a separator and the last page. A field that starts otherwise
+# ("Suppl-29", "t-8"), or that goes on with a word ("01-Jun", a range that a spreadsheet read as a date), is a
+# damaged export and says nothing.
+PAGES = re.compile(
+    r"^\s*(?:pp?\.?\s*)?(?:([a-z]{0,2})(\d+)|([ivxlcdm]+))\b(?:\s*[-–—]+\s*(?:[a-z]{0,2}(\d+)|([ivxlcdm]+))\b)?(?=\s*(?:$|[;,+.(\s]))",
+    re.I,
+)
+VOLUME_ISSUE = re.compile(r"^\s*\d+\s*\(\s*(\d+)\s*\)")
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+NUMBERING = re.compile(r"\b(?:\d+|[ivxlc]+|no|part|pt|vol)\b")
+# Where a meeting abstract shows itself: its source is a meeting, or the record says it is an abstract or poster.
+MEETING_SOURCE = re.compile(
+    r"\b(?:abstracts?|congress|conference|meeting|symposium|colloquium|annual scientific)\b", re.I
+)
+ABSTRACT_LABEL = re.compile(r"[\[(]\s*(?:abstract|meeting abstract|conference abstract|poster)\s*[\])]", re.I)
+ABSTRACT_PAGES = re.compile(r"abstract|poster|\b[AP]\d{2,}", re.I)
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,7 @@ class Citation:
     year: int | None = None
     journal: str = ""
     volume: str = ""
+    issue: str = ""
     pages: str = ""
     doi: str = ""
     pmid: str = ""
@@ -50,21 +72,125 @@ class Match:
 
 
 @dataclass
-class _Keys:
+class Keys:
+    """What the rules compare of one record, computed once per record."""
+
     citation: Citation
     title: str
+    words: list
     numbers: tuple
-    notice: bool
+    notice: str
+    heading: bool
+    meeting_abstract: bool
     author: str
     author_names: frozenset
-    page: str
+    page: tuple
     volume: str
+    issue: str
     journal: str
-    words: list = field(default_factory=list)
+
+
+@cache
+def recurring_headings() -> frozenset:
+    """The generic titles of recurring items, from dedup_data/recurring_headings.txt."""
+    lines = (DATA / "recurring_headings.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def notice_markers() -> tuple:
+    """(kind, pattern) pairs from dedup_data/notice_markers.txt, in file order."""
+    markers = []
+    for number, line in enumerate((DATA / "notice_markers.txt").read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            kind, _, pattern = line.partition(" ")
+            try:
+                markers.append((kind, re.compile(pattern.strip(), re.I)))
+            except re.error as exc:
+                raise ValueError(f"notice_markers.txt line {number}: {exc}") from exc
+    return tuple(markers)
 
 
 def title_key(title):
-    return fold(LABEL.sub(" ", NOTE.sub(" ", title or "")))
+    return fold(LABEL.sub(" ", NOTE.sub(" ", CITED.sub(" ", title or ""))))
+
+
+def is_recurring_heading(title):
+    """Whether the title only names a kind of item ("Editorial", "Book reviews II", "Erratum")."""
+    words = NUMBERING.sub(" ", fold(ANY_BRACKETED.sub(" ", title or ""))).split()
+    if not words:
+        return False
+    heading = " ".join(words)
+    return heading in recurring_headings() or heading.removesuffix("s") in recurring_headings()
+
+
+def notice_kind(title):
+    """ "correction", "retraction", "reply" or "comment" when the title marks a notice, else ""."""
+    text = " ".join(SQUARE_BRACKETED.sub(" ", title or "").split())
+    return next((kind for kind, pattern in notice_markers() if pattern.search(text)), "")
+
+
+def roman_value(numeral):
+    """The value of a Roman numeral ("xiv" → 14), or None when it is not a well-formed one."""
+    if not numeral or any(c not in ROMAN for c in numeral.lower()):
+        return None
+    values = [ROMAN[c] for c in numeral.lower()]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if total > 0 and to_roman(total) == numeral.lower() else None
+
+
+def to_roman(value):
+    digits = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
+    digits += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for number, numeral in digits:
+        while value >= number:
+            out, value = out + numeral, value - number
+    return out
+
+
+def page_range(pages):
+    """(prefix, first, last, roman) of a page field: "S12-4" → ("s", 12, 4, False), "iii–xi" → ("", 3, 11, True);
+    last is None without one; () when the field does not start with a page."""
+    match = PAGES.match(pages or "")
+    if not match:
+        return ()
+    prefix, digits, numeral, last_digits, last_numeral = match.groups()
+    if numeral:
+        first = roman_value(numeral)
+        return ("", first, roman_value(last_numeral) if last_numeral else None, True) if first else ()
+    end = int(last_digits) if last_digits else None
+    return (prefix.lower(), int(digits), end, False)
+
+
+def leading_number(value):
+    match = NUMBER.search(value or "")
+    return match.group(0).lstrip("0") or "0" if match else ""
+
+
+def volume_of(citation):
+    """The volume number; empty when the field is a fragment ("1)" of a "61 (Suppl. 1)" cut in two)."""
+    value = citation.volume or ""
+    return leading_number(value) if value.count("(") == value.count(")") else ""
+
+
+def issue_of(citation):
+    """The issue number. A volume written "16 (1)" carries it; an issue field that only repeats the page
+    (article) number, as in exports that write "(no pagination)" into the volume, does not."""
+    in_volume = VOLUME_ISSUE.search(citation.volume or "")
+    if in_volume:
+        return leading_number(in_volume.group(1))
+    issue = leading_number(citation.issue)
+    page = leading_number(citation.pages)
+    return "" if issue and issue == page else issue
+
+
+def is_meeting_abstract(citation):
+    return bool(
+        MEETING_SOURCE.search(citation.journal or "")
+        or ABSTRACT_LABEL.search(citation.title or "")
+        or ABSTRACT_PAGES.search(citation.pages or "")
+    )
 
 
 def author_key(name):
@@ -76,27 +202,23 @@ def author_key(name):
     return max(tokens, key=len) if tokens else ""
 
 
-def _leading_number(value):
-    match = NUMBER.search(value or "")
-    return match.group(0).lstrip("0") if match else ""
-
-
-def _keys(citation):
+def keys_of(citation):
     title = title_key(citation.title)
-    page = FIRST_PAGE.search(citation.pages or "")
-    return _Keys(
+    first = citation.authors[0] if citation.authors else ""
+    return Keys(
         citation=citation,
         title=title,
-        numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", citation.title or "")))),
-        notice=bool(NOTICE.search(ANY_BRACKETED.sub(" ", citation.title or ""))),
-        author=author_key(citation.authors[0]) if citation.authors else "",
-        author_names=frozenset(t for t in fold(citation.authors[0]).split() if len(t) >= 3)
-        if citation.authors
-        else frozenset(),
-        page=page.group(0).lower().lstrip("0") if page else "",
-        volume=_leading_number(citation.volume),
-        journal=fold(citation.journal),
         words=title.split(),
+        numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", CITED.sub(" ", citation.title or ""))))),
+        notice=notice_kind(citation.title),
+        heading=is_recurring_heading(citation.title),
+        meeting_abstract=is_meeting_abstract(citation),
+        author=author_key(first),
+        author_names=frozenset(t for t in fold(first).split() if len(t) >= 3),
+        page=page_range(citation.pages),
+        volume=volume_of(citation),
+        issue=issue_of(citation),
+        journal=fold(citation.journal),
     )
 
 
@@ -114,7 +236,7 @@ def _blocking_keys(k):
     if k.author and c.year:
         yield "author-year", (k.author, c.year)
     if k.page and k.volume:
-        yield "volume-page", (k.volume, k.page)
+        yield "volume-page", (k.volume, k.page[1], k.page[3])
 
 
 def candidate_pairs(keys, new_ids=None):
@@ -143,99 +265,39 @@ def candidate_pairs(keys, new_ids=None):
 
 
 def compare(a, b):
-    """(certain, score, reasons) for two records, or None when they are clearly different."""
-    ca, cb = a.citation, b.citation
-    title = fuzz.ratio(a.title, b.title) / 100 if a.title and b.title else 0.0
-    same_doi = bool(ca.doi) and ca.doi == cb.doi
-    same_pmid = bool(ca.pmid) and ca.pmid == cb.pmid
-    other_doi = bool(ca.doi and cb.doi) and ca.doi != cb.doi
-    other_pmid = bool(ca.pmid and cb.pmid) and ca.pmid != cb.pmid
-    year_gap = abs(ca.year - cb.year) if ca.year and cb.year else None
-    same_author = bool(a.author) and (
-        a.author == b.author or fuzz.ratio(a.author, b.author) >= 90 or bool(a.author_names & b.author_names)
-    )
-    same_page = bool(a.page) and a.page == b.page
-    same_volume = bool(a.volume) and a.volume == b.volume
-    numbers_differ = a.numbers != b.numbers
-    pages_differ = bool(a.page and b.page) and not same_page
-    volumes_differ = bool(a.volume and b.volume) and not same_volume
-    reasons = []
-    if same_doi:
-        reasons.append("same DOI")
-    if same_pmid:
-        reasons.append("same PMID")
-    reasons.append(f"title {title:.0%} alike")
-    for flag, label in (
-        (same_author, "first author"),
-        (year_gap == 0, "year"),
-        (same_page, "pages"),
-        (same_volume, "volume"),
-    ):
-        if flag:
-            reasons.append(f"same {label}")
-    if pages_differ or volumes_differ:
-        reasons.append(
-            "different " + " and ".join(x for x, f in (("pages", pages_differ), ("volume", volumes_differ)) if f)
-        )
-    corroboration = sum((same_author, year_gap == 0, same_page, same_volume))
-    score = title + 0.1 * corroboration + 0.5 * (same_doi or same_pmid)
-    text = ", ".join(reasons)
-    if a.notice != b.notice:
-        return (False, score, text + ", one is a correction notice") if title >= 0.8 else None
-
-    if same_doi or same_pmid:
-        compatible = title >= 0.8 or not (a.title and b.title)
-        return (compatible and not numbers_differ and not other_pmid, score, text)
-    if other_pmid or other_doi:
-        return (False, score, text) if title >= 0.95 and corroboration >= 2 else None
-    same_citation = same_author and year_gap == 0 and same_page and same_volume
-    if same_citation and (title >= 0.75 or fuzz.partial_ratio(a.title, b.title) >= 95):
-        return (not numbers_differ, score, text)
-    if title >= 0.95 and not numbers_differ:
-        if year_gap is not None and year_gap > 1:
-            return (False, score, text) if corroboration >= 2 else None
-        other_author = bool(a.author and b.author) and not same_author
-        journals_differ = fuzz.token_set_ratio(a.journal, b.journal) < 60
-        if volumes_differ or (pages_differ and (journals_differ or other_author)):
-            return (False, score, text)
-        if title < 0.99 and not (a.page or a.volume or b.page or b.volume):
-            return (False, score, text)
-        if corroboration >= 2 or (year_gap == 0 and (same_author or same_page or not a.author or not b.author)):
-            return (True, score, text)
-        return (False, score, text)
-    if title >= 0.85 and corroboration >= 1:
-        certain = same_author and year_gap == 0 and (same_page or same_volume) and not (numbers_differ or pages_differ)
-        return (certain, score, text)
-    if same_citation:
-        return (False, score, text)
-    return None
+    """(certain, score, reasons) for two records' keys, or None when nothing speaks for them being one."""
+    verdict = evaluate(Pair(a, b))
+    return (verdict.certain, verdict.score, verdict.reasons) if verdict else None
 
 
 def find_duplicates(citations, new_ids=None):
     """Every likely or possible duplicate pair; with new_ids, only pairs that involve those records."""
-    keys = [_keys(c) for c in citations]
+    keys = [keys_of(c) for c in citations]
     matches = []
     for a, b in candidate_pairs(keys, new_ids):
-        verdict = compare(keys[a], keys[b])
+        verdict = evaluate(Pair(keys[a], keys[b]))
         if verdict:
-            certain, score, reasons = verdict
             first, second = sorted((keys[a].citation.id, keys[b].citation.id))
-            matches.append(Match(first, second, round(score, 4), reasons, certain))
+            matches.append(Match(first, second, verdict.score, verdict.reasons, verdict.certain))
     matches.sort(key=lambda m: (m.first, m.second))
     return matches
 
 
-def groups(ids, links, apart=None, anchored=frozenset()):
+def groups(ids, links, apart=None, anchored=frozenset(), settled=None):
     """Connected groups (sorted lists, smallest id first) of ids joined by (first, second) links.
 
     ``apart`` maps an id to ids a person has judged different: a link that would put
     such a pair in one group is skipped. A group holds at most one ``anchored`` id: a
-    link that would join two is skipped too.
+    link that would join two is skipped too. ``settled`` maps ids to the group they
+    already belong to: a link that would join two settled groups (a new record that
+    matches records of both) is skipped, so that a person decides, not the bridge.
     """
     apart = apart or {}
+    settled = settled or {}
     parent = {i: i for i in ids}
     members = {i: {i} for i in ids}
     holds_anchor = {i: i in anchored for i in ids}
+    settled_as = {i: settled.get(i) for i in ids}
 
     def root(i):
         while parent[i] != i:
@@ -248,12 +310,18 @@ def groups(ids, links, apart=None, anchored=frozenset()):
         if ra == rb:
             continue
         small, large = sorted((members[ra], members[rb]), key=len)
-        if any(apart.get(member, set()) & large for member in small) or (holds_anchor[ra] and holds_anchor[rb]):
+        bridge = None not in (settled_as[ra], settled_as[rb]) and settled_as[ra] != settled_as[rb]
+        if (
+            bridge
+            or any(apart.get(member, set()) & large for member in small)
+            or (holds_anchor[ra] and holds_anchor[rb])
+        ):
             continue
         keep, absorbed = min(ra, rb), max(ra, rb)
         parent[absorbed] = keep
         members[keep] = members[ra] | members[rb]
         holds_anchor[keep] = holds_anchor[ra] or holds_anchor[rb]
+        settled_as[keep] = settled_as[ra] if settled_as[ra] is not None else settled_as[rb]
         del members[absorbed]
     return [sorted(group) for group in members.values() if len(group) > 1]
 

@@ -118,6 +118,7 @@ def _citation(pk, values):
         year=values["year"],
         journal=values["journal"],
         volume=values["volume"],
+        issue=values["issue"],
         pages=values["pages"],
         doi=values["doi"],
         pmid=values["pmid"],
@@ -125,15 +126,28 @@ def _citation(pk, values):
 
 
 def _existing(review):
-    """Citations of the review's records and the links of the groups already formed."""
-    citations, links = [], []
-    columns = ("pk", "duplicate_of_id", "title", "authors", "year", "journal", "volume", "pages", "doi", "pmid")
+    """Citations of the review's records, the links of the groups already formed, and each record's group."""
+    citations, links, settled = [], [], {}
+    columns = (
+        "pk",
+        "duplicate_of_id",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+    )
     for row in Record.objects.filter(review=review).values_list(*columns):
         values = dict(zip(columns, row, strict=True))
         citations.append(_citation(values["pk"], values))
+        settled[values["pk"]] = values["duplicate_of_id"] or values["pk"]
         if values["duplicate_of_id"]:
             links.append((values["duplicate_of_id"], values["pk"]))
-    return citations, links
+    return citations, links, settled
 
 
 def _apart(review):
@@ -166,7 +180,7 @@ def write_records(record_import, parsed_records):
     Returns (records merged, pairs queued for a person).
     """
     review = record_import.review
-    existing, links = _existing(review)
+    existing, links, settled = _existing(review)
     values = {
         -position: {name: getattr(p, name) for name in RECORD_FIELDS} for position, p in enumerate(parsed_records, 1)
     }
@@ -177,7 +191,11 @@ def write_records(record_import, parsed_records):
     groups = [
         _primary_first(g, anchored)
         for g in dedup.groups(
-            [c.id for c in existing + new], links + [(m.first, m.second) for m in matches if m.certain], apart, anchored
+            [c.id for c in existing + new],
+            links + [(m.first, m.second) for m in matches if m.certain],
+            apart,
+            anchored,
+            settled,
         )
     ]
     primary_of = {member: group[0] for group in groups for member in group}
@@ -230,7 +248,7 @@ def _values_of(pks):
 
 
 def _regroup_existing(primary_of, real):
-    """Existing records whose primary changed because a new record bridged two groups."""
+    """Existing records whose primary changed (a new record never bridges two groups: ``dedup.groups`` refuses)."""
     for pk, primary in primary_of.items():
         if pk > 0 and pk != primary:
             Record.objects.filter(pk=pk).exclude(duplicate_of_id=real[primary]).update(
@@ -305,6 +323,27 @@ def decide(candidate_id, review, *, is_duplicate, user):
         members = {r.pk: r for r in _group_of(first) + _group_of(second)}
         _merge_into_one(list(members.values()))
     return candidate
+
+
+def pending_above(review, min_score):
+    """Pending pairs of the review scoring at least min_score, best first."""
+    pending = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.PENDING, score__gte=min_score)
+    return pending.order_by("-score", "pk")
+
+
+@transaction.atomic(durable=True)
+def accept_above(*, review, min_score: float, expected: int, user) -> int:
+    """Merge every pending pair scoring at least min_score, all or none: the number of pairs merged.
+
+    ``expected`` is the count the lead was shown; when others decided pairs meanwhile the
+    count differs and nothing is merged (DecisionConflict), so the lead confirms what they saw.
+    """
+    pks = list(pending_above(review, min_score).select_for_update().values_list("pk", flat=True))
+    if len(pks) != expected:
+        raise DecisionConflict(f"{len(pks)} pairs now score {min_score} or more, not {expected}: look again")
+    for pk in pks:
+        decide(pk, review, is_duplicate=True, user=user)
+    return len(pks)
 
 
 @transaction.atomic

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from reviews import identification
 from reviews.access import (
     IDENTIFIERS,
+    LEAD_ONLY,
     get_candidate_for_user,
     get_import_for_user,
     get_record_for_user,
     get_review_for_user,
 )
-from reviews.forms import ImportForm, SearchForm
+from reviews.forms import BulkAcceptForm, ImportForm, SearchForm
 from reviews.importers import FORMAT_NAMES, ImportFileError
 from reviews.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
 from reviews.tasks import start_import
@@ -28,6 +29,7 @@ KNOWN_SOURCES = (
 PREVIEW_RECORDS = 5
 COMPARED_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract")
 RECORDS_PER_PAGE = 50
+BULK_SAMPLE = 10
 
 
 def search_list(request, review_id):
@@ -242,3 +244,32 @@ def duplicate_decide(request, review_id, candidate_id):
     except identification.DecisionConflict as exc:
         messages.warning(request, f"Someone else got there first: {exc}.")
     return redirect(reverse("reviews:duplicates", kwargs={"review_id": review.pk}))
+
+
+def duplicate_accept_above(request, review_id):
+    """The lead merges every pending pair above a score: first the count and a sample, then a confirmation."""
+    review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    form = BulkAcceptForm(request.POST or request.GET or None)
+    if not form.is_valid():
+        return render(request, "reviews/duplicates_accept_above.html", {"review": review, "membership": membership,
+                                                                         "form": form})  # fmt: skip
+    min_score = form.cleaned_data["min_score"]
+    if request.method == "POST":
+        try:
+            merged = identification.accept_above(
+                review=review, min_score=min_score, expected=form.cleaned_data["expected"], user=request.user
+            )
+            messages.success(request, f"{merged} pair{'s' if merged != 1 else ''} merged as duplicates.")
+            return redirect("reviews:duplicates", review_id=review.pk)
+        except identification.DecisionConflict as exc:
+            messages.error(request, f"Nothing was merged: {exc}.")
+    pending = identification.pending_above(review, min_score)
+    context = {
+        "review": review,
+        "membership": membership,
+        "form": form,
+        "min_score": min_score,
+        "count": pending.count(),
+        "sample": pending.select_related("first", "second")[:BULK_SAMPLE],
+    }
+    return render(request, "reviews/duplicates_accept_above.html", context)

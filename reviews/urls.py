@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("reviews/<int:review_id>/duplicates/", identification_views.duplicate_queue, name="duplicates"),
     path(
+        "reviews/<int:review_id>/duplicates/accept-above/",
+        identification_views.duplicate_accept_above,
+        name="duplicate_accept_above",
+    ),
+    path(
         "reviews/<int:review_id>/duplicates/<int:candidate_id>/decide/",
         identification_views.duplicate_decide,
         name="duplicate_decide",

@@ -120,6 +120,7 @@ MATRIX: dict[str, Route] = {
     "reviews:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
     "reviews:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
     "reviews:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "reviews:duplicate_accept_above": Route(kwargs=_review, allowed=LEAD, data={"min_score": "1.9"}),
     "screening:queue": Route(kwargs=_stage, allowed=SCREENERS),
     "screening:vote": Route(method="post", kwargs=_stage_record, allowed=SCREENERS, data={"decision": "include"}),
     "screening:conflicts": Route(kwargs=_stage, allowed=ADJUDICATORS),
