@@ -71,7 +71,9 @@ def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
     reviewer2 = review.memberships.get(user__username="reviewer2").user
     assert services.next_record(review, Stage.TITLE_ABSTRACT, reviewer2) is not None
     flow = count_flow(review)
-    assert flow.records_screened == 427 and flow.records_excluded > 250
+    # 428 since issue 18: a Scopus record whose journal reads "Scopus" (the importer takes the database name for the
+    # journal) differs in journal from its PubMed twin with no shared page, so the pair waits in the queue.
+    assert flow.records_screened == 428 and flow.records_excluded > 250
     assert flow.new_studies == 27 == resolutions.filter(stage=Stage.FULL_TEXT, decision="include").count()
     assert flow.dbr_notretrieved_reports > 0 and sum(flow.dbr_excluded.values()) > 0
 
