@@ -2,12 +2,17 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from reviews.models import ExclusionReason, Membership, Review, Role
 
 
 class TeamRuleError(Exception):
     """A change to a review's team that would break one of its rules."""
+
+
+class SettingsError(Exception):
+    """A change to a review's settings that would lose data; the message says why."""
 
 
 @transaction.atomic(durable=True)
@@ -28,7 +33,13 @@ def update_review(*, review: Review, exclusion_reasons: list[str]) -> Review:
 def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
     wanted = list(dict.fromkeys(label.strip() for label in labels if label.strip()))
     existing = {reason.label: reason for reason in review.exclusion_reasons.all()}
-    review.exclusion_reasons.exclude(label__in=wanted).delete()
+    dropped = review.exclusion_reasons.exclude(label__in=wanted)
+    try:
+        with transaction.atomic():
+            dropped.delete()
+    except ProtectedError as exc:
+        used = ", ".join(sorted({f"“{obj.exclusion_reason.label}”" for obj in exc.protected_objects}))
+        raise SettingsError(f"{used} cannot be removed: votes or resolutions give it as their reason") from exc
     for position, label in enumerate(wanted):
         reason = existing.get(label)
         if reason is None:

@@ -52,10 +52,16 @@ def review_settings(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
-        services.update_review(review=form.instance, exclusion_reasons=form.cleaned_data["exclusion_reasons"])
-        messages.success(request, "Review settings saved.")
-        return redirect(review)
-    return render(request, "reviews/form.html", {"form": form, "review": review, "membership": membership})
+        try:
+            services.update_review(review=form.instance, exclusion_reasons=form.cleaned_data["exclusion_reasons"])
+        except services.SettingsError as error:
+            review.refresh_from_db()  # the page shows the saved review; the form keeps what was typed
+            form.add_error("exclusion_reasons", str(error))
+        else:
+            messages.success(request, "Review settings saved.")
+            return redirect(review)
+    context = {"form": form, "review": review, "membership": membership}
+    return render(request, "reviews/form.html", context, status=400 if form.errors else 200)
 
 
 def member_list(request, review_id):

@@ -1,6 +1,7 @@
 """Full texts of the records sought for retrieval, and the studies their included reports describe."""
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from .models import Report, Stage, Study, Vote, study_label
 from .services import ScreeningError, locked_record, sought_for_retrieval
@@ -70,5 +71,14 @@ def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
     report.study, report.updated_by = study, user
     report.save(update_fields=["study", "updated_by", "updated_at"])
     if previous != study and not previous.reports.exists():
-        previous.delete()
+        try:
+            with transaction.atomic():
+                previous.delete()
+        except ProtectedError as exc:
+            # A later stage's rows hang on the study (its extractions): it cannot go, so its last report stays.
+            kinds = sorted({str(type(obj)._meta.verbose_name_plural) for obj in exc.protected_objects})
+            raise ScreeningError(
+                f"this is the only report of “{previous.label}”, which already has {' and '.join(kinds)}: "
+                "a study cannot be left without a report"
+            ) from exc
     return report
