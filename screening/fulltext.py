@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from reviews.access import ADJUDICATORS, SCREENERS, require_role
+
 from .models import Report, Stage, Study, Vote, study_label
 from .services import ScreeningError, locked_record, sought_for_retrieval
 
@@ -24,6 +26,7 @@ def _delete_file_after_commit(field_file):
 @transaction.atomic
 def attach_full_text(*, review, record_id, user, pdf=None, link=""):
     """Attach an uploaded PDF and/or a link; a report marked as not retrieved counts as retrieved again."""
+    require_role(review=review, user=user, roles=SCREENERS)
     if pdf is None and not link:
         raise ScreeningError("upload a PDF or give a link")
     report = _report_of_sought_record(review, record_id, user)
@@ -41,6 +44,7 @@ def attach_full_text(*, review, record_id, user, pdf=None, link=""):
 @transaction.atomic
 def mark_not_retrieved(*, review, record_id, user, reason):
     """The full text could not be had: the report leaves full-text screening and PRISMA counts it apart."""
+    require_role(review=review, user=user, roles=SCREENERS)
     reason = reason.strip()
     if not reason:
         raise ScreeningError("say why the full text could not be retrieved")
@@ -57,6 +61,7 @@ def mark_not_retrieved(*, review, record_id, user, reason):
 def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
     """File an included report under another study (several reports of one study) or a new one; a study left
     with no report is removed."""
+    require_role(review=review, user=user, roles=ADJUDICATORS)
     locked_record(review, record_id)
     report = Report.objects.select_for_update().filter(review=review, record_id=record_id).first()
     if report is None or report.study_id is None:
