@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from reviews.admin_base import HistoryAdmin
+
 from .models import AnalysisRun, OutcomeMapping
 
 
@@ -11,14 +13,10 @@ class OutcomeMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnalysisRun)
-class AnalysisRunAdmin(admin.ModelAdmin):
-    """Read-only: runs are made from the review's analysis page, on locked data."""
+class AnalysisRunAdmin(HistoryAdmin, admin.ModelAdmin):
+    """Read-only: runs are made from the review's analysis page, on locked data, and an unlock marks them stale."""
 
     list_display = ["pk", "review", "measure", "method", "knha", "correlation", "stale", "created_by", "created_at"]
     list_filter = ["stale", "measure", "method", "knha"]
     search_fields = ["review__title", "data_fingerprint"]
     list_select_related = ["review", "created_by"]
-    readonly_fields = [field.name for field in AnalysisRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

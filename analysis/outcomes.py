@@ -4,8 +4,10 @@ import hashlib
 import json
 
 import pandas as pd
+from django.db import IntegrityError, transaction
 
 from extraction.tables import consensus_table
+from reviews.access import LEAD_ONLY, require_role
 
 from .engine.dataset import SUMMARY_COLUMNS, TIME_POINTS
 from .models import OutcomeMapping
@@ -41,14 +43,17 @@ class MappingError(Exception):
     """An outcome mapping that cannot be saved; the message says why."""
 
 
-def save_mapping(*, review, mapping, key, label, group_field, columns) -> OutcomeMapping:
-    """Create or change an outcome; two outcomes of a review never share a key."""
-    clash = OutcomeMapping.objects.filter(review=review, key=key).exclude(pk=getattr(mapping, "pk", None))
-    if clash.exists():
-        raise MappingError(f"another outcome already has the key '{key}'")
+@transaction.atomic
+def save_mapping(*, review, user, mapping, key, label, group_field, columns) -> OutcomeMapping:
+    """Create or change an outcome (the lead's); two outcomes of a review never share a key."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     mapping = mapping or OutcomeMapping(review=review, position=OutcomeMapping.objects.filter(review=review).count())
     mapping.key, mapping.label, mapping.group_field, mapping.columns = key, label, group_field, columns
-    mapping.save()
+    try:
+        with transaction.atomic():
+            mapping.save()
+    except IntegrityError as exc:
+        raise MappingError(f"another outcome already has the key '{key}'") from exc
     return mapping
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 from django.db import transaction
 
 from extraction.services import is_locked
+from reviews.access import LEAD_ONLY, require_role
 
 from . import plots
 from .engine.analysis import meta_analyse
@@ -91,6 +92,7 @@ def _outcome_results(frame, mapping, run):
 @transaction.atomic
 def run_analysis(*, review, user, **parameters) -> AnalysisRun:
     """Analyse every mapped outcome of the locked extraction with the given parameters and keep the results."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     if not is_locked(review):
         raise AnalysisError("the extraction is not locked: analyses run only on locked data")
     data, fingerprint = locked_data(review)

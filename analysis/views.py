@@ -116,7 +116,7 @@ def mapping_edit(request, review_id, mapping_id=None):
     form = MappingForm(request.POST or None, initial=initial, review=review)
     if request.method == "POST" and form.is_valid():
         try:
-            outcomes.save_mapping(review=review, mapping=mapping, key=form.cleaned_data["key"],
+            outcomes.save_mapping(review=review, user=request.user, mapping=mapping, key=form.cleaned_data["key"],
                                   label=form.cleaned_data["label"], group_field=form.cleaned_data["group_field"],
                                   columns=form.columns())  # fmt: skip
         except outcomes.MappingError as exc:

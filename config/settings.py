@@ -149,6 +149,10 @@ IMPORT_STALLED_MINUTES = envint("IMPORT_STALLED_MINUTES", 15)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Without these, any staff account could import into, and export (unblinded votes included) from, every model:
+# importing needs the model's change permission, exporting its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)

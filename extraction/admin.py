@@ -1,30 +1,10 @@
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from .locking import ExtractionLocked
+from reviews.admin_base import HistoryAdmin, RefusedWritesAdmin
+
 from .models import AuditEvent, Consensus, Extraction, ExtractionForm, ExtractionLock, FormField, Section, Value
 from .resources import AuditEventResource, ConsensusResource, FormFieldResource, ValueResource
-
-
-class RefusedWhenLocked:
-    """Edits, deletions and bulk actions on a locked extraction end in a message instead of an error page."""
-
-    def _refusing(self, view, request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except ExtractionLocked as exc:
-            self.message_user(request, f"Not saved: {exc}.", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def changeform_view(self, request, *args, **kwargs):
-        return self._refusing(super().changeform_view, request, *args, **kwargs)
-
-    def delete_view(self, request, *args, **kwargs):
-        return self._refusing(super().delete_view, request, *args, **kwargs)
-
-    def changelist_view(self, request, *args, **kwargs):
-        return self._refusing(super().changelist_view, request, *args, **kwargs)
 
 
 @admin.register(ExtractionForm)
@@ -35,14 +15,14 @@ class ExtractionFormAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(RefusedWhenLocked, admin.ModelAdmin):
+class SectionAdmin(RefusedWritesAdmin, admin.ModelAdmin):
     list_display = ["title", "form", "position"]
     search_fields = ["title", "review__title"]
     list_select_related = ["form__review"]
 
 
 @admin.register(FormField)
-class FormFieldAdmin(RefusedWhenLocked, ImportExportModelAdmin):
+class FormFieldAdmin(RefusedWritesAdmin, ImportExportModelAdmin):
     resource_classes = [FormFieldResource]
     list_display = ["key", "label", "field_type", "per_arm", "required", "retired", "section", "review"]
     list_filter = ["field_type", "per_arm", "required", "retired"]
@@ -51,7 +31,9 @@ class FormFieldAdmin(RefusedWhenLocked, ImportExportModelAdmin):
 
 
 @admin.register(Extraction)
-class ExtractionAdmin(RefusedWhenLocked, admin.ModelAdmin):
+class ExtractionAdmin(HistoryAdmin, admin.ModelAdmin):
+    """Read-only: assignments change through the extraction overview, which keeps them in the audit trail."""
+
     list_display = ["study", "slot", "extractor", "status", "arm_count", "submitted_at", "review"]
     list_filter = ["status", "slot"]
     search_fields = ["study__label", "extractor__username", "review__title"]
@@ -60,7 +42,9 @@ class ExtractionAdmin(RefusedWhenLocked, admin.ModelAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(RefusedWhenLocked, ImportExportModelAdmin):
+class ValueAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only: values are entered on the extraction page, which keeps every change in the audit trail."""
+
     resource_classes = [ValueResource]
     list_display = ["extraction", "field", "arm", "value", "updated_at"]
     list_filter = ["field__section"]
@@ -70,7 +54,9 @@ class ValueAdmin(RefusedWhenLocked, ImportExportModelAdmin):
 
 
 @admin.register(Consensus)
-class ConsensusAdmin(RefusedWhenLocked, ImportExportModelAdmin):
+class ConsensusAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only: conflicts are resolved on the conflicts page, which keeps every resolution in the audit trail."""
+
     resource_classes = [ConsensusResource]
     list_display = ["study", "field", "arm", "value", "status", "resolved_by", "review"]
     list_filter = ["status"]
@@ -80,28 +66,19 @@ class ConsensusAdmin(RefusedWhenLocked, ImportExportModelAdmin):
 
 
 @admin.register(ExtractionLock)
-class ExtractionLockAdmin(admin.ModelAdmin):
-    """Read-only: locking and unlocking go through the review's pages, which check readiness and ask a reason."""
+class ExtractionLockAdmin(HistoryAdmin, admin.ModelAdmin):
+    """Read-only: locking and unlocking go through the review's pages, which check readiness, ask the reason for an
+    unlock, write the audit trail and mark analyses stale. Deleting the row would unlock without any of that."""
 
     list_display = ["review", "locked", "changed_by", "changed_at"]
     list_filter = ["locked"]
     list_select_related = ["review", "changed_by"]
-    readonly_fields = ["review", "locked", "changed_by", "changed_at"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ExportMixin, admin.ModelAdmin):
+class AuditEventAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AuditEventResource]
     list_display = ["at", "user", "action", "study", "field", "arm", "review"]
     list_filter = ["action"]
     search_fields = ["note", "old_value", "new_value", "study__label"]
     list_select_related = ["user", "study", "field", "review"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the trail is append-only

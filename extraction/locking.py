@@ -1,71 +1,95 @@
-"""The one place that keeps a locked extraction from changing.
+"""The one place that keeps a locked extraction, and everything its consensus export shows, from changing.
 
-Every model holding extraction data inherits LockGuarded: saving or deleting a row, and a
-queryset's update, delete, bulk_create and bulk_update, first lock the review's
-ExtractionLock row (select_for_update) and refuse when it is locked. The admin and
-django-import-export write through these same methods. Taking the row lock means a write
-and a concurrent lock are serialised: a write either commits before the lock or is refused.
+Every model holding extraction data inherits LockGuarded; screening's studies and reports are guarded too, since
+the export shows study labels and a study is its reports. Saving or deleting a row, and a queryset's update,
+delete, bulk_create and bulk_update (reviews/guards.py), first lock the review's ExtractionLock row
+(select_for_update) and refuse when it is locked. The admin and django-import-export write through these same
+methods. Taking the row lock means a write and a concurrent lock are serialised: a write either commits before
+the lock or is refused.
+
+A study enters the locked data once it has extractions: a study included after the lock (which holds the lock
+back from being taken again until it is extracted) can still be named and have its reports filed.
 """
 
-from django.db import models, transaction
+from django.db.models import Q, QuerySet
+
+from reviews.guards import WriteGuarded, WriteRefused, guard_writes
+from screening.models import Report, Study
 
 
-class ExtractionLocked(Exception):
+class ExtractionLocked(WriteRefused):
     """A write to data of a review whose extraction is locked."""
 
 
-def ensure_unlocked(review_ids) -> None:
-    """Refuse (ExtractionLocked) when any of these reviews' extraction is locked; call inside a transaction."""
+def ensure_unlocked(*review_ids) -> None:
+    """Refuse (ExtractionLocked) when any of these reviews' extraction is locked; call inside a transaction.
+
+    Each argument is an iterable of review ids or a queryset of them (read as a subquery, in the same query)."""
     from .models import ExtractionLock
 
-    ids = {pk for pk in review_ids if pk is not None}
-    if not ids:
+    condition = Q()
+    for ids in review_ids:
+        if not isinstance(ids, QuerySet):
+            ids = {pk for pk in ids if pk is not None}
+            if not ids:
+                continue
+        condition |= Q(review_id__in=ids)
+    if not condition:
         return
-    states = ExtractionLock.objects.select_for_update().filter(review_id__in=ids).values_list("locked", flat=True)
+    states = ExtractionLock.objects.select_for_update().filter(condition).values_list("locked", flat=True)
     if any(states):
         raise ExtractionLocked(
             "the extraction of this review is locked: the lead must unlock it, giving a reason, before data change"
         )
 
 
-class LockGuardedQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        with transaction.atomic():
-            ensure_unlocked(self.values_list("review_id", flat=True).distinct())
-            return super().update(**kwargs)
-
-    def delete(self):
-        with transaction.atomic():
-            ensure_unlocked(self.values_list("review_id", flat=True).distinct())
-            return super().delete()
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        with transaction.atomic():
-            ensure_unlocked(obj.review_id for obj in objs)
-            return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, *args, **kwargs):
-        objs = list(objs)
-        with transaction.atomic():
-            ensure_unlocked(obj.review_id for obj in objs)
-            return super().bulk_update(objs, *args, **kwargs)
+def _updated(values: dict, name: str) -> list:
+    """The id a queryset update sets a foreign key to (given as the object or its id), if it sets it."""
+    if name in values:
+        return [getattr(values[name], "pk", values[name])]
+    return [values[f"{name}_id"]] if f"{name}_id" in values else []
 
 
-class LockGuarded(models.Model):
+class LockGuarded(WriteGuarded):
     """Abstract base of extraction data: needs a `review` foreign key."""
-
-    objects = LockGuardedQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            ensure_unlocked([self.review_id])
-            super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            ensure_unlocked([self.review_id])
-            return super().delete(*args, **kwargs)
+@guard_writes(LockGuarded)
+def _review_unlocked(*, rows, new, values) -> None:
+    ensure_unlocked(
+        rows.values("review_id") if rows is not None else (),
+        [obj.review_id for obj in new],
+        _updated(values, "review"),
+    )
+
+
+def _ensure_studies_unlocked(*study_ids) -> None:
+    """Refuse when one of these studies has extractions in a review whose extraction is locked."""
+    from .models import Extraction
+
+    condition = Q()
+    for ids in study_ids:
+        if isinstance(ids, QuerySet) or ids:
+            condition |= Q(study_id__in=ids)
+    if condition:
+        ensure_unlocked(Extraction.objects.filter(condition).values("review_id"))
+
+
+@guard_writes(Study)
+def _study_unlocked(*, rows, new, values) -> None:
+    # A new study has no extractions yet: only changes to existing studies matter.
+    if rows is not None:
+        _ensure_studies_unlocked(rows.values("pk"))
+
+
+@guard_writes(Report)
+def _report_unlocked(*, rows, new, values) -> None:
+    """A report of an extracted study stays as it is, and no report joins an extracted study."""
+    _ensure_studies_unlocked(
+        rows.values("study_id") if rows is not None else [],
+        [obj.study_id for obj in new if obj.study_id is not None],
+        [pk for pk in _updated(values, "study") if pk is not None],
+    )

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from reviews.access import ADJUDICATORS, LEAD_ONLY, require_role
 from reviews.models import Role
 
 from . import values as checks
@@ -59,6 +60,7 @@ def _form_changed(review, user, what: str) -> None:
 @transaction.atomic
 def apply_template(*, review, user) -> int:
     """Fill an empty form with the NMOSD template; returns the number of fields."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
     if FormField.objects.filter(review=review).exists():
         raise ExtractionError("the form already has fields; the template only fills an empty form")
@@ -76,6 +78,7 @@ def apply_template(*, review, user) -> int:
 
 @transaction.atomic
 def add_section(*, review, user, title: str) -> Section:
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
     position = form.sections.count()
     try:
@@ -90,6 +93,7 @@ def add_section(*, review, user, title: str) -> Section:
 @transaction.atomic
 def save_field(*, review, user, field: FormField) -> FormField:
     """Save a new or edited field (from the lead's form builder)."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     adding = field.pk is None
     field.review = review
     if adding:
@@ -107,6 +111,7 @@ def save_field(*, review, user, field: FormField) -> FormField:
 @transaction.atomic
 def retire_field(*, review, user, field_id: int) -> FormField:
     """Stop asking a field; the values already entered for it stay."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     field = FormField.objects.filter(review=review, pk=field_id).first()
     if field is None:
         raise ExtractionError("no such field in this review's form")
@@ -128,6 +133,7 @@ def extractors(review):
 @transaction.atomic
 def assign_automatically(*, review, user) -> int:
     """Give every study without two extractors the least-loaded extractors; returns how many were assigned."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     ensure_form(review)
     people = list(extractors(review))
     if len(people) < 2:
@@ -159,6 +165,7 @@ def assign_automatically(*, review, user) -> int:
 @transaction.atomic
 def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
     """Give an extraction nobody has started to another extractor."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
     if extraction is None:
         raise ExtractionError("no such extraction in this review")
@@ -205,7 +212,9 @@ def extraction_problems(fields, texts: dict, arm_count: int) -> list[str]:
 @transaction.atomic
 def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_count: int, submit: bool) -> list[str]:
     """Save an extractor's values ({(field id, arm): (value, note)}) as a draft, or submit them when they pass
-    every check. Returns the problems found (a draft is saved whatever they are)."""
+    every check. Returns the problems found (a draft is saved whatever they are). The assignment alone is not
+    enough: an extractor whose role was since changed to one that does not extract is refused."""
+    require_role(review=review, user=user, roles=EXTRACTOR_ROLES)
     extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
     if extraction is None or extraction.extractor_id != user.pk:
         raise ExtractionError("this is not your extraction")
@@ -278,6 +287,7 @@ def _compare_if_complete(review, study_id) -> None:
 @transaction.atomic
 def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", note: str = "") -> Consensus:
     """Settle a conflict with extractor 1's value, extractor 2's, or a third; exactly one of concurrent calls wins."""
+    require_role(review=review, user=user, roles=ADJUDICATORS)
     cell = Consensus.objects.select_related("field", "resolved_by").filter(review=review, pk=consensus_id).first()
     if cell is None:
         raise ExtractionError("no such value in this review")
@@ -326,6 +336,7 @@ def lock_blockers(review) -> list[str]:
 
 @transaction.atomic
 def lock(*, review, user) -> None:
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     ensure_form(review)
     state = ExtractionLock.objects.select_for_update().get(review=review)
     if state.locked:
@@ -341,6 +352,7 @@ def lock(*, review, user) -> None:
 @transaction.atomic
 def unlock(*, review, user, reason: str) -> None:
     """Open a locked extraction again; everything analysed from it becomes stale."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
     reason = reason.strip()
     if not reason:
         raise ExtractionError("say why the extraction is unlocked")

@@ -194,6 +194,7 @@ def extract(request, review_id, extraction_id):
         "arms": range(1, extraction.arm_count + 1),
         "problems": problems,
         "locked": services.is_locked(review),
+        "may_extract": membership.role in services.EXTRACTOR_ROLES,
     }
     return render(request, "extraction/extract.html", context)
 

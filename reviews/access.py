@@ -34,6 +34,22 @@ def get_review_for_user(
 IDENTIFIERS: frozenset[str] = frozenset({Role.LEAD, Role.REVIEWER})
 
 
+class RoleRefused(PermissionDenied):
+    """The writer's role in the review, as it is now, does not allow the write (a 403 when a page asked for it)."""
+
+
+def require_role(*, review, user, roles: Collection[str]) -> Membership:
+    """The writer's membership, checked by every write service inside its own transaction, so a role changed since
+    the page was opened counts. The row stays locked until the write commits: a role change waits for a write that
+    has already passed this check, and a write after the change sees the new role."""
+    membership = Membership.objects.select_for_update().filter(review=review, user_id=user.pk).first()
+    if membership is None:
+        raise RoleRefused("You are no longer a member of this review")
+    if membership.role not in roles:
+        raise RoleRefused(f"Your role ({membership.get_role_display()}) cannot do this in this review")
+    return membership
+
+
 def child_for_user(request, review_id, queryset, pk, roles):
     review, membership = get_review_for_user(request, review_id, roles=roles)
     child = queryset.filter(review=review, pk=pk).first()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from reviews.admin_base import HistoryAdmin
 from reviews.models import DuplicateCandidate, ExclusionReason, Membership, Record, RecordImport, Review, Search
 from reviews.resources import MembershipResource, RecordResource, ReviewResource, SearchResource
 
@@ -25,6 +26,10 @@ class ReviewAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["created_by"]
     autocomplete_fields = ["created_by"]
     inlines = [MembershipInline, ExclusionReasonInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a review deletes its whole trail (votes, decisions, extraction, audit): superusers only.
+        return request.user.is_superuser
 
 
 @admin.register(Membership)
@@ -56,17 +61,21 @@ class SearchAdmin(ImportExportModelAdmin):
 
 
 @admin.register(RecordImport)
-class RecordImportAdmin(admin.ModelAdmin):
+class RecordImportAdmin(HistoryAdmin, admin.ModelAdmin):
+    """Read-only: an import is made, confirmed and restarted on the review's pages; deleting one would delete its
+    records with their votes and resolutions."""
+
     list_display = ["file_name", "search", "status", "record_count", "merged_count", "queued_count", "created_at"]
     list_filter = ["status", "file_format"]
     search_fields = ["file_name", "review__title"]
     list_select_related = ["search"]
-    readonly_fields = ["record_count", "merged_count", "queued_count", "warnings", "error", "finished_at"]
     autocomplete_fields = ["review", "search", "created_by"]
 
 
 @admin.register(Record)
-class RecordAdmin(ExportMixin, admin.ModelAdmin):
+class RecordAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only: a record keeps the values it was imported with, and its votes and resolutions hang on it."""
+
     resource_classes = [RecordResource]
     list_display = ["__str__", "year", "doi", "pmid", "review", "duplicate_of"]
     list_filter = ["year"]
@@ -77,7 +86,10 @@ class RecordAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(DuplicateCandidate)
-class DuplicateCandidateAdmin(admin.ModelAdmin):
+class DuplicateCandidateAdmin(HistoryAdmin, admin.ModelAdmin):
+    """Read-only: duplicates are decided, and merges undone, on the review's duplicates page, which merges or
+    separates the records too."""
+
     list_display = ["__str__", "score", "reasons", "status", "review"]
     list_filter = ["status"]
     search_fields = ["reasons", "review__title"]

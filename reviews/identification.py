@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import dedup
+from .access import IDENTIFIERS, require_role
 from .importers import ImportFileError, parse_file
 from .models import RECORD_FIELDS, CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
 
@@ -69,6 +70,8 @@ def run_import(record_import, progress=None):
             mine = RecordImport.objects.select_for_update().filter(pk=record_import.pk, attempt=record_import.attempt)
             if not list(mine.order_by().values_list("pk", flat=True)):
                 raise Superseded(record_import.pk)
+            # The records are written on behalf of the person who uploaded them, as their role is now.
+            require_role(review=record_import.review, user=record_import.created_by, roles=IDENTIFIERS)
             merged, queued = write_records(record_import, parsed.records)
             record_import.file_format = parsed.format
             record_import.encoding = parsed.encoding
@@ -312,6 +315,7 @@ def _merge_into_one(records):
 @transaction.atomic
 def decide(candidate_id, review, *, is_duplicate, user):
     """Record a person's decision on a possible duplicate pair; exactly one of two concurrent decisions wins."""
+    require_role(review=review, user=user, roles=IDENTIFIERS)
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate_id, review=review)
     if candidate.status != CandidateStatus.PENDING:
         raise DecisionConflict(f"this pair was already decided: {candidate.get_status_display().lower()}")
@@ -349,6 +353,7 @@ def accept_above(*, review, min_score: float, expected: int, user) -> int:
 @transaction.atomic
 def separate(record, user):
     """Undo a merge: the record stands alone again with its imported values, and its pairs are marked distinct."""
+    require_role(review=record.review, user=user, roles=IDENTIFIERS)
     record = Record.objects.select_for_update().get(pk=record.pk)
     if record.duplicate_of_id is None:
         raise DecisionConflict("only a merged duplicate can be separated from its group")

@@ -2,12 +2,18 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
+from reviews.access import LEAD_ONLY, require_role
 from reviews.models import ExclusionReason, Membership, Review, Role
 
 
 class TeamRuleError(Exception):
     """A change to a review's team that would break one of its rules."""
+
+
+class SettingsError(Exception):
+    """A change to a review's settings that would lose data; the message says why."""
 
 
 @transaction.atomic(durable=True)
@@ -18,8 +24,19 @@ def create_review(*, creator: AbstractBaseUser, exclusion_reasons: list[str], **
     return review
 
 
+def _ensure_lead(review: Review, by: AbstractBaseUser | None) -> None:
+    """Settings and the team change at a lead's request, as their role is now; `by` is None only for set-up by the
+    system (the demo, commands, tests). The team's rows are locked first, in one order, so that two leads changing
+    each other's roles at once take turns instead of deadlocking."""
+    if by is None:
+        return
+    list(Membership.objects.select_for_update().filter(review=review).order_by("pk").values_list("pk", flat=True))
+    require_role(review=review, user=by, roles=LEAD_ONLY)
+
+
 @transaction.atomic(durable=True)
-def update_review(*, review: Review, exclusion_reasons: list[str]) -> Review:
+def update_review(*, review: Review, exclusion_reasons: list[str], by: AbstractBaseUser | None = None) -> Review:
+    _ensure_lead(review, by)
     review.save()
     _replace_exclusion_reasons(review, exclusion_reasons)
     return review
@@ -28,7 +45,13 @@ def update_review(*, review: Review, exclusion_reasons: list[str]) -> Review:
 def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
     wanted = list(dict.fromkeys(label.strip() for label in labels if label.strip()))
     existing = {reason.label: reason for reason in review.exclusion_reasons.all()}
-    review.exclusion_reasons.exclude(label__in=wanted).delete()
+    dropped = review.exclusion_reasons.exclude(label__in=wanted)
+    try:
+        with transaction.atomic():
+            dropped.delete()
+    except ProtectedError as exc:
+        used = ", ".join(sorted({f"“{obj.exclusion_reason.label}”" for obj in exc.protected_objects}))
+        raise SettingsError(f"{used} cannot be removed: votes or resolutions give it as their reason") from exc
     for position, label in enumerate(wanted):
         reason = existing.get(label)
         if reason is None:
@@ -39,7 +62,8 @@ def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
 
 
 @transaction.atomic(durable=True)
-def add_member(*, review: Review, user: AbstractBaseUser, role: str) -> Membership:
+def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: AbstractBaseUser | None = None) -> Membership:
+    _ensure_lead(review, by)
     try:
         with transaction.atomic():
             return Membership.objects.create(review=review, user=user, role=role)
@@ -48,7 +72,8 @@ def add_member(*, review: Review, user: AbstractBaseUser, role: str) -> Membersh
 
 
 @transaction.atomic(durable=True)
-def change_role(*, membership: Membership, role: str) -> Membership:
+def change_role(*, membership: Membership, role: str, by: AbstractBaseUser | None = None) -> Membership:
+    _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD and role != Role.LEAD:
         _ensure_another_lead(membership)
     Membership.objects.filter(pk=membership.pk).update(role=role)
@@ -57,7 +82,8 @@ def change_role(*, membership: Membership, role: str) -> Membership:
 
 
 @transaction.atomic(durable=True)
-def remove_member(*, membership: Membership) -> None:
+def remove_member(*, membership: Membership, by: AbstractBaseUser | None = None) -> None:
+    _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD:
         _ensure_another_lead(membership)
     membership.delete()

@@ -52,10 +52,18 @@ def review_settings(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
-        services.update_review(review=form.instance, exclusion_reasons=form.cleaned_data["exclusion_reasons"])
-        messages.success(request, "Review settings saved.")
-        return redirect(review)
-    return render(request, "reviews/form.html", {"form": form, "review": review, "membership": membership})
+        try:
+            services.update_review(
+                review=form.instance, exclusion_reasons=form.cleaned_data["exclusion_reasons"], by=request.user
+            )
+        except services.SettingsError as error:
+            review.refresh_from_db()  # the page shows the saved review; the form keeps what was typed
+            form.add_error("exclusion_reasons", str(error))
+        else:
+            messages.success(request, "Review settings saved.")
+            return redirect(review)
+    context = {"form": form, "review": review, "membership": membership}
+    return render(request, "reviews/form.html", context, status=400 if form.errors else 200)
 
 
 def member_list(request, review_id):
@@ -81,7 +89,7 @@ def member_add(request, review_id):
     if form.is_valid():
         try:
             added = services.add_member(
-                review=review, user=form.cleaned_data["identifier"], role=form.cleaned_data["role"]
+                review=review, user=form.cleaned_data["identifier"], role=form.cleaned_data["role"], by=request.user
             )
         except services.TeamRuleError as error:
             messages.error(request, str(error))
@@ -100,7 +108,7 @@ def member_role(request, review_id, membership_id):
         messages.error(request, "Choose one of the listed roles.")
     else:
         try:
-            services.change_role(membership=member, role=form.cleaned_data["role"])
+            services.change_role(membership=member, role=form.cleaned_data["role"], by=request.user)
         except services.TeamRuleError as error:
             messages.error(request, str(error))
         else:
@@ -113,7 +121,7 @@ def member_remove(request, review_id, membership_id):
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     member = get_object_or_404(review.memberships.select_related("user"), pk=membership_id)
     try:
-        services.remove_member(membership=member)
+        services.remove_member(membership=member, by=request.user)
     except services.TeamRuleError as error:
         messages.error(request, str(error))
     else:

@@ -1,19 +1,22 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
+from reviews.admin_base import HistoryAdmin, RefusedWritesAdmin
+
 from .models import Report, Resolution, Study, Vote, VoteEvent
 from .resources import ReportResource, ResolutionResource, StudyResource, VoteEventResource, VoteResource
 
 
-class VoteEventInline(admin.TabularInline):
+class VoteEventInline(HistoryAdmin, admin.TabularInline):
     model = VoteEvent
     extra = 0
-    readonly_fields = ["decision", "note", "at"]
-    can_delete = False
 
 
 @admin.register(Vote)
-class VoteAdmin(ExportMixin, admin.ModelAdmin):
+class VoteAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only, like every screening decision: a reviewer changes their vote, or an adjudicator resolves the
+    record, on the screening pages, and each change stays in the vote's history."""
+
     resource_classes = [VoteResource]
     list_display = ["record", "stage", "reviewer", "decision", "updated_at", "review"]
     list_filter = ["stage", "decision"]
@@ -25,7 +28,7 @@ class VoteAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(ExportMixin, admin.ModelAdmin):
+class ResolutionAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ResolutionResource]
     list_display = ["record", "stage", "decision", "method", "resolved_by", "created_at", "review"]
     list_filter = ["stage", "decision", "method"]
@@ -36,18 +39,12 @@ class ResolutionAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(VoteEvent)
-class VoteEventAdmin(ExportMixin, admin.ModelAdmin):
+class VoteEventAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [VoteEventResource]
     list_display = ["vote", "decision", "at"]
     list_filter = ["decision", "vote__stage"]
     list_select_related = ["vote__reviewer"]
     raw_id_fields = ["vote", "exclusion_reason"]
-
-    def has_add_permission(self, request):
-        return False  # the history is written by votes only
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReportInline(admin.TabularInline):
@@ -60,7 +57,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Study)
-class StudyAdmin(ExportMixin, admin.ModelAdmin):
+class StudyAdmin(RefusedWritesAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [StudyResource]
     list_display = ["label", "review", "created_at"]
     search_fields = ["label", "review__title"]
@@ -70,7 +67,7 @@ class StudyAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ExportMixin, admin.ModelAdmin):
+class ReportAdmin(RefusedWritesAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ReportResource]
     list_display = ["record", "study", "is_retrieved", "is_not_retrieved", "updated_by", "updated_at", "review"]
     search_fields = ["record__title", "review__title", "not_retrieved_reason"]

@@ -1,6 +1,9 @@
 """Full texts of the records sought for retrieval, and the studies their included reports describe."""
 
 from django.db import transaction
+from django.db.models import ProtectedError
+
+from reviews.access import ADJUDICATORS, SCREENERS, require_role
 
 from .models import Report, Stage, Study, Vote, study_label
 from .services import ScreeningError, locked_record, sought_for_retrieval
@@ -23,6 +26,7 @@ def _delete_file_after_commit(field_file):
 @transaction.atomic
 def attach_full_text(*, review, record_id, user, pdf=None, link=""):
     """Attach an uploaded PDF and/or a link; a report marked as not retrieved counts as retrieved again."""
+    require_role(review=review, user=user, roles=SCREENERS)
     if pdf is None and not link:
         raise ScreeningError("upload a PDF or give a link")
     report = _report_of_sought_record(review, record_id, user)
@@ -40,6 +44,7 @@ def attach_full_text(*, review, record_id, user, pdf=None, link=""):
 @transaction.atomic
 def mark_not_retrieved(*, review, record_id, user, reason):
     """The full text could not be had: the report leaves full-text screening and PRISMA counts it apart."""
+    require_role(review=review, user=user, roles=SCREENERS)
     reason = reason.strip()
     if not reason:
         raise ScreeningError("say why the full text could not be retrieved")
@@ -56,6 +61,7 @@ def mark_not_retrieved(*, review, record_id, user, reason):
 def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
     """File an included report under another study (several reports of one study) or a new one; a study left
     with no report is removed."""
+    require_role(review=review, user=user, roles=ADJUDICATORS)
     locked_record(review, record_id)
     report = Report.objects.select_for_update().filter(review=review, record_id=record_id).first()
     if report is None or report.study_id is None:
@@ -70,5 +76,14 @@ def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
     report.study, report.updated_by = study, user
     report.save(update_fields=["study", "updated_by", "updated_at"])
     if previous != study and not previous.reports.exists():
-        previous.delete()
+        try:
+            with transaction.atomic():
+                previous.delete()
+        except ProtectedError as exc:
+            # A later stage's rows hang on the study (its extractions): it cannot go, so its last report stays.
+            kinds = sorted({str(type(obj)._meta.verbose_name_plural) for obj in exc.protected_objects})
+            raise ScreeningError(
+                f"this is the only report of “{previous.label}”, which already has {' and '.join(kinds)}: "
+                "a study cannot be left without a report"
+            ) from exc
     return report

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_user
+from reviews.guards import WriteRefused
 
 from . import fulltext, services
 from .forms import FullTextForm, NotRetrievedForm, StudyForm
@@ -85,7 +86,7 @@ def report_detail(request, review_id, record_id):
 def _saved_or_refused(request, review, record, change, message):
     try:
         change()
-    except services.ScreeningError as exc:
+    except (services.ScreeningError, WriteRefused) as exc:
         messages.error(request, f"Not saved: {exc}.")
     else:
         messages.success(request, message)

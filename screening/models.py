@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from reviews.guards import WriteGuarded
 from reviews.models import ExclusionReason, Record, Review
 
 
@@ -102,9 +103,10 @@ class Resolution(models.Model):
         return f"record {self.record_id}: {self.decision} at {self.stage}"
 
 
-class Study(models.Model):
+class Study(WriteGuarded):
     """A study included in the review; several reports (articles, conference abstracts, registry entries) may
-    describe one study, and PRISMA counts studies and reports apart."""
+    describe one study, and PRISMA counts studies and reports apart. Once extracted, a study is part of the
+    extraction's data, which a later stage's guard may freeze (extraction/locking.py)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="studies")
     label = models.CharField(max_length=200, help_text="How the team names the study, e.g. 'Zhang 2020 (TANGO)'.")
@@ -132,7 +134,7 @@ def study_label(record: Record) -> str:
     return label or (shown.title[:80] or f"Record {record.pk}")
 
 
-class Report(models.Model):
+class Report(WriteGuarded):
     """The full text of a record sought for retrieval: an uploaded PDF, a link, or why it could not be had."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")

@@ -5,7 +5,7 @@ from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Valu
 from django.db.models.functions import Mod
 from django.db.models.lookups import LessThan
 
-from reviews.access import SCREENERS
+from reviews.access import ADJUDICATORS, SCREENERS, require_role
 from reviews.models import DATABASES_AND_REGISTERS, Record
 
 from .models import Decision, FinalDecision, Report, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
@@ -135,6 +135,7 @@ def _check_exclusion_reason(review, stage, decision, exclusion_reason):
 @transaction.atomic
 def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusion_reason=None):
     """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None)."""
+    require_role(review=review, user=reviewer, roles=SCREENERS)
     record = locked_record(review, record_id)
     if not screenable(review, stage).filter(pk=record.pk).exists():
         raise ScreeningError("this record has not reached this stage")
@@ -170,6 +171,7 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
 @transaction.atomic
 def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclusion_reason=None):
     """An adjudicator's final decision on a record whose votes disagree; exactly one of concurrent calls wins."""
+    require_role(review=review, user=user, roles=ADJUDICATORS)
     record = locked_record(review, record_id)
     existing = Resolution.objects.filter(record=record, stage=stage).select_related("resolved_by").first()
     if existing is not None:

@@ -185,3 +185,64 @@ MATRIX: dict[str, Route] = {
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),
 }
+
+
+# The Django admin, for every registered model: who may view, add, change, delete, import and export. Members who
+# are not staff never reach it (it sends them to its own login page). "staff" is a staff account holding every
+# model permission, the most a non-superuser can hold; a staff account without permissions may do nothing.
+# The review's trail is read-only for everyone, superusers included: corrections go through the workflow.
+ADMIN_PERSONAS = (*ROLES, "outsider", "staff", "superuser")
+ADMIN_ACTIONS = ("view", "add", "change", "delete", "import", "export")
+STAFF = frozenset({"staff", "superuser"})
+SUPERUSER = frozenset({"superuser"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    view: frozenset[str] = STAFF
+    add: frozenset[str] = STAFF
+    change: frozenset[str] = STAFF
+    delete: frozenset[str] = STAFF
+    # django-import-export; NOBODY also for models without an import or export page.
+    import_: frozenset[str] = NOBODY
+    export: frozenset[str] = NOBODY
+
+    def allowed(self, action: str) -> frozenset[str]:
+        return getattr(self, "import_" if action == "import" else action)
+
+
+EDITABLE = AdminEntry()
+EDITABLE_EXPORTED = AdminEntry(export=STAFF)
+IMPORTED_AND_EXPORTED = AdminEntry(import_=STAFF, export=STAFF)
+READ_ONLY = AdminEntry(add=NOBODY, change=NOBODY, delete=NOBODY)
+HISTORY = AdminEntry(add=NOBODY, change=NOBODY, delete=NOBODY, export=STAFF)
+
+ADMIN_MATRIX: dict[str, AdminEntry] = {
+    "auth.user": EDITABLE,
+    "auth.group": EDITABLE,
+    # Deleting a review deletes its whole trail.
+    "reviews.review": AdminEntry(delete=SUPERUSER, export=STAFF),
+    "reviews.membership": IMPORTED_AND_EXPORTED,
+    "reviews.exclusionreason": EDITABLE,
+    "reviews.search": IMPORTED_AND_EXPORTED,
+    "reviews.recordimport": READ_ONLY,
+    "reviews.record": HISTORY,
+    "reviews.duplicatecandidate": READ_ONLY,
+    "screening.vote": HISTORY,
+    "screening.voteevent": HISTORY,
+    "screening.resolution": HISTORY,
+    # Editable until the extraction is locked (extraction/locking.py), then refused with a message.
+    "screening.study": EDITABLE_EXPORTED,
+    "screening.report": EDITABLE_EXPORTED,
+    "extraction.extractionform": EDITABLE,
+    "extraction.section": EDITABLE,
+    "extraction.formfield": IMPORTED_AND_EXPORTED,
+    "extraction.extraction": READ_ONLY,
+    "extraction.value": HISTORY,
+    "extraction.consensus": HISTORY,
+    "extraction.extractionlock": READ_ONLY,
+    "extraction.auditevent": HISTORY,
+    "analysis.outcomemapping": EDITABLE,
+    "analysis.analysisrun": READ_ONLY,
+}

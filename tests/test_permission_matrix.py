@@ -1,10 +1,14 @@
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from tests.permission_matrix import MATRIX, PUBLIC, ROLES
+from tests.factories import make_user
+from tests.permission_matrix import ADMIN_ACTIONS, ADMIN_MATRIX, ADMIN_PERSONAS, MATRIX, PUBLIC, ROLES
 
-# Namespaces that guard themselves (the Django admin is staff-only).
+# Namespaces that guard themselves: the Django admin is staff-only, and ADMIN_MATRIX states what staff may do in it.
 SELF_GUARDED_NAMESPACES = {"admin"}
 
 
@@ -113,3 +117,72 @@ def test_another_reviews_objects_are_not_found_through_ones_own_review(client, p
 
 def test_objects_are_checked_for_every_kind_of_child_url():
     assert len(CHILD_ROUTES) >= 25, CHILD_ROUTES
+
+
+def test_every_admin_model_has_a_matrix_entry():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    missing = registered - set(ADMIN_MATRIX)
+    assert not missing, f"add these admin models to ADMIN_MATRIX in tests/permission_matrix.py: {sorted(missing)}"
+    assert not (set(ADMIN_MATRIX) - registered), "the admin matrix names models that are no longer registered"
+
+
+@pytest.fixture
+def admin_personas(personas):
+    """A row of every registered model, a staff account holding every model permission, and a superuser."""
+    from analysis.models import AnalysisRun
+    from analysis.outcomes import mappings
+
+    personas.identification()
+    personas.extraction()
+    mappings(personas.review)
+    AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
+    Group.objects.create(name="Editors")
+    personas.staff = make_user("staff", is_staff=True)
+    personas.staff.user_permissions.set(Permission.objects.all())
+    personas.superuser = make_user("superuser", is_staff=True, is_superuser=True)
+    return personas
+
+
+# What each action asks of the admin: the change form is posted empty (an allowed post shows the form's errors),
+# the delete page is only opened (an allowed one asks for confirmation).
+ADMIN_REQUESTS = {
+    "view": ("get", "changelist", False),
+    "add": ("get", "add", False),
+    "change": ("post", "change", True),
+    "delete": ("get", "delete", True),
+    "import": ("get", "import", False),
+    "export": ("get", "export", False),
+}
+
+
+def _admin_allows(client, model, action) -> bool:
+    method, page, of_a_row = ADMIN_REQUESTS[action]
+    args = [model._default_manager.order_by("pk").first().pk] if of_a_row else []
+    try:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+    except NoReverseMatch:
+        return False  # no such page for this model
+    response = getattr(client, method)(url, {})
+    if response.status_code == 302:
+        return not response.url.startswith(reverse("admin:login"))
+    assert response.status_code in (200, 403), (url, response.status_code)
+    return response.status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_MATRIX))
+def test_each_persona_gets_exactly_what_the_admin_matrix_allows(client, admin_personas, label):
+    model = apps.get_model(label)
+    allowed = {action: set() for action in ADMIN_ACTIONS}
+    for persona in ADMIN_PERSONAS:
+        client.force_login(admin_personas.by_name(persona))
+        for action in ADMIN_ACTIONS:
+            if _admin_allows(client, model, action):
+                allowed[action].add(persona)
+    assert allowed == {action: set(ADMIN_MATRIX[label].allowed(action)) for action in ADMIN_ACTIONS}
+
+
+def test_staff_without_permissions_may_do_nothing_in_the_admin(client, admin_personas):
+    client.force_login(make_user("bare-staff", is_staff=True))
+    done = [(label, action) for label in sorted(ADMIN_MATRIX) for action in ADMIN_ACTIONS
+            if _admin_allows(client, apps.get_model(label), action)]  # fmt: skip
+    assert done == []

@@ -9,7 +9,7 @@ import tablib
 from django.urls import reverse
 
 from extraction import services
-from extraction.models import Consensus, ConsensusStatus, ExtractionLock, Value
+from extraction.models import Consensus, ConsensusStatus, ExtractionLock, Section, Value
 from extraction.resources import ConsensusResource, ValueResource
 from tests.extraction.helpers import Team
 from tests.factories import make_user
@@ -130,14 +130,13 @@ def test_admin_edit_and_import_are_refused_when_locked(client, team):
     complete_and_lock(team)
     staff = make_user("staff", is_staff=True, is_superuser=True)
     client.force_login(staff)
-    value = Value.objects.first()
-    change = reverse("admin:extraction_value_change", args=[value.pk])
-    data = {"review": value.review_id, "extraction": value.extraction_id, "field": value.field_id, "arm": value.arm,
-            "value": "999", "note": "", "form_version": 1}  # fmt: skip
+    section = Section.objects.filter(review=team.review).first()
+    change = reverse("admin:extraction_section_change", args=[section.pk])
+    data = {"review": section.review_id, "form": section.form_id, "title": "Renamed", "position": section.position}
     page = client.post(change, data, follow=True)
     assert "extraction of this review is locked" in page.content.decode()
-    value.refresh_from_db()
-    assert value.value != "999"
+    section.refresh_from_db()
+    assert section.title != "Renamed"
     for resource, model in ((ValueResource(), Value), (ConsensusResource(), Consensus)):
         dataset = tablib.Dataset()
         dataset.csv = resource.export(queryset=model.objects.all()[:1]).csv.replace(",20,", ",21,")

@@ -65,7 +65,7 @@ def test_submission_checks_types_ranges_required_fields_and_sums(team):
 
 def test_nobody_saves_into_someone_elses_extraction(team):
     extraction = team.extraction(team.studies[0], 1)
-    intruder = team.personas.adjudicator
+    intruder = team.personas.reviewer if extraction.extractor != team.personas.reviewer else team.personas.lead
     with pytest.raises(services.ExtractionError, match="not your extraction"):
         services.save_extraction(review=team.review, extraction_id=extraction.pk, user=intruder, entries={},
                                  arm_count=1, submit=False)  # fmt: skip

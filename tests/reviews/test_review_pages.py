@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import ExclusionReason, Membership, Review, Role
-from tests.factories import make_review, make_user
+from tests.factories import make_import, make_review, make_search, make_user, ris
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,24 @@ def test_exclusion_reasons_are_unique_per_review(personas):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ExclusionReason.objects.create(review=personas.review, label="Wrong population")
+
+
+def test_removing_an_exclusion_reason_that_votes_give_is_refused_with_a_message(client, personas):
+    from screening import fulltext, services
+
+    reason = personas.review.exclusion_reasons.get()
+    search = make_search(personas.review, personas.lead, source="Reference lists", source_type="citation")
+    record = make_import(personas.review, personas.lead, ris({"TI": "Rituximab in NMOSD"}), search=search).records.get()
+    fulltext.attach_full_text(review=personas.review, record_id=record.pk, user=personas.lead, link="https://x.org")
+    services.cast_vote(review=personas.review, record_id=record.pk, stage="full_text", reviewer=personas.lead,
+                       decision="exclude", exclusion_reason=reason)  # fmt: skip
+    client.force_login(personas.lead)
+    response = client.post(
+        reverse("reviews:settings", args=[personas.review.pk]),
+        {"title": "Renamed", "title_abstract_reviewers": 2, "full_text_reviewers": 2, "exclusion_reasons": "Other"},
+    )
+    assert response.status_code == 400
+    assert "“Wrong population” cannot be removed: votes or resolutions give it as their reason" in response.text
+    personas.review.refresh_from_db()
+    assert personas.review.title != "Renamed"
+    assert list(personas.review.exclusion_reasons.values_list("label", flat=True)) == ["Wrong population"]

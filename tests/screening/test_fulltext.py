@@ -190,3 +190,14 @@ def test_the_full_text_queue_links_the_pdf(client, personas, database_records):
     page = client.get(reverse("screening:queue", args=[personas.review.pk, "full-text"])).content.decode()
     assert report_url(personas, "report_pdf", record) in page and "Attach or mark as not retrieved" in page
     assert "Exclusion reason (needed to exclude)" in page
+
+
+def test_relinking_the_only_report_of_an_extracted_study_is_refused_with_a_message(client, personas):
+    study = personas.extraction().study
+    record = study.reports.get().record
+    client.force_login(personas.lead)
+    page = client.post(report_url(personas, "report_study", record), {"new_label": "Split 2021"}, follow=True)
+    assert page.status_code == 200
+    assert f"this is the only report of “{study.label}”, which already has extractions" in page.text
+    assert Report.objects.get(record=record).study_id == study.pk
+    assert list(personas.review.studies.all()) == [study]

@@ -69,8 +69,10 @@ def test_a_vote_can_change_until_resolved_and_history_is_kept(personas, records)
 def test_no_third_vote_when_two_are_required(personas, records):
     vote(personas, "lead", records[0], "include")
     vote(personas, "reviewer", records[0], "exclude")
+    personas.third = make_user("third")
+    add_member(review=personas.review, user=personas.third, role=Role.REVIEWER)
     with pytest.raises(services.ScreeningError, match="all the votes it needs"):
-        vote(personas, "adjudicator", records[0], "include")
+        vote(personas, "third", records[0], "include")
 
 
 def test_a_conflict_cannot_be_resolved_before_the_votes_are_in(personas, records):
@@ -89,7 +91,9 @@ def test_queue_gives_each_reviewer_only_records_needing_their_vote(personas, rec
     assert services.next_record(review, TA, personas.reviewer) == records[0]
     vote(personas, "reviewer", records[0], "include")
     vote(personas, "reviewer", records[1], "exclude")
-    vote(personas, "adjudicator", records[2], "exclude")
+    personas.third = make_user("third")
+    add_member(review=review, user=personas.third, role=Role.REVIEWER)
+    vote(personas, "third", records[2], "exclude")
     vote(personas, "reviewer", records[2], "exclude")
     # records[2] has its two votes: nobody else gets it
     assert services.next_record(review, TA, personas.lead) == records[1]

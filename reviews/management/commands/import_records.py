@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from reviews.access import IDENTIFIERS
 from reviews.identification import run_import
 from reviews.importers import ImportFileError
 from reviews.models import Membership, RecordImport, Review, Role, Search, SourceType
@@ -57,8 +58,8 @@ class Command(BaseCommand):
     def _user(review, username):
         if username:
             user = get_user_model().objects.filter(username=username).first()
-            if user is None or not review.memberships.filter(user=user).exists():
-                raise CommandError(f"{username!r} is not a member of this review")
+            if user is None or not review.memberships.filter(user=user, role__in=IDENTIFIERS).exists():
+                raise CommandError(f"{username!r} is not a lead or reviewer of this review")
             return user
         lead = Membership.objects.filter(review=review, role=Role.LEAD).select_related("user").first()
         return lead.user
