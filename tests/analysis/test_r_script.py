@@ -23,6 +23,7 @@ from analysis.exports import r_script
 from analysis.models import Estimator
 from analysis.rliterals import r_number, r_string
 from analysis.services import run_analysis
+from extraction import services as extraction
 from tests.analysis.helpers import lock_team, study_values
 from tests.analysis.metafor_r import disagreements, metafor_tables, run_r_file
 from tests.extraction.helpers import Team
@@ -213,7 +214,7 @@ def test_r_runs_the_hostile_script_and_executes_none_of_its_texts(run, tmp_path)
 
 
 def heterogeneous_values(i: int) -> dict:
-    """Six studies whose effects differ (τ² > 0), and a third treatment with one study."""
+    """Study i of seven: the effects of the first six differ (τ² > 0); the seventh is a third treatment's only study."""
     values = study_values(i)
     values["arr_after_mean"] = f"{[0.1, 0.9, 0.4, 1.3, 0.2, 0.7, 0.5][i]:.2f}"
     values["edss_after_mean"] = f"{[2.1, 4.8, 3.0, 5.5, 2.6, 3.9, 4.0][i]:.2f}"
@@ -227,8 +228,6 @@ def lock_heterogeneous(personas):
     for i, study in enumerate(team.studies):
         for slot in (1, 2):
             team.submit(study, slot, **heterogeneous_values(i))
-    from extraction import services as extraction
-
     extraction.lock(review=team.review, user=personas.lead)
     return team.review
 
@@ -274,8 +273,9 @@ def test_metafor_gives_the_numbers_with_heterogeneity_and_a_subgroup_of_one_stud
 def demo_runs(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo built once for this module: its own analysis, then one with each estimator.
 
-    Built in a transaction that is rolled back, so no other test sees it. Another fixture that builds the demo
-    once (per session) can take its place: only the runs are used."""
+    Built in a transaction that is rolled back, so no other test sees it: TestCase's atomic blocks, since the
+    services' durable atomic blocks may nest only in those. Another fixture that builds the demo once (per session)
+    can take its place: only the runs, with their review loaded, are used."""
     from reviews.demo import DEMO_TITLE
     from reviews.models import Review
 
@@ -289,9 +289,8 @@ def demo_runs(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             call_command("demo", stdout=io.StringIO())
             review = Review.objects.get(title=DEMO_TITLE)
-            runs = [*review.analysis_runs.all(), *analyse_with(review, review.created_by, EVERY_ESTIMATOR)]
-            for run in runs:
-                run.review.title  # noqa: B018 - loaded before the rollback, for the script's header
+            own = review.analysis_runs.select_related("review")
+            runs = [*own, *analyse_with(review, review.created_by, EVERY_ESTIMATOR)]
         finally:
             TestCase._rollback_atomics(atomics)
     return runs
