@@ -2,6 +2,8 @@
 
 from django.template.loader import render_to_string
 
+from .engine.analysis import RESULT_KEYS
+
 POOLED_COLUMNS = ["outcome", "group", "k", "patients", "estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper",
                   "effect_statistic", "effect_value", "effect_p_value", "tau2", "i2", "q", "q_df",
                   "heterogeneity_p_value", "measure", "method", "hartung_knapp"]  # fmt: skip
@@ -32,4 +34,11 @@ def pooled_rows(run) -> list[list]:
 
 def r_script(run) -> str:
     """A metafor script with the run's effect sizes and settings that prints the same pooled numbers."""
-    return render_to_string("analysis/metafor.R", {"run": run, "outcomes": run.results["outcomes"]})
+    outcomes = [{"key": key, **outcome} for key, outcome in run.results["outcomes"].items()]
+    tandem_rows = [
+        {"outcome": outcome["key"], "subgroup": subgroup, "numbers": [(key, result[key]) for key in RESULT_KEYS]}
+        for outcome in outcomes
+        for subgroup, result in [(None, outcome["overall"]), *outcome.get("subgroups", {}).items()]
+    ]
+    context = {"run": run, "test": "knha" if run.knha else "z", "outcomes": outcomes, "tandem_rows": tandem_rows}
+    return render_to_string("analysis/metafor.R", context)

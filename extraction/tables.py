@@ -11,8 +11,9 @@ from .models import Consensus, ConsensusStatus, Extraction, ExtractionStatus, Fi
 KAPPA_TYPES = (FieldType.CHOICE, FieldType.YES_NO)
 
 
-def consensus_table(review) -> tuple[list[str], list[list]]:
-    """(columns, rows): one row per study and arm (arm 0 holds a study's study-level values), a column per field."""
+def consensus_table(review, *, typed: bool = False) -> tuple[list[str], list[list]]:
+    """(columns, rows): one row per study and arm (arm 0 holds a study's study-level values), a column per field.
+    Values are text as stored; typed gives numbers and dates as such, for a spreadsheet's cells."""
     fields = list(FormField.objects.filter(review=review).order_by("section__position", "position", "id"))
     keys = [field.key for field in fields]
     rows = defaultdict(dict)
@@ -32,7 +33,10 @@ def consensus_table(review) -> tuple[list[str], list[list]]:
         shared = rows.get((study_id, label, 0), {})
         for arm in sorted(study_arms - {0}) or [0]:
             values = {**shared, **rows.get((study_id, label, arm), {})}
-            table.append([study_id, label, arm, *(values.get(key, "") for key in keys)])
+            texts = [values.get(field.key, "") for field in fields]
+            if typed:
+                texts = [checks.cell(field, text) for field, text in zip(fields, texts, strict=True)]
+            table.append([study_id, label, arm, *texts])
     return ["study_id", "study", "arm", *keys], table
 
 

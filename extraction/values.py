@@ -58,6 +58,20 @@ def parse(field, text: str):
     return text
 
 
+TYPED_CELLS = ("number", "integer", "date")
+
+
+def cell(field, text: str):
+    """A value for a typed cell (a spreadsheet's): a number, whole number or date as itself; any other value, and
+    text that does not read as its field's type, as the text."""
+    if field.field_type in TYPED_CELLS and clean_text(text):
+        try:
+            return parse(field, text)
+        except ValueError:
+            return text
+    return text
+
+
 def normalise(field, text: str) -> str:
     """The canonical text of a value (what is stored as consensus): '1,50' → '1.5', 'YES' → 'yes'."""
     if not clean_text(text):

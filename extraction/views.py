@@ -266,7 +266,7 @@ def unlock(request, review_id):
 def export(request, review_id, file_format):
     """The consensus values, a row per study and arm, as CSV, XLSX or JSON."""
     review, _ = get_review_for_user(request, review_id)
-    columns, rows = tables.consensus_table(review)
+    columns, rows = tables.consensus_table(review, typed=file_format == "xlsx")
     name = download_name(review, "extraction", file_format)
     if file_format == "csv":
         return csv_download(name, [columns, *rows])

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 
 from scipy.stats import norm
 
+# How kappa_ci is computed, for pages and exports to say.
+KAPPA_CI_METHOD = (
+    "Wald interval, κ ± 1.96 × SE, with the large-sample standard error of Fleiss, Cohen & Everitt (1969), "
+    "cut to [−1, 1], the range κ can take"
+)
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -29,8 +35,11 @@ def _table(pairs, categories):
 
 
 def agreement(pairs, categories=None, level=0.95):
-    """Percent agreement, Cohen's kappa with its large-sample SE and CI (Fleiss, Cohen & Everitt 1969),
-    prevalence- and bias-adjusted kappa (PABAK) and Gwet's AC1, for (vote of rater 1, vote of rater 2) pairs."""
+    """Percent agreement, Cohen's kappa with its large-sample SE (Fleiss, Cohen & Everitt 1969) and Wald CI cut to
+    [−1, 1], prevalence- and bias-adjusted kappa (PABAK) and Gwet's AC1, for (vote of rater 1, vote of rater 2) pairs.
+
+    With few records the Wald interval reaches past κ's range (0.57 ± 0.69 with six records); it is cut there rather
+    than shown as "−0.12 to 1.26"."""
     pairs = list(pairs)
     n = len(pairs)
     if n == 0:
@@ -54,4 +63,5 @@ def agreement(pairs, categories=None, level=0.95):
     mean_shares = [(rows[c] + cols[c]) / 2 for c in categories]
     chance_ac1 = sum(s * (1 - s) for s in mean_shares) / (q - 1)
     ac1 = (observed - chance_ac1) / (1 - chance_ac1)
-    return Agreement(n, 100 * observed, kappa, se, (kappa - half, kappa + half), pabak, ac1)
+    ci = (max(-1.0, float(kappa - half)), min(1.0, float(kappa + half)))
+    return Agreement(n, 100 * observed, kappa, se, ci, pabak, ac1)

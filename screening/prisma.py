@@ -109,6 +109,23 @@ class Flow:
         return sum(self.other_excluded.values()) + self.other_included_reports
 
     @property
+    def reports_sought(self) -> int:
+        return self.dbr_sought_reports + self.other_sought_reports
+
+    @property
+    def reports_not_retrieved(self) -> int:
+        return self.dbr_notretrieved_reports + self.other_notretrieved_reports
+
+    @property
+    def reports_assessed(self) -> int:
+        return self.dbr_assessed + self.other_assessed
+
+    @property
+    def reports_awaiting(self) -> int:
+        """Reports sought that are neither marked not retrieved nor decided at full text yet."""
+        return self.reports_sought - self.reports_not_retrieved - self.reports_assessed
+
+    @property
     def total_studies(self) -> int:
         return self.previous_studies + self.new_studies
 

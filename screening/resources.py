@@ -1,4 +1,4 @@
-from import_export import fields
+from import_export import fields, widgets
 
 from reviews.resources import SafeResource
 
@@ -32,7 +32,7 @@ class ResolutionResource(SafeResource):
 class VoteEventResource(SafeResource):
     """Every vote and change of vote, in order: the full history behind the current votes."""
 
-    record = fields.Field(attribute="vote__record_id", column_name="record")
+    record = fields.Field(attribute="vote__record_id", column_name="record", widget=widgets.IntegerWidget())
     stage = fields.Field(attribute="vote__stage", column_name="stage")
     reviewer = fields.Field(attribute="vote__reviewer__username", column_name="reviewer")
     exclusion_reason = fields.Field(attribute="exclusion_reason__label", column_name="exclusion_reason")

@@ -8,7 +8,7 @@ from reviews.access import get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, svg_download
 
 from . import services
-from .agreement import agreement
+from .agreement import KAPPA_CI_METHOD, agreement
 from .models import Resolution, Stage
 from .prisma import count_flow
 from .prisma_diagram import layout
@@ -62,7 +62,8 @@ def _agreement_rows(review):
 
 def agreement_page(request, review_id):
     review, membership = get_review_for_user(request, review_id)
-    context = {"review": review, "membership": membership, "rows": _agreement_rows(review)}
+    rows = _agreement_rows(review)
+    context = {"review": review, "membership": membership, "rows": rows, "kappa_ci_method": KAPPA_CI_METHOD}
     return render(request, "screening/agreement.html", context)
 
 

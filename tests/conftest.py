@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 from hypothesis import HealthCheck
@@ -28,3 +31,12 @@ def _fast_and_isolated(settings, tmp_path):
 @pytest.fixture
 def personas(db) -> Personas:
     return Personas()
+
+
+def pytest_runtest_setup(item):
+    """Tests marked r need Rscript: skipped without it locally, failed without it in CI (which installs it)."""
+    if item.get_closest_marker("r") and shutil.which("Rscript") is None:
+        install = "apt-get install --no-install-recommends r-cran-metafor r-cran-metadat"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but Rscript is missing: CI runs every test that needs R ({install})")
+        pytest.skip(f"needs R: Rscript is not installed ({install})")

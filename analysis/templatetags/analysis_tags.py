@@ -3,8 +3,11 @@ import math
 from django import template
 
 from analysis.engine.pooling import format_p
+from analysis.rliterals import r_number, r_string
 
 register = template.Library()
+register.filter("r_string", r_string)
+register.filter("r_number", r_number)
 
 
 @register.filter

@@ -1,26 +1,80 @@
-{% autoescape off %}# Recomputes Tandem analysis {{ run.pk }} of "{{ run.review.title }}" with metafor.
-# Data: the locked extraction, fingerprint {{ run.data_fingerprint }}.
-# Effect measure: {{ run.measure }} ({{ run.get_measure_display }}), assumed pre-post correlation {{ run.correlation }}
-# for studies that report none; medians were converted to means (Luo/Wan/Shi) where needed.
-# The effect sizes below are Tandem's; with the summaries, escalc(measure = "{{ run.measure }}", ...) gives the same.
-# Model: rma(method = "{{ run.method }}", test = "{% if run.knha %}knha{% else %}z{% endif %}") per {{ run.subgroup }}.
+{% load analysis_tags %}{% autoescape off %}# Recomputes Tandem analysis {{ run.pk }} with R's metafor and sets metafor's numbers beside Tandem's.
+# Every text from the review (title, labels, study names, subgroups) is an escaped R string literal, never code.
+# Review: {{ run.review.title|r_string }}
+# Data: the locked extraction, fingerprint {{ run.data_fingerprint|r_string }}.
+# Effect measure: {{ run.measure|r_string }}, {{ run.get_measure_display|r_string }}. The effect sizes (yi, vi) are Tandem's;
+# medians were converted to means (Luo/Wan/Shi) where needed, and studies that report no pre-post correlation
+# assume {{ run.correlation|r_number }}. Subgroups are the values of the form field {{ run.subgroup|r_string }}.
 library(metafor)
-{% for key, outcome in outcomes.items %}
-## {{ outcome.label }}
-{{ key }} <- data.frame(
-  study = c({% for s in outcome.studies %}"{{ s.study|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}),
-  subgroup = c({% for s in outcome.studies %}"{{ s.subgroup|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}),
-  yi = c({% for s in outcome.studies %}{{ s.yi|stringformat:".12g" }}{% if not forloop.last %}, {% endif %}{% endfor %}),
-  vi = c({% for s in outcome.studies %}{{ s.vi|stringformat:".12g" }}{% if not forloop.last %}, {% endif %}{% endfor %})
+
+method <- {{ run.method|r_string }}
+test <- {{ test|r_string }}
+# metafor stops its search for the Paule-Mandel tau^2 at 1e-4 by default; Tandem solves for it to 1e-12, as here.
+control <- if (method == "PM") list(tol = 1e-12) else list()
+
+# One pooled effect with the numbers Tandem reports; subgroup NA stands for all studies.
+# A single study has no residual degrees of freedom, so it is tested with z even under Hartung-Knapp.
+pool <- function(outcome, subgroup, d) {
+  f <- rma(yi, vi, data = d, method = method, test = if (nrow(d) > 1) test else "z", control = control)
+  p <- predict(f)
+  # A common-effect model predicts no spread between settings: its prediction interval is the CI.
+  pi <- if (is.null(p$pi.lb)) c(p$ci.lb, p$ci.ub) else c(p$pi.lb, p$pi.ub)
+  data.frame(outcome = outcome, subgroup = subgroup, k = f$k, estimate = f$beta[1], se = f$se,
+             ci_lower = f$ci.lb, ci_upper = f$ci.ub, pi_lower = pi[1], pi_upper = pi[2], z_or_t = f$zval,
+             p_value = f$pval, tau2 = f$tau2, i2 = f$I2, h2 = f$H2, q = f$QE, q_df = f$k - f$p, q_p_value = f$QEp)
+}
+
+# All studies, each subgroup, and the two tests for subgroup differences.
+analyse <- function(outcome, d) {
+  groups <- unique(d$subgroup)
+  pooled <- do.call(rbind, c(list(pool(outcome, NA, d)), lapply(groups, function(g) pool(outcome, g, d[d$subgroup == g, ]))))
+  tests <- NULL
+  if (length(groups) > 1) {
+    # Separate tau^2 per subgroup: Q-between of the subgroup estimates (RevMan, meta).
+    sub <- pooled[-1, ]
+    w <- 1 / sub$se^2
+    q <- sum(w * (sub$estimate - sum(w * sub$estimate) / sum(w))^2)
+    tests <- data.frame(outcome = outcome, test = "separate tau2", statistic = q, df1 = length(groups) - 1, df2 = NA,
+                        p_value = pchisq(q, length(groups) - 1, lower.tail = FALSE))
+    if (nrow(d) > length(groups)) {
+      # Common tau^2: Wald test of the subgroup factor in one mixed-effects model (an F test with Hartung-Knapp).
+      f <- rma(yi, vi, mods = ~ factor(subgroup, levels = groups), data = d, method = method, test = test,
+               control = control)
+      tests <- rbind(tests, data.frame(outcome = outcome, test = "common tau2", statistic = f$QM, df1 = f$QMdf[1],
+                                       df2 = f$QMdf[2], p_value = f$QMp))
+    }
+  }
+  list(pooled = pooled, tests = tests)
+}
+
+analyses <- list()
+{% for outcome in outcomes %}
+## {{ outcome.label|r_string }}
+studies <- data.frame(
+  study = c({% for s in outcome.studies %}{{ s.study|r_string }}{% if not forloop.last %}, {% endif %}{% endfor %}),
+  subgroup = c({% for s in outcome.studies %}{{ s.subgroup|r_string }}{% if not forloop.last %}, {% endif %}{% endfor %}),
+  yi = c({% for s in outcome.studies %}{{ s.yi|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %}),
+  vi = c({% for s in outcome.studies %}{{ s.vi|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %})
 )
-{{ key }}_fits <- lapply(split({{ key }}, {{ key }}$subgroup), function(d)
-  rma(yi, vi, data = d, method = "{{ run.method }}", test = "{% if run.knha %}knha{% else %}z{% endif %}"))
-print({{ key }}_fits)
-# Test for subgroup differences, separate tau^2 per subgroup (Q-between of the subgroup estimates):
-est <- sapply({{ key }}_fits, function(f) f$beta[1]); se <- sapply({{ key }}_fits, function(f) f$se)
-w <- 1 / se^2; Q <- sum(w * (est - sum(w * est) / sum(w))^2)
-cat("Q-between =", Q, "df =", length(est) - 1, "p =", pchisq(Q, length(est) - 1, lower.tail = FALSE), "\n")
-# Tandem's results for comparison:{% for group, result in outcome.subgroups.items %}
-#   {{ group }}: k = {{ result.k }}, estimate {{ result.estimate|stringformat:".6f" }} [{{ result.ci_lower|stringformat:".6f" }}, {{ result.ci_upper|stringformat:".6f" }}], tau2 {{ result.tau2|stringformat:".6f" }}{% endfor %}{% if outcome.subgroup_test %}
-#   Q-between {{ outcome.subgroup_test.q_between|stringformat:".6f" }}, p {{ outcome.subgroup_test.p_value|stringformat:".6g" }}{% endif %}
-{% endfor %}{% endautoescape %}
+analyses[[{{ outcome.key|r_string }}]] <- analyse({{ outcome.key|r_string }}, studies)
+{% endfor %}
+metafor_pooled <- do.call(rbind, lapply(analyses, `[[`, "pooled"))
+metafor_tests <- do.call(rbind, lapply(analyses, `[[`, "tests"))
+rownames(metafor_pooled) <- NULL
+rownames(metafor_tests) <- NULL
+print(metafor_pooled)
+print(metafor_tests)
+
+# Tandem's results, and the largest difference from metafor's in each column.
+tandem_pooled <- rbind({% for row in tandem_rows %}
+  data.frame(outcome = {{ row.outcome|r_string }}, subgroup = {% if row.subgroup is None %}NA{% else %}{{ row.subgroup|r_string }}{% endif %}{% for column, value in row.numbers %}, {{ column }} = {{ value|r_number }}{% endfor %}){% if not forloop.last %},{% endif %}{% endfor %}
+)
+compared <- merge(metafor_pooled, tandem_pooled, by = c("outcome", "subgroup"), suffixes = c("", "_tandem"))
+columns <- setdiff(names(tandem_pooled), c("outcome", "subgroup"))
+difference <- sapply(columns, function(column) {
+  gap <- abs(compared[[column]] - compared[[paste0(column, "_tandem")]])
+  if (all(is.na(gap))) NA else max(gap, na.rm = TRUE)
+})
+cat("Largest absolute difference between metafor and Tandem, over", nrow(compared), "of", nrow(tandem_pooled), "results:\n")
+print(signif(difference, 3))
+{% endautoescape %}

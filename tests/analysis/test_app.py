@@ -99,11 +99,12 @@ def test_every_export_carries_the_engine_numbers(client, personas, run):
 def test_the_r_script_holds_the_same_data_and_settings(client, personas, run):
     client.force_login(personas.lead)
     script = client.get(url("r_script", run)).content.decode()
-    assert 'method = "REML", test = "z"' in script and "library(metafor)" in script
+    assert 'method <- "REML"\ntest <- "z"' in script and "library(metafor)" in script
+    blocks = {key: block for block, key in re.findall(r'data.frame\((.*?)\n\)\nanalyses\[\["(\w+)"', script, re.S)}
     for outcome in ("arr", "edss"):
         table = engine_results(outcome).table.studies
-        yi = re.search(rf"{outcome} <- data.frame\(.*?yi = c\(([^)]*)\)", script, re.S).group(1).split(", ")
-        vi = re.search(rf"{outcome} <- data.frame\(.*?vi = c\(([^)]*)\)", script, re.S).group(1).split(", ")
+        yi = re.search(r"yi = c\(([^)]*)\)", blocks[outcome]).group(1).split(", ")
+        vi = re.search(r"vi = c\(([^)]*)\)", blocks[outcome]).group(1).split(", ")
         assert [float(v) for v in yi] == pytest.approx(list(table["yi"]), rel=1e-11)
         assert [float(v) for v in vi] == pytest.approx(list(table["vi"]), rel=1e-11)
 

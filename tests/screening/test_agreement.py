@@ -1,8 +1,12 @@
 """Agreement statistics against published worked examples."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from screening.agreement import agreement
+
+VOTES = ["include", "exclude", "maybe"]
 
 
 def pairs_from(table, labels):
@@ -41,3 +45,18 @@ def test_perfect_agreement_on_a_single_category_has_no_kappa():
 
 def test_no_pairs():
     assert agreement([]).n == 0
+
+
+def test_the_kappa_interval_is_cut_to_kappas_range():
+    # Wald: 0.5714286 ± 1.959964 × 0.3534798 = −0.1213790 to 1.2642362, but κ cannot exceed 1.
+    result = agreement(pairs_from([[4, 1], [0, 1]], ["exclude", "include"]))
+    assert result.kappa == pytest.approx(0.5714286, abs=5e-8)
+    assert result.kappa_ci == (pytest.approx(-0.1213790, abs=5e-8), 1.0)
+
+
+@given(st.lists(st.tuples(st.sampled_from(VOTES), st.sampled_from(VOTES)), min_size=1))
+def test_the_kappa_interval_holds_kappa_within_minus_one_and_one(pairs):
+    result = agreement(pairs)
+    if result.kappa is not None:
+        low, high = result.kappa_ci
+        assert -1 <= low <= result.kappa <= high <= 1

@@ -53,6 +53,10 @@ def test_agreement_counts_resolved_records_only(client, personas, screened):
     assert float(row["percent_agreement"]) == 75.0 and float(row["kappa"]) == pytest.approx(0.5)
     page = client.get(reverse("screening:agreement", args=[personas.review.pk])).content.decode()
     assert "lead &amp; reviewer" in page and "75.0%" in page and "0.500" in page
+    # With four records the Wald interval reaches past 1; κ cannot, and the page names the method.
+    assert float(row["kappa_ci_high"]) == 1.0 and "0.500 (-0.235 to 1.000)" in page
+    method = "CI of Cohen's κ is a Wald interval, κ ± 1.96 × SE, with the large-sample standard error of Fleiss"
+    assert method in page and "Everitt (1969), cut to [−1, 1]" in page
 
 
 def test_agreement_page_empty_state(client, personas):
