@@ -1,8 +1,12 @@
 """Tandem settings: every deployment choice is an environment variable.
 
-Development defaults are safe to run on a laptop: SQLite in the project
-folder and DEBUG on. Production sets DEBUG=0 and must then also set
-SECRET_KEY and ALLOWED_HOSTS; `manage.py check --deploy` is clean with them.
+The defaults are those of production, so that a server started with no
+variable set shows no tracebacks: DEBUG off, HTTPS only, SQLite in the
+project folder. `make run` turns DEBUG on for the demo. Without SECRET_KEY a
+random key is made on first start and kept in SECRET_KEY_FILE (readable by
+its owner only), so a newcomer's commands run and no key is shared between
+installations; several machines serving one installation set SECRET_KEY.
+Production sets ALLOWED_HOSTS; `manage.py check --deploy` is clean with it.
 """
 
 import os
@@ -10,19 +14,17 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
+from config import secret_key
 from config.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = envbool("DEBUG", True)
+DEBUG = envbool("DEBUG", False)
 
-SECRET_KEY = envstr("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "django-insecure-development-key-never-use-in-production"
+SECRET_KEY = envstr("SECRET_KEY", "") or secret_key.read_or_create(
+    Path(envstr("SECRET_KEY_FILE", str(BASE_DIR / ".secret_key")))
+)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

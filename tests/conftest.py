@@ -22,6 +22,13 @@ def _fast_and_isolated(settings, tmp_path):
     # Hashing with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IMPORTS_IN_BACKGROUND = False
+    # The settings are production's (DEBUG off), but the test client and the live server speak plain HTTP ...
+    settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    # ... and production's manifest storage needs `collectstatic` first; the tests name the source files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     cache.clear()  # log-in failure counts must not leak from one test into the next
 
 
