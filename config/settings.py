@@ -99,9 +99,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Log-in throttling (reviews/login_throttle.py): failures allowed per account within the window.
+# Log-in throttling (reviews/login_throttle.py): failures allowed per account and address within the window.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# How many proxies in front of Tandem append the client's address to X-Forwarded-For; 0 trusts no such header.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 # CACHE_URL=redis://127.0.0.1:6379/0 shares the cache (log-in failure counts) between gunicorn workers.
 CACHE_URL = envstr("CACHE_URL", "")
 CACHES = {
