@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -16,19 +18,29 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("tandem")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _production_settings_over_plain_http():
+    """The settings are production's (DEBUG off), but the test client and the live server speak plain HTTP, and
+    production's manifest storage needs `collectstatic` first (the tests name the source files as they are). For the
+    whole session, since the live server's middleware reads the settings once, when it starts."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES={
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IMPORTS_IN_BACKGROUND = False
-    # The settings are production's (DEBUG off), but the test client and the live server speak plain HTTP ...
-    settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    # ... and production's manifest storage needs `collectstatic` first; the tests name the source files as they are.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     cache.clear()  # log-in failure counts must not leak from one test into the next
 
 
