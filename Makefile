@@ -14,6 +14,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
+# The demo server, and only it, shows Django's debug pages; everything else runs with production defaults.
+run: export DEBUG = 1
 run: venv
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -2,6 +2,7 @@
 
 import io
 import math
+import re
 
 import matplotlib
 
@@ -100,4 +101,42 @@ def render(figure: Figure, file_format: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {"Date": None} if file_format == "svg" else {}
     figure.savefig(buffer, format=file_format, dpi=150, metadata=metadata, bbox_inches="tight")
+    if file_format == "svg":
+        return without_inline_styles(buffer.getvalue().decode()).encode()
     return buffer.getvalue()
+
+
+# The properties matplotlib writes in style attributes, each of which SVG also takes as a presentation attribute.
+PRESENTATION_ATTRIBUTES = {
+    "clip-path",
+    "fill",
+    "fill-opacity",
+    "opacity",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+    "stroke-width",
+}
+STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>\*\{([^}]*)\}</style>")
+
+
+def without_inline_styles(svg: str) -> str:
+    """The same drawing without style attributes or <style> element, which the pages' Content-Security-Policy ignores
+    in an SVG shown within the page: each property becomes a presentation attribute, and matplotlib's one rule for
+    every element becomes the root's attributes, inherited by every element that sets none of its own."""
+
+    def attributes(declarations: str) -> str:
+        pairs = [declaration.split(":", 1) for declaration in declarations.split(";") if declaration.strip()]
+        unknown = {name.strip() for name, _value in pairs} - PRESENTATION_ATTRIBUTES
+        if unknown:
+            raise ValueError(f"matplotlib wrote the style {', '.join(sorted(unknown))}, which has no SVG attribute")
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    rule = STYLE_ELEMENT.search(svg)
+    if rule:
+        svg = STYLE_ELEMENT.sub("", svg).replace("<svg ", f"<svg{attributes(rule.group(1))} ", 1)
+    return STYLE_ATTRIBUTE.sub(lambda match: attributes(match.group(1)), svg)

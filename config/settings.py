@@ -1,8 +1,12 @@
 """Tandem settings: every deployment choice is an environment variable.
 
-Development defaults are safe to run on a laptop: SQLite in the project
-folder and DEBUG on. Production sets DEBUG=0 and must then also set
-SECRET_KEY and ALLOWED_HOSTS; `manage.py check --deploy` is clean with them.
+The defaults are those of production, so that a server started with no
+variable set shows no tracebacks: DEBUG off, HTTPS only, SQLite in the
+project folder. `make run` turns DEBUG on for the demo. Without SECRET_KEY a
+random key is made on first start and kept in SECRET_KEY_FILE (readable by
+its owner only), so a newcomer's commands run and no key is shared between
+installations; several machines serving one installation set SECRET_KEY.
+Production sets ALLOWED_HOSTS; `manage.py check --deploy` is clean with it.
 """
 
 import os
@@ -10,19 +14,18 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp import constants as csp
 
+from config import secret_key
 from config.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = envbool("DEBUG", True)
+DEBUG = envbool("DEBUG", False)
 
-SECRET_KEY = envstr("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "django-insecure-development-key-never-use-in-production"
+SECRET_KEY = envstr("SECRET_KEY", "") or secret_key.read_or_create(
+    Path(envstr("SECRET_KEY_FILE", str(BASE_DIR / ".secret_key")))
+)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,9 +101,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Log-in throttling (reviews/login_throttle.py): failures allowed per account within the window.
+# Log-in throttling (reviews/login_throttle.py): failures allowed per account and address within the window.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# How many proxies in front of Tandem append the client's address to X-Forwarded-For; 0 trusts no such header.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 # CACHE_URL=redis://127.0.0.1:6379/0 shares the cache (log-in failure counts) between gunicorn workers.
 CACHE_URL = envstr("CACHE_URL", "")
 CACHES = {
@@ -167,6 +173,20 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Scripts and styles come from our static files only, so markup slipped into a page (an imported title, say) can
+# neither run nor restyle anything. The one nonce is for the error pages' own styles (templates/errors/_page.html),
+# which must render when the static files are what is broken; it appears only in those responses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.NONCE],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

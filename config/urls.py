@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reviews.account_views import signup
-from reviews.login_views import LoginView
+from reviews.login_views import LoginView, ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem admin"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 accounts = [
     path("login/", LoginView.as_view(), name="login"),

@@ -1,3 +1,4 @@
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -5,18 +6,19 @@ from django.core.exceptions import ValidationError
 from reviews import login_throttle
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses to check the password at all while the account or the address has too many recent failures."""
+class ThrottledMixin:
+    """Refuses to check the password at all while the account from this address, or the address, has too many
+    recent failures."""
 
     throttled = False
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = login_throttle.client_address(self.request)
         if login_throttle.blocked(username, address):
             self.throttled = True
             raise ValidationError(
-                "Too many failed log-ins for this account or from this address. Wait a few minutes and try again, "
+                "Too many failed log-ins from this address. Wait a few minutes and try again, "
                 "or ask an administrator to reset your password.",
                 code="throttled",
             )
@@ -25,8 +27,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         except ValidationError:
             login_throttle.record_failure(username, address)
             raise
-        login_throttle.forget_failures(username)
+        login_throttle.forget_failures(username, address)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledMixin, AdminAuthenticationForm):
+    """The admin's log-in page is another place to try passwords."""
 
 
 class LoginView(auth_views.LoginView):

@@ -2,7 +2,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -17,6 +19,23 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 hypothesis_settings.load_profile("tandem")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _production_settings_over_plain_http():
+    """The settings are production's (DEBUG off), but the test client and the live server speak plain HTTP, and
+    production's manifest storage needs `collectstatic` first (the tests name the source files as they are). For the
+    whole session, since the live server's middleware reads the settings once, when it starts."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES={
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

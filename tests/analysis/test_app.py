@@ -2,6 +2,7 @@
 stale after unlocking, and an R script with the same data and settings."""
 
 import csv
+import importlib
 import io
 import json
 import re
@@ -9,6 +10,7 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from analysis.engine.analysis import meta_analyse
@@ -116,6 +118,19 @@ def test_plots_download_as_svg_and_png(client, personas, run):
     png = client.get(url("plot", run, outcome="edss", kind="funnel", file_format="png"))
     assert png["Content-Type"] == "image/png" and png.content[:4] == b"\x89PNG"
     assert client.get(url("plot", run, outcome="nope", kind="forest", file_format="svg")).status_code == 404
+
+
+def test_plots_are_shown_without_inline_styles_also_those_drawn_before(client, personas, run):
+    """The Content-Security-Policy ignores style attributes within a page: plots use presentation attributes."""
+    client.force_login(personas.viewer)
+    page = client.get(url("run", run)).content.decode()
+    assert page.count("<svg") >= 4 and " style=" not in page and "<style" not in page
+    drawn_before = '<svg width="1"><path d="M 0 0" style="fill: #1f5fa8; stroke: #333333"/></svg>'
+    run.plots.update(svg=drawn_before)
+    migration = importlib.import_module("analysis.migrations.0003_plots_without_inline_styles")
+    migration.forwards(django_apps, None)
+    redrawn = '<svg width="1"><path d="M 0 0" fill="#1f5fa8" stroke="#333333"/></svg>'
+    assert {plot.svg for plot in run.plots.all()} == {redrawn}
 
 
 def test_unlocking_makes_the_run_stale_on_its_page(client, personas, run):

@@ -52,7 +52,8 @@ def browser(django_db_setup):
 
 
 class Visitor:
-    """One person in their own browser context (own cookies), logged in through the login page."""
+    """One person in their own browser context (own cookies), logged in through the login page. Chromium reports
+    what the Content-Security-Policy blocked on the console; `visit` fails the test on any of it."""
 
     def __init__(self, browser, base_url: str, username: str, password: str):
         self.username = username
@@ -60,12 +61,19 @@ class Visitor:
         self.context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
                                            accept_downloads=True)  # fmt: skip
         self.context.set_default_timeout(TIMEOUT_MS)
+        self.csp_violations = []
+        self.context.on("console", self._note_csp_violation)
         self.page = self.context.new_page()
         self.page.goto("/accounts/login/")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Log in").click()
         self.page.wait_for_url(f"{base_url}/")
+
+    def _note_csp_violation(self, message):
+        if "Content Security Policy" in message.text:
+            what = message.text.split(". Either")[0]  # the rest is Chromium's advice on allowing it
+            self.csp_violations.append(f"{message.page.url if message.page else '?'}: {what}")
 
     def screenshot(self, name: str):
         path = SCREENSHOTS / f"{name}.png"
@@ -87,5 +95,8 @@ def visit(browser, live_server):
         return visitor
 
     yield open_as
+    violations = [violation for visitor in opened for violation in visitor.csp_violations]
     for visitor in opened:
         visitor.close()
+    if violations:
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(violations))

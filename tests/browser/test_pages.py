@@ -23,9 +23,10 @@ DOWNLOADS = re.compile(r"\.(csv|xlsx|json|svg|png|R)$|/pdf/$")
 PAGE_PROBLEMS = (Path(__file__).parent / "page_problems.js").read_text()
 
 
-def crawl(visitor, start: str, *, screenshots: bool = True) -> dict[str, list[str]]:
+def crawl(visitor, start: str, *, screenshots: bool = True, skip: re.Pattern | None = None) -> dict[str, list[str]]:
     """Follow the links within the review from the start page, opening one page of each kind (one record's page
-    stands for all records' pages); the problems found on each page, by address."""
+    stands for all records' pages) except those whose address `skip` finds; the problems found on each page, by
+    address."""
     page = visitor.page
     review_path = urlsplit(start).path
     queue, found, kinds = [start], {}, set()
@@ -44,6 +45,8 @@ def crawl(visitor, start: str, *, screenshots: bool = True) -> dict[str, list[st
         for href in page.eval_on_selector_all("main a[href], nav a[href]", "links => links.map(a => a.href)"):
             link = urlsplit(href)
             if link.path.startswith(review_path) and not DOWNLOADS.search(link.path):
+                if skip and skip.search(f"{link.path}?{link.query}"):
+                    continue
                 queue.append(href.split("#")[0])
     return found
 
