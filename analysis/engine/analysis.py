@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .bias import (
     MIN_STUDIES_FOR_ASYMMETRY_TESTS,
     RankTest,
@@ -12,7 +14,9 @@ from .bias import (
     rank_test,
 )
 from .dataset import EffectTable
-from .pooling import PooledEffect, pool
+from .fitting import ModelError
+from .methods import method_sentence, pooler
+from .pooling import PooledEffect
 from .sensitivity import Omission, leave_one_out
 from .subgroups import SubgroupAnalysis, subgroup_analysis
 
@@ -33,6 +37,7 @@ class MetaAnalysis:
     egger_classical: RegressionTest | None
     rank: RankTest | None
     leave_one_out: list[Omission]
+    method_note: str
 
     @property
     def few_studies_for_asymmetry(self):
@@ -50,6 +55,7 @@ class MetaAnalysis:
                 for row in self.table.studies.to_dict(orient="records")
             ],
             "excluded": self.table.excluded,
+            "method_note": self.method_note,
         }
         if self.subgroups:
             data["subgroups"] = {label: _result_json(r) for label, r in self.subgroups.subgroups.items()}
@@ -105,21 +111,32 @@ def _test_json(test):
     }
 
 
-def meta_analyse(table, *, method="REML", knha=False, by_subgroup=False):
-    yi, vi = table.yi, table.vi
-    overall = pool(yi, vi, method=method, knha=knha)
-    subgroups = None
-    if by_subgroup:
-        subgroups = subgroup_analysis(yi, vi, table.studies["subgroup"], method=method, knha=knha)
-    enough = overall.k >= 3
+def meta_analyse(
+    table: EffectTable, *, method: str = "REML", knha: bool = False, by_subgroup: bool = False
+) -> MetaAnalysis:
+    """The whole analysis of one table with one method: inverse variance (METHODS), "MH" or "PETO"."""
+    pool_studies = pooler(table, method, knha)
+    every = np.ones(len(table.studies), dtype=bool)
+    estimable = table.estimable
+    if knha and estimable.sum() < 2:
+        raise ModelError("the Hartung-Knapp method needs more studies than coefficients")
+    overall = pool_studies(every)
+    subgroups = subgroup_analysis(pool_studies, table.studies["subgroup"]) if by_subgroup else None
+    yi, vi = table.yi[estimable], table.vi[estimable]
+    small_study_method = pool_studies.inverse_variance_method
+    enough = estimable.sum() >= 3
+    labels = table.studies["study"].tolist()
     return MetaAnalysis(
         table=table,
         method=method,
         knha=knha,
         overall=overall,
         subgroups=subgroups,
-        egger=egger_random_effects(yi, vi, method=method, knha=knha) if enough else None,
+        egger=egger_random_effects(yi, vi, method=small_study_method, knha=knha) if enough else None,
         egger_classical=egger_classical(yi, vi) if enough else None,
         rank=rank_test(yi, vi) if enough else None,
-        leave_one_out=leave_one_out(yi, vi, table.studies["study"], method=method, knha=knha) if overall.k > 2 else [],
+        leave_one_out=leave_one_out(pool_studies, labels) if overall.k > 2 else [],
+        method_note=" ".join(
+            filter(None, [f"{overall.method_name.capitalize()}.", method_sentence(table, method), *table.notes])
+        ),  # fmt: skip
     )

@@ -1,4 +1,4 @@
-"""Effect sizes with metafor's ``escalc`` conventions.
+"""Effect sizes of means with metafor's ``escalc`` conventions (counts are in :mod:`analysis.engine.counts`).
 
 Differences are group 1 minus group 2; for pre-post designs group 1 is the
 post-treatment measurement, so a fall in ARR or EDSS gives a negative effect.
@@ -74,31 +74,3 @@ def mean_difference(n1, mean1, sd1, n2, mean2, sd2):
         yi=np.asarray(mean1, dtype=float) - np.asarray(mean2, dtype=float),
         vi=sd1**2 / n1 + sd2**2 / n2,
     )
-
-
-def log_rate_ratio(events1, time1, events2, time2):
-    """Log incidence rate ratio (metafor "IRR"); ½ is added to both counts of a study with a zero count."""
-    x1, t1, x2, t2 = (np.asarray(x, dtype=float) for x in (events1, time1, events2, time2))
-    continuity = np.where((x1 == 0) | (x2 == 0), 0.5, 0.0)
-    x1, x2 = x1 + continuity, x2 + continuity
-    return EffectSizes(yi=np.log(x1 / t1) - np.log(x2 / t2), vi=1 / x1 + 1 / x2)
-
-
-def _two_by_two(events1, n1, events2, n2):
-    """Cells a, b, c, d of 2×2 tables, with ½ added to every cell of a table that has a zero cell (metafor)."""
-    a, n1, c, n2 = (np.asarray(x, dtype=float) for x in (events1, n1, events2, n2))
-    b, d = n1 - a, n2 - c
-    continuity = np.where((a == 0) | (b == 0) | (c == 0) | (d == 0), 0.5, 0.0)
-    return a + continuity, b + continuity, c + continuity, d + continuity
-
-
-def log_risk_ratio(events1, n1, events2, n2):
-    """Log risk ratio (metafor "RR")."""
-    a, b, c, d = _two_by_two(events1, n1, events2, n2)
-    return EffectSizes(yi=np.log(a / (a + b)) - np.log(c / (c + d)), vi=1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
-
-
-def log_odds_ratio(events1, n1, events2, n2):
-    """Log odds ratio (metafor "OR")."""
-    a, b, c, d = _two_by_two(events1, n1, events2, n2)
-    return EffectSizes(yi=np.log(a * d / (b * c)), vi=1 / a + 1 / b + 1 / c + 1 / d)

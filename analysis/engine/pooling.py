@@ -13,6 +13,8 @@ from scipy import stats
 from .fitting import COMMON_EFFECT, METHOD_NAMES, fit, tau2_confidence_interval
 
 LEVEL = 0.95
+# Common-effect methods on counts (analysis.engine.mantel_haenszel), beside the inverse-variance METHODS of fitting.
+COUNT_METHOD_NAMES = {"MH": "common effect (Mantel-Haenszel)", "PETO": "common effect (Peto odds ratio)"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class PooledEffect:
 
     @property
     def method_name(self):
+        if self.method in COUNT_METHOD_NAMES:
+            return COUNT_METHOD_NAMES[self.method]
         name = METHOD_NAMES[self.method]
         if self.method != COMMON_EFFECT:
             name = f"random effects, τ² by {name}"
@@ -136,4 +140,36 @@ def pool(yi, vi, *, method="REML", knha=False, level=LEVEL):
         q_df=model.qe_df,
         q_p_value=model.qe_p_value,
         weights=tuple(float(w) for w in model.weights),
+    )
+
+
+def common_effect(method, *, estimate, se, weights, q, q_df, q_p_value, i2, h2, level=LEVEL):
+    """A common-effect result computed elsewhere (Mantel-Haenszel, Peto): z test, CI, and a PI equal to the CI."""
+    crit = stats.norm.ppf((1 + level) / 2)
+    z = estimate / se
+    total = float(sum(weights))
+    return PooledEffect(
+        k=len(weights),
+        method=method,
+        knha=False,
+        estimate=estimate,
+        se=se,
+        ci_lower=estimate - crit * se,
+        ci_upper=estimate + crit * se,
+        pi_lower=estimate - crit * se,
+        pi_upper=estimate + crit * se,
+        statistic="z",
+        df=None,
+        z_or_t=z,
+        p_value=float(2 * stats.norm.sf(abs(z))),
+        tau2=0.0,
+        se_tau2=None,
+        tau2_ci_lower=None,
+        tau2_ci_upper=None,
+        i2=i2,
+        h2=h2,
+        q=q,
+        q_df=q_df,
+        q_p_value=q_p_value,
+        weights=tuple(100 * float(w) / total if total > 0 else 0.0 for w in weights),
     )

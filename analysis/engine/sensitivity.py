@@ -1,10 +1,13 @@
 """Sensitivity analyses: leave-one-out and a sweep over the assumed pre-post correlation."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import BoolArray
 from .dataset import effect_table
+from .methods import Pooler
 from .pooling import PooledEffect, pool
 
 
@@ -14,14 +17,13 @@ class Omission:
     result: PooledEffect
 
 
-def leave_one_out(yi, vi, labels, *, method="REML", knha=False):
-    """Refit the same model k times, each time without one study."""
-    yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
-    keep = np.ones(len(yi), dtype=bool)
+def leave_one_out(pool_studies: Pooler, labels: Sequence[str]) -> list[Omission]:
+    """Refit the same model once without each study that contributes to it."""
+    keep: BoolArray = np.ones(len(labels), dtype=bool)
     omissions = []
-    for index, label in enumerate(labels):
+    for index in np.flatnonzero(pool_studies.contributing):
         keep[index] = False
-        omissions.append(Omission(str(label), pool(yi[keep], vi[keep], method=method, knha=knha)))
+        omissions.append(Omission(str(labels[index]), pool_studies(keep)))
         keep[index] = True
     return omissions
 

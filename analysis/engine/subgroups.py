@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .fitting import fit
-from .pooling import PooledEffect, pool
+from .arrays import Numbers
+from .fitting import ModelError, fit
+from .methods import InverseVariance, Pooler
+from .pooling import PooledEffect
 
 SEPARATE_TAU2 = "separate τ² per subgroup: Q-between of the subgroup estimates (RevMan / meta)"
 COMMON_TAU2 = "common τ²: Wald QM of a mixed-effects model with subgroup as moderator (metafor)"
@@ -58,19 +60,24 @@ def common_tau2_test(yi, vi, groups, *, method="REML", knha=False):
     return SubgroupTest(COMMON_TAU2, "Q", float(statistic), (m,), float(p_value))
 
 
-def subgroup_analysis(yi, vi, groups, *, method="REML", knha=False):
-    """Pool each subgroup with the same model and test whether the subgroups differ, both ways."""
-    yi = np.asarray(yi, dtype=float)
-    vi = np.asarray(vi, dtype=float)
+def subgroup_analysis(pool_studies: Pooler, groups: Numbers) -> SubgroupAnalysis:
+    """Pool each subgroup with the same method and test whether the subgroups differ: both ways where the
+    method is inverse variance, by Q-between only for Mantel-Haenszel and Peto."""
     groups = pd.Series(groups).astype(str).reset_index(drop=True)
     labels = list(dict.fromkeys(groups))
     subgroups = {}
     for label in labels:
-        mask = (groups == label).to_numpy()
-        subgroups[label] = pool(yi[mask], vi[mask], method=method, knha=knha and mask.sum() > 1)
+        try:
+            subgroups[label] = pool_studies((groups == label).to_numpy())
+        except ModelError as error:
+            raise ModelError(f"subgroup {label!r}: {error}") from error
     if len(labels) < 2:
         return SubgroupAnalysis(subgroups, None, None)
     separate = q_between([r.estimate for r in subgroups.values()], [r.se for r in subgroups.values()])
-    enough_for_common = len(yi) > len(labels)
-    common = common_tau2_test(yi, vi, groups, method=method, knha=knha) if enough_for_common else None
+    common = None
+    if isinstance(pool_studies, InverseVariance):
+        used = pool_studies.contributing
+        yi, vi, kept = pool_studies.yi[used], pool_studies.vi[used], groups[used].reset_index(drop=True)
+        if len(yi) > kept.nunique() > 1:
+            common = common_tau2_test(yi, vi, kept, method=pool_studies.method, knha=pool_studies.knha)
     return SubgroupAnalysis(subgroups, separate, common)

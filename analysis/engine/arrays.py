@@ -1,0 +1,12 @@
+"""Array types shared by the engine's signatures."""
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Numbers = npt.ArrayLike  # a number, a sequence of numbers, a numpy array or a pandas Series
+
+
+def floats(values: Numbers) -> FloatArray:
+    return np.asarray(values, dtype=np.float64)
