@@ -13,8 +13,9 @@ from .bias import (
     egger_random_effects,
     rank_test,
 )
-from .dataset import EffectTable
+from .dataset import EffectTable, with_peto_effects
 from .fitting import ModelError
+from .mantel_haenszel import PETO
 from .methods import method_sentence, pooler
 from .pooling import PooledEffect
 from .sensitivity import Omission, leave_one_out
@@ -115,6 +116,8 @@ def meta_analyse(
     table: EffectTable, *, method: str = "REML", knha: bool = False, by_subgroup: bool = False
 ) -> MetaAnalysis:
     """The whole analysis of one table with one method: inverse variance (METHODS), "MH" or "PETO"."""
+    if method == PETO:
+        table = with_peto_effects(table)
     pool_studies = pooler(table, method, knha)
     every = np.ones(len(table.studies), dtype=bool)
     estimable = table.estimable

@@ -99,7 +99,13 @@ def two_by_two(
             expected = (a + c) * n1 / n
             hypergeometric = (a + c) * (b + d) * (n1 / n) * (n2 / n) / (n - 1)
             yi, vi = (a - expected) / hypergeometric, 1 / hypergeometric
-    return CountEffects(np.where(dropped, np.nan, yi), np.where(dropped, np.nan, vi), corrected, dropped)
+    return _effects(yi, vi, corrected, dropped)
+
+
+def _effects(yi: FloatArray, vi: FloatArray, corrected: BoolArray, dropped: BoolArray) -> CountEffects:
+    """NaN for the dropped studies and, as escalc recodes them, for infinite effects of uncorrected zeros."""
+    missing = dropped | ~np.isfinite(yi) | ~np.isfinite(vi)
+    return CountEffects(np.where(missing, np.nan, yi), np.where(missing, np.nan, vi), corrected, dropped)
 
 
 def person_time(
@@ -120,4 +126,4 @@ def person_time(
             yi, vi = np.log(x1 / t1) - np.log(x2 / t2), 1 / x1 + 1 / x2
         else:
             yi, vi = x1 / t1 - x2 / t2, x1 / t1**2 + x2 / t2**2
-    return CountEffects(np.where(dropped, np.nan, yi), np.where(dropped, np.nan, vi), corrected, dropped)
+    return _effects(yi, vi, corrected, dropped)

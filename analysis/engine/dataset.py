@@ -5,7 +5,7 @@ columns (metafor's names where metafor has them); what a study reports instead o
 and the conversion noted on the study's row (see :mod:`analysis.engine.rows`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -93,6 +93,7 @@ class EffectTable:
     excluded: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was added to, derived for or dropped from which studies
     ratio: bool = False
+    correction: ContinuityCorrection | None = None  # of count designs
 
     @property
     def yi(self) -> FloatArray:
@@ -241,4 +242,18 @@ def effect_table(
         notes = _count_notes(measure, studies["study"], result, correction)
     columns = ["study", "yi", "vi", *(c for c in studies.columns if c not in ("study", "yi", "vi", "subgroup"))]
     studies = studies[[*columns, "subgroup"]]
-    return EffectTable(measure, studies, excluded, notes, ratio=MEASURE_INFO[measure].ratio or ratio)
+    return EffectTable(
+        measure,
+        studies,
+        excluded,
+        notes,
+        ratio=MEASURE_INFO[measure].ratio or ratio,
+        correction=correction if design in COUNT_DESIGNS else None,
+    )
+
+
+def with_peto_effects(table: EffectTable) -> EffectTable:
+    """The same 2×2 tables with Peto's per-study log odds ratios (escalc "PETO"), the ones Peto's method shows."""
+    studies = table.studies
+    peto = two_by_two("PETO", studies.ai, studies.n1i, studies.ci, studies.n2i, table.correction)
+    return replace(table, studies=studies.assign(yi=peto.yi, vi=peto.vi))
