@@ -20,166 +20,17 @@
 suppressMessages(library(metafor))
 
 args <- commandArgs(trailingOnly = TRUE)
-script <- sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))
-out_dir <- if (length(args) >= 1) args[1] else dirname(normalizePath(script))
+here <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))))
+out_dir <- if (length(args) >= 1) args[1] else here
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
-
-IV_METHODS <- c("REML", "DL", "PM", "ML", "HE", "SJ", "FE")
-
-# --- a small JSON writer (jsonlite is not among Debian's r-cran packages installed with metafor) -------------
-
-json <- function(x, indent = "") {
-  inner <- paste0(indent, "  ")
-  if (is.null(x)) return("null")
-  if (is.list(x)) {
-    if (length(x) == 0) return(if (is.null(names(x))) "[]" else "{}")
-    items <- vapply(x, json, character(1), indent = inner)
-    if (is.null(names(x))) {
-      return(paste0("[\n", inner, paste(items, collapse = paste0(",\n", inner)), "\n", indent, "]"))
-    }
-    keys <- vapply(names(x), function(k) json(k), character(1))
-    return(paste0("{\n", inner, paste(paste0(keys, ": ", items), collapse = paste0(",\n", inner)), "\n", indent, "}"))
-  }
-  if (inherits(x, "AsIs") || length(x) != 1) {
-    return(paste0("[", paste(vapply(seq_along(x), function(i) json(unclass(x)[i]), character(1)), collapse = ", "), "]"))
-  }
-  if (is.character(x)) return(paste0("\"", gsub("\"", "\\\\\"", gsub("\\\\", "\\\\\\\\", enc2utf8(x))), "\""))
-  if (is.na(x) || (is.numeric(x) && !is.finite(x))) return("null")
-  if (is.logical(x)) return(if (x) "true" else "false")
-  sprintf("%.17g", x)
-}
-
-write_json <- function(value, name) {
-  path <- file.path(out_dir, paste0(name, ".json"))
-  writeLines(json(value), path, useBytes = TRUE)
-  message("wrote ", path)
-}
-
-provenance <- function(dataset, source) {
-  list(
-    generated_by = "tests/data/meta/metafor_reference/generate.R",
-    R = R.version.string,
-    metafor = as.character(packageVersion("metafor")),
-    metadat = as.character(packageVersion("metadat")),
-    dataset = dataset,
-    source = source
-  )
-}
-
-# --- results in the engine's vocabulary -------------------------------------------------------------------------
-
-pooled <- function(fit) {
-  pred <- predict(fit)
-  list(
-    k = fit$k, estimate = as.numeric(fit$beta[1]), se = fit$se[1], z_or_t = fit$zval[1], p_value = fit$pval[1],
-    ci_lower = fit$ci.lb[1], ci_upper = fit$ci.ub[1],
-    pi_lower = if (is.null(pred$pi.lb)) pred$ci.lb else pred$pi.lb,
-    pi_upper = if (is.null(pred$pi.ub)) pred$ci.ub else pred$pi.ub,
-    tau2 = fit$tau2, se_tau2 = if (is.null(fit$se.tau2)) NA else fit$se.tau2,
-    i2 = fit$I2, h2 = fit$H2, q = fit$QE, q_p_value = fit$QEp,
-    weights = I(unname(weights(fit)))
-  )
-}
-
-iv_cases <- function(yi, vi, measure, correction, call) {
-  cases <- list()
-  for (method in IV_METHODS) {
-    control <- if (method == "PM") list(tol = 1e-12) else list()
-    fit <- rma(yi, vi, method = method, control = control)
-    cases[[length(cases) + 1]] <- list(
-      measure = measure, method = method, knha = FALSE, correction = correction,
-      call = sprintf("rma(yi, vi, method = \"%s\"%s) with %s", method,
-                     if (method == "PM") ", control = list(tol = 1e-12)" else "", call),
-      yi = I(as.numeric(yi)), vi = I(as.numeric(vi)), result = pooled(fit)
-    )
-  }
-  fit <- rma(yi, vi, method = "REML", test = "knha")
-  cases[[length(cases) + 1]] <- list(
-    measure = measure, method = "REML", knha = TRUE, correction = correction,
-    call = sprintf("rma(yi, vi, method = \"REML\", test = \"knha\") with %s", call),
-    yi = I(as.numeric(yi)), vi = I(as.numeric(vi)), result = pooled(fit)
-  )
-  cases
-}
-
-correction_of <- function(add, to, drop00) list(add = add, to = to, drop00 = drop00)
-
-two_by_two_cases <- function(d, measures = c("RR", "OR", "RD"), add = 1/2, to = "only0", drop00 = NULL,
-                             iv = TRUE, mh = TRUE) {
-  cases <- list()
-  for (measure in measures) {
-    drop <- if (is.null(drop00)) measure != "RD" else drop00
-    correction <- correction_of(add, to, drop)
-    es <- escalc(measure = measure, ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = d, add = add, to = to,
-                 drop00 = drop)
-    call <- sprintf("escalc(measure = \"%s\", ai, n1i, ci, n2i, add = %g, to = \"%s\", drop00 = %s)",
-                    measure, add, to, drop)
-    if (iv) cases <- c(cases, iv_cases(es$yi, es$vi, measure, correction, call))
-    if (mh) {
-      fit <- suppressWarnings(rma.mh(measure = measure, ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = d,
-                                     add = add, to = to, drop00 = drop))
-      cases[[length(cases) + 1]] <- list(
-        measure = measure, method = "MH", knha = FALSE, correction = correction,
-        call = sprintf("rma.mh(measure = \"%s\", ai, n1i, ci, n2i, add = %g, to = \"%s\", drop00 = %s)",
-                       measure, add, to, drop),
-        yi = I(as.numeric(fit$yi.f)), vi = I(as.numeric(fit$vi.f)), result = pooled(fit)
-      )
-    }
-  }
-  if (mh && "OR" %in% measures) {
-    drop <- if (is.null(drop00)) TRUE else drop00
-    fit <- suppressWarnings(rma.peto(ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = d, add = add, to = to,
-                                     drop00 = drop))
-    cases[[length(cases) + 1]] <- list(
-      measure = "OR", method = "PETO", knha = FALSE, correction = correction_of(add, to, drop),
-      call = sprintf("rma.peto(ai, n1i, ci, n2i, add = %g, to = \"%s\", drop00 = %s)", add, to, drop),
-      yi = I(as.numeric(fit$yi.f)), vi = I(as.numeric(fit$vi.f)), result = pooled(fit)
-    )
-  }
-  cases
-}
-
-rate_cases <- function(d) {
-  cases <- list()
-  for (measure in c("IRR", "IRD")) {
-    drop <- measure == "IRR"
-    correction <- correction_of(1/2, "only0", drop)
-    es <- escalc(measure = measure, x1i = x1i, t1i = t1i, x2i = x2i, t2i = t2i, data = d, drop00 = drop)
-    call <- sprintf("escalc(measure = \"%s\", x1i, t1i, x2i, t2i, drop00 = %s)", measure, drop)
-    cases <- c(cases, iv_cases(es$yi, es$vi, measure, correction, call))
-    fit <- suppressWarnings(rma.mh(measure = measure, x1i = x1i, t1i = t1i, x2i = x2i, t2i = t2i, data = d,
-                                   drop00 = drop))
-    cases[[length(cases) + 1]] <- list(
-      measure = measure, method = "MH", knha = FALSE, correction = correction,
-      call = sprintf("rma.mh(measure = \"%s\", x1i, t1i, x2i, t2i, drop00 = %s)", measure, drop),
-      yi = I(as.numeric(fit$yi.f)), vi = I(as.numeric(fit$vi.f)), result = pooled(fit)
-    )
-  }
-  cases
-}
-
-continuous_cases <- function(d) {
-  cases <- list()
-  for (measure in c("MD", "SMD")) {
-    es <- escalc(measure = measure, m1i = mean1, sd1i = sd1, n1i = n1, m2i = mean2, sd2i = sd2, n2i = n2, data = d)
-    call <- sprintf("escalc(measure = \"%s\", m1i, sd1i, n1i, m2i, sd2i, n2i)", measure)
-    cases <- c(cases, iv_cases(es$yi, es$vi, measure, NULL, call))
-  }
-  cases
-}
-
-column_list <- function(d, columns) {
-  out <- lapply(columns, function(column) I(if (is.factor(d[[column]])) as.character(d[[column]]) else d[[column]]))
-  names(out) <- columns
-  out
-}
+source(file.path(here, "cases.R"))
 
 two_by_two_file <- function(name, d, source, extra = list(), subgroup = NULL) {
   d$study <- as.character(d$study)
   columns <- c("study", "ai", "n1i", "ci", "n2i", subgroup)
   cases <- c(two_by_two_cases(d), extra)
   write_json(list(provenance = provenance(name, source), design = "dichotomous",
-                  data = column_list(d, columns), cases = cases), sub("^dat\\.", "", name))
+                  data = column_list(d, columns), cases = cases), sub("^dat\\.", "", name), out_dir)
 }
 
 # --- dichotomous ------------------------------------------------------------------------------------------------
@@ -224,7 +75,7 @@ rate_file <- function(name, d, source) {
   d$study <- as.character(d$study)
   write_json(list(provenance = provenance(name, source), design = "rate",
                   data = column_list(d, c("study", "x1i", "t1i", "x2i", "t2i")), cases = rate_cases(d)),
-             sub("^dat\\.", "", name))
+             sub("^dat\\.", "", name), out_dir)
 }
 rate_file("dat.hart1999", dat.hart1999, "Warfarin against stroke in atrial fibrillation (Hart et al. 1999)")
 niel08 <- dat.nielweise2008
@@ -236,7 +87,7 @@ rate_file("dat.nielweise2008", niel08, "Antimicrobial catheters and infections p
 continuous_file <- function(name, d, source) {
   write_json(list(provenance = provenance(name, source), design = "continuous",
                   data = column_list(d, c("study", "n1", "mean1", "sd1", "n2", "mean2", "sd2")),
-                  cases = continuous_cases(d)), sub("^dat\\.", "", name))
+                  cases = continuous_cases(d)), sub("^dat\\.", "", name), out_dir)
 }
 continuous_file("dat.normand1999", with(dat.normand1999, data.frame(
   study = as.character(source), n1 = n1i, mean1 = m1i, sd1 = sd1i, n2 = n2i, mean2 = m2i, sd2 = sd2i)),
@@ -262,7 +113,7 @@ write_json(list(
   design = "continuous",
   data = column_list(michael, c("study", "n1", "mean1", "n2", "mean2", "t", "p")),
   cases = iv_cases(es$yi, es$vi, "SMD", NULL, "escalc(measure = \"SMD\", ti, n1i, n2i)")
-), "michael2013_t")
+), "michael2013_t", out_dir)
 
 # --- generic inverse variance -----------------------------------------------------------------------------------
 
@@ -270,7 +121,7 @@ generic_file <- function(name, file, d, columns, yi, vi, ratio, source, how) {
   cases <- iv_cases(yi, vi, "GEN", NULL, how)
   for (i in seq_along(cases)) cases[[i]]$ratio <- ratio
   write_json(list(provenance = provenance(name, source), design = "generic", data = column_list(d, columns),
-                  cases = cases), file)
+                  cases = cases), file, out_dir)
 }
 hack <- with(dat.hackshaw1998, data.frame(study = paste(author, year), estimate = or, ci_lower = or.lb,
                                           ci_upper = or.ub))
