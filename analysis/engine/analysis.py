@@ -83,8 +83,12 @@ class MetaAnalysis:
                 "egger_classical": _test_json(self.egger_classical),
                 "rank_test": {"kendall_tau": self.rank.kendall_tau, "p_value": self.rank.p_value},
             }
-        data["leave_one_out"] = [{"omitted": o.omitted, **_result_json(o.result)} for o in self.leave_one_out]
+        data["leave_one_out"] = [_omission_json(o) for o in self.leave_one_out]
         return data
+
+
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 def _clean(value):
@@ -98,6 +102,12 @@ def _result_json(result):
     data["statistic"] = result.statistic
     data["tau2_ci"] = [_clean(result.tau2_ci_lower), _clean(result.tau2_ci_upper)]
     return data
+
+
+def _omission_json(omission):
+    if omission.result is None:
+        return {"omitted": omission.omitted, **dict.fromkeys(RESULT_KEYS), "problem": omission.problem}
+    return {"omitted": omission.omitted, **_result_json(omission.result)}
 
 
 def _test_json(test):
@@ -140,6 +150,6 @@ def meta_analyse(
         rank=rank_test(yi, vi) if enough else None,
         leave_one_out=leave_one_out(pool_studies, labels) if overall.k > 2 else [],
         method_note=" ".join(
-            filter(None, [f"{overall.method_name.capitalize()}.", method_sentence(table, method), *table.notes])
-        ),  # fmt: skip
+            filter(None, [_sentence(overall.method_name), method_sentence(table, method), *table.notes])
+        ),
     )

@@ -7,6 +7,7 @@ import numpy as np
 
 from .arrays import BoolArray
 from .dataset import effect_table
+from .fitting import ModelError
 from .methods import Pooler
 from .pooling import PooledEffect, pool
 
@@ -14,7 +15,8 @@ from .pooling import PooledEffect, pool
 @dataclass(frozen=True)
 class Omission:
     omitted: str
-    result: PooledEffect
+    result: PooledEffect | None  # None where the rest cannot be pooled (e.g. no events left in one group)
+    problem: str = ""
 
 
 def leave_one_out(pool_studies: Pooler, labels: Sequence[str]) -> list[Omission]:
@@ -23,7 +25,10 @@ def leave_one_out(pool_studies: Pooler, labels: Sequence[str]) -> list[Omission]
     omissions = []
     for index in np.flatnonzero(pool_studies.contributing):
         keep[index] = False
-        omissions.append(Omission(str(labels[index]), pool_studies(keep)))
+        try:
+            omissions.append(Omission(str(labels[index]), pool_studies(keep)))
+        except ModelError as error:
+            omissions.append(Omission(str(labels[index]), None, str(error)))
         keep[index] = True
     return omissions
 
