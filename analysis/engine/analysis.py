@@ -48,6 +48,7 @@ class MetaAnalysis:
         """Plain data with the keys the CLI and the exports promise; NaN becomes None."""
         data = {
             "measure": self.table.measure,
+            "ratio": self.table.ratio,
             "method": self.method,
             "knha": self.knha,
             "overall": _result_json(self.overall),
