@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,12 +42,12 @@ class MetaAnalysis:
     method_note: str
 
     @property
-    def few_studies_for_asymmetry(self):
+    def few_studies_for_asymmetry(self) -> bool:
         return self.overall.k < MIN_STUDIES_FOR_ASYMMETRY_TESTS
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         """Plain data with the keys the CLI and the exports promise; NaN becomes None."""
-        data = {
+        data: dict[str, Any] = {
             "measure": self.table.measure,
             "ratio": self.table.ratio,
             "method": self.method,
@@ -77,7 +78,7 @@ class MetaAnalysis:
                     "df": list(common.df),
                     "p_value": common.p_value,
                 }
-        if self.egger:
+        if self.egger and self.egger_classical and self.rank:
             data["small_study_effects"] = {
                 "few_studies_warning": self.few_studies_for_asymmetry,
                 "egger": _test_json(self.egger),
@@ -92,26 +93,26 @@ def _sentence(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value.item() if hasattr(value, "item") else value
 
 
-def _result_json(result):
+def _result_json(result: PooledEffect) -> dict[str, Any]:
     data = {key: _clean(getattr(result, key)) for key in RESULT_KEYS}
     data["statistic"] = result.statistic
     data["tau2_ci"] = [_clean(result.tau2_ci_lower), _clean(result.tau2_ci_upper)]
     return data
 
 
-def _omission_json(omission):
+def _omission_json(omission: Omission) -> dict[str, Any]:
     if omission.result is None:
         return {"omitted": omission.omitted, **dict.fromkeys(RESULT_KEYS), "problem": omission.problem}
     return {"omitted": omission.omitted, **_result_json(omission.result)}
 
 
-def _test_json(test):
+def _test_json(test: RegressionTest) -> dict[str, Any]:
     return {
         "method": test.method,
         "statistic": test.statistic_name,

@@ -28,24 +28,32 @@ class Conversion:
     skewness_critical_value: float
 
     @property
-    def skewed(self):
+    def skewed(self) -> bool:
         return self.skewness_statistic > self.skewness_critical_value
 
 
-def _xi(n):
+def _xi(n: float) -> float:
     return 2 * norm.ppf((n - 0.375) / (n + 0.25))
 
 
-def _eta(n):
+def _eta(n: float) -> float:
     return 2 * norm.ppf((0.75 * n - 0.125) / (n + 0.25))
 
 
-def _asymmetry(low, median, high):
+def _asymmetry(low: float, median: float, high: float) -> float:
     spread = high - low
     return 0.0 if spread == 0 else abs(low + high - 2 * median) / spread
 
 
-def median_to_mean_sd(n, median, *, q1=None, q3=None, minimum=None, maximum=None):
+def median_to_mean_sd(
+    n: float | None,
+    median: float,
+    *,
+    q1: float | None = None,
+    q3: float | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Conversion:
     """Estimate mean and SD of a sample of n from its median and quartiles and/or range."""
     has_iqr = q1 is not None and q3 is not None
     has_range = minimum is not None and maximum is not None
@@ -61,7 +69,7 @@ def median_to_mean_sd(n, median, *, q1=None, q3=None, minimum=None, maximum=None
     if ordered != sorted(ordered):
         raise ValueError("values must satisfy minimum ≤ q1 ≤ median ≤ q3 ≤ maximum")
 
-    if has_iqr and has_range:
+    if q1 is not None and q3 is not None and minimum is not None and maximum is not None:
         w1 = 2.2 / (2.2 + n**0.75)
         w2 = 0.7 - 0.72 / n**0.55
         mean = w1 * (minimum + maximum) / 2 + w2 * (q1 + q3) / 2 + (1 - w1 - w2) * median
@@ -72,12 +80,13 @@ def median_to_mean_sd(n, median, *, q1=None, q3=None, minimum=None, maximum=None
             _asymmetry(q1, median, q3),
         )
         return Conversion(mean, sd, IQR_AND_RANGE, statistic, 3 / math.sqrt(n) - 40 / n**3)
-    if has_range:
+    if minimum is not None and maximum is not None:
         w = 4 / (4 + n**0.75)
         mean = w * (minimum + maximum) / 2 + (1 - w) * median
         sd = (maximum - minimum) / _xi(n)
         critical = 1 / math.log(n + 9) + 2.5 / (n + 1)
         return Conversion(mean, sd, MIN_MAX, _asymmetry(minimum, median, maximum), critical)
+    assert q1 is not None and q3 is not None  # the only case left
     w = 0.7 + 0.39 / n
     mean = w * (q1 + q3) / 2 + (1 - w) * median
     sd = (q3 - q1) / _eta(n)

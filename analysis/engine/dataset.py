@@ -116,10 +116,16 @@ class EffectTable:
 def _numeric(frame: pd.DataFrame, column: str, problems: list[str]) -> pd.Series:
     if column not in frame:
         return pd.Series(np.nan, index=frame.index)
-    values = pd.to_numeric(frame[column].replace(r"^\s*$", np.nan, regex=True), errors="coerce")
-    for index in frame.index[values.isna() & frame[column].notna() & (frame[column].astype(str).str.strip() != "")]:
+    text = frame[column].astype(str).str.strip()
+    given = frame[column].notna() & (text != "")
+    values: pd.Series = pd.to_numeric(frame[column].where(given), errors="coerce")
+    for index in frame.index[values.isna() & given]:
         problems.append(f"row {index + FIRST_ROW}: {column} is not a number: {frame.at[index, column]!r}")
     return values
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _row(
@@ -206,16 +212,17 @@ def effect_table(
     computed_rows, excluded = [], []
     for index, values in numbers.iterrows():
         row = int(index) + FIRST_ROW  # type: ignore[call-overload]  # iterrows of a RangeIndex
-        study = str(frame.at[index, "study"]).strip() if not pd.isna(frame.at[index, "study"]) else ""
+        name = frame.at[index, "study"]
+        study = "" if _blank(name) else str(name).strip()
         check = rows.RowChecker(row, study, problems)
         if not study:
             check.fail("study name missing")
-        group = None
+        group: str | None = None
         if subgroup:
-            group = frame.at[index, subgroup]
-            if pd.isna(group) or not str(group).strip():
+            value = frame.at[index, subgroup]
+            group = "" if _blank(value) else str(value).strip()
+            if not group:
                 check.fail(f"{subgroup} (the subgroup) missing")
-            group = str(group).strip()
         if not check.present(values, *(c for c in REQUIRED_COLUMNS[design] if c != "study")):
             continue
         computed = _row(design, measure, values, check, default_r=default_r, ratio=ratio)

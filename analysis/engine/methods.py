@@ -28,7 +28,8 @@ ALL_METHODS = (*METHODS, MANTEL_HAENSZEL, PETO)
 
 
 class Pooler(Protocol):
-    method: str
+    @property
+    def method(self) -> str: ...
 
     @property
     def contributing(self) -> BoolArray:

@@ -82,7 +82,7 @@ class Summary:
 
 def _value(values: pd.Series, name: str) -> float | None:
     value = values.get(name)
-    return None if missing(value) else float(value)
+    return None if value is None or missing(value) else float(value)
 
 
 def _reported(values: pd.Series, column: Callable[[str], str]) -> bool:

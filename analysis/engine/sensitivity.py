@@ -4,9 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .arrays import BoolArray
-from .dataset import effect_table
+from .dataset import FLAG_SKEWED, effect_table
 from .fitting import ModelError
 from .methods import Pooler
 from .pooling import PooledEffect, pool
@@ -25,10 +26,11 @@ def leave_one_out(pool_studies: Pooler, labels: Sequence[str]) -> list[Omission]
     omissions = []
     for index in np.flatnonzero(pool_studies.contributing):
         keep[index] = False
+        label = str(labels[int(index)])
         try:
-            omissions.append(Omission(str(labels[index]), pool_studies(keep)))
+            omissions.append(Omission(label, pool_studies(keep)))
         except ModelError as error:
-            omissions.append(Omission(str(labels[index]), None, str(error)))
+            omissions.append(Omission(label, None, str(error)))
         keep[index] = True
     return omissions
 
@@ -39,10 +41,19 @@ class CorrelationScenario:
     result: PooledEffect
 
 
-def correlation_sweep(frame, measure, correlations=(0.3, 0.5, 0.7, 0.9), *, method="REML", knha=False, **options):
+def correlation_sweep(
+    frame: pd.DataFrame,
+    measure: str,
+    correlations: Sequence[float] = (0.3, 0.5, 0.7, 0.9),
+    *,
+    method: str = "REML",
+    knha: bool = False,
+    subgroup: str | None = None,
+    skewed: str = FLAG_SKEWED,
+) -> list[CorrelationScenario]:
     """Pool again for each assumed pre-post correlation; studies reporting their own r keep it."""
     scenarios = []
     for r in correlations:
-        table = effect_table(frame, measure, default_r=r, **options)
+        table = effect_table(frame, measure, default_r=r, subgroup=subgroup, skewed=skewed)
         scenarios.append(CorrelationScenario(r, pool(table.yi, table.vi, method=method, knha=knha)))
     return scenarios
