@@ -129,7 +129,7 @@ def _blank(value: object) -> bool:
 
 
 def _row(
-    design: Design, measure: str, values: pd.Series, check: rows.RowChecker, *, default_r: float, ratio: bool
+    design: Design, measure: str, values: rows.Values, check: rows.RowChecker, *, default_r: float, ratio: bool
 ) -> rows.Row | None:
     if design is Design.PRE_POST:
         return rows.pre_post_row(measure, values, default_r, check)
@@ -210,8 +210,9 @@ def effect_table(
         raise DataError(problems)
 
     computed_rows, excluded = [], []
-    for index, values in numbers.iterrows():
-        row = int(index) + FIRST_ROW  # type: ignore[call-overload]  # iterrows of a RangeIndex
+    for index, row_numbers in enumerate(numbers.to_numpy(dtype=float)):
+        values = dict(zip(numeric_columns, row_numbers.tolist(), strict=True))
+        row = index + FIRST_ROW
         name = frame.at[index, "study"]
         study = "" if _blank(name) else str(name).strip()
         check = rows.RowChecker(row, study, problems)

@@ -44,21 +44,34 @@ class _Projection:
     def __init__(self, X: FloatArray, w: FloatArray, y: FloatArray) -> None:
         self.X = X
         self.w = w
-        xtw = X.T * w
-        information = xtw @ X
-        if X.shape[1] == 1:  # a plain pooled estimate: a 1×1 inverse needs no linear algebra (and its overhead)
-            self.a_inv: FloatArray = 1 / information
+        # One coefficient (a plain pooled estimate): every product below is a sum over studies, and scalar
+        # arithmetic spares numpy's small-matrix overhead, which dominated leave-one-out and the τ² searches.
+        self._x2: FloatArray | None = None
+        if X.shape[1] == 1:
+            x = X[:, 0]
+            self._x2 = x * x
+            information = float(np.dot(w, self._x2))
+            self.a_inv: FloatArray = np.array([[1 / information]])
+            self.beta: FloatArray = np.array([np.dot(w * x, y) / information])
+            self.residuals: FloatArray = y - x * self.beta[0]
         else:
+            xtw = X.T * w
             try:
-                self.a_inv = np.linalg.inv(information)
+                self.a_inv = np.linalg.inv(xtw @ X)
             except np.linalg.LinAlgError as exc:
                 raise ModelError("the model's design matrix is singular: a moderator does not vary") from exc
-        self.beta = self.a_inv @ (xtw @ y)
-        self.residuals = y - X @ self.beta
+            self.beta = self.a_inv @ (xtw @ y)
+            self.residuals = y - X @ self.beta
         self.py = w * self.residuals
 
-    def _inner(self, c: FloatArray | float) -> FloatArray:
+    def _inner(self, c: FloatArray) -> FloatArray:
+        """(X'WX)⁻¹ X'CX for C = diag(c)."""
         return self.a_inv @ ((self.X.T * c) @ self.X)
+
+    def _inner_trace(self, c: FloatArray) -> float:
+        if self._x2 is not None:
+            return float(self.a_inv[0, 0] * np.dot(c, self._x2))
+        return float(np.trace(self._inner(c)))
 
     def quadratic(self) -> float:
         """y'Py: the (generalised) Q statistic."""
@@ -70,18 +83,21 @@ class _Projection:
 
     def trace(self, d: FloatArray | float = 1.0) -> float:
         """tr(PD) for D = diag(d)."""
-        return float(np.sum(self.w * d) - np.trace(self._inner(self.w**2 * d)))
+        return float(np.sum(self.w * d)) - self._inner_trace(self.w**2 * d)
 
     def trace_product(self, d1: FloatArray | float = 1.0, d2: FloatArray | float = 1.0) -> float:
         """tr(P D1 P D2) for diagonal D1, D2."""
         w = self.w
-        return float(
-            np.sum(w**2 * d1 * d2)
-            - 2 * np.trace(self._inner(w**3 * d1 * d2))
-            + np.trace(self._inner(w**2 * d1) @ self._inner(w**2 * d2))
-        )
+        first, second = w**2 * d1, w**2 * d2
+        if self._x2 is not None:
+            cross = self._inner_trace(first) * self._inner_trace(second)
+        else:
+            cross = float(np.trace(self._inner(first) @ self._inner(second)))
+        return float(np.sum(w**2 * d1 * d2)) - 2 * self._inner_trace(w**3 * d1 * d2) + cross
 
     def log_det_information(self) -> float:
+        if self._x2 is not None:
+            return -math.log(float(self.a_inv[0, 0]))
         return float(np.linalg.slogdet(np.linalg.inv(self.a_inv))[1])
 
 

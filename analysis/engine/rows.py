@@ -7,7 +7,7 @@ whole table (see :func:`analysis.engine.counts.two_by_two`).
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ GROUP_SUMMARIES = ("mean", "sd", "se", "ci_lower", "ci_upper", "median", "q1", "
 DIFFERENCE_COLUMNS = ("md_se", "md_ci_lower", "md_ci_upper", "t", "p")
 GENERIC_COLUMNS = ("yi", "sei", "estimate", "ci_lower", "ci_upper")
 Row = dict[str, Any]
+Values = Mapping[str, float]  # one row's numbers by column, NaN where empty
 
 
 def time_point_columns() -> tuple[str, ...]:
@@ -57,17 +58,17 @@ class RowChecker:
         self.problems.append(f"{self.where}: {message}")
         self.ok = False
 
-    def present(self, values: pd.Series, *names: str) -> bool:
+    def present(self, values: Values, *names: str) -> bool:
         absent = [name for name in names if missing(values[name])]
         if absent:
             self.fail(f"{', '.join(absent)} missing")
         return not absent
 
-    def at_least(self, values: pd.Series, name: str, minimum: float) -> None:
+    def at_least(self, values: Values, name: str, minimum: float) -> None:
         if not missing(values[name]) and values[name] < minimum:
             self.fail(f"{name} must be at least {minimum}, got {values[name]:g}")
 
-    def positive(self, values: pd.Series, name: str) -> None:
+    def positive(self, values: Values, name: str) -> None:
         if not missing(values[name]) and values[name] <= 0:
             self.fail(f"{name} must be greater than 0, got {values[name]:g}")
 
@@ -80,19 +81,19 @@ class Summary:
     skewed: bool
 
 
-def _value(values: pd.Series, name: str) -> float | None:
+def _value(values: Values, name: str) -> float | None:
     value = values.get(name)
-    return None if value is None or missing(value) else float(value)
+    return None if value is None or math.isnan(value) else float(value)
 
 
-def _reported(values: pd.Series, column: Callable[[str], str]) -> bool:
+def _reported(values: Values, column: Callable[[str], str]) -> bool:
     """Whether the row gives a group's mean with a spread (SD, SE or 95% CI), or a median to convert."""
     has = {name: _value(values, column(name)) is not None for name in GROUP_SUMMARIES}
     spread = has["sd"] or has["se"] or (has["ci_lower"] and has["ci_upper"])
     return (has["mean"] and spread) or has["median"]
 
 
-def _summary(values: pd.Series, column: Callable[[str], str], n: float, check: RowChecker) -> Summary | None:
+def _summary(values: Values, column: Callable[[str], str], n: float, check: RowChecker) -> Summary | None:
     """Mean and SD as reported, or from the SE or 95% CI of the mean, or from a median (flagged).
 
     Call only where :func:`_reported`; None after telling the checker what is wrong."""
@@ -131,7 +132,7 @@ def _summary(values: pd.Series, column: Callable[[str], str], n: float, check: R
     return Summary(conversion.mean, conversion.sd, f"mean and SD from {conversion.reported}", conversion.skewed)
 
 
-def _time_point(values: pd.Series, when: str, n: float, check: RowChecker) -> Summary | None:
+def _time_point(values: Values, when: str, n: float, check: RowChecker) -> Summary | None:
     column = f"{{}}_{when}".format
     if not _reported(values, column):
         check.fail(f"mean_{when} and sd_{when} missing (and no median_{when} to convert)")
@@ -139,7 +140,7 @@ def _time_point(values: pd.Series, when: str, n: float, check: RowChecker) -> Su
     return _summary(values, column, n, check)
 
 
-def pre_post_row(measure: str, values: pd.Series, default_r: float, check: RowChecker) -> Row | None:
+def pre_post_row(measure: str, values: Values, default_r: float, check: RowChecker) -> Row | None:
     n = values["n"]
     check.at_least(values, "n", 2)
     r = values["r"]
@@ -168,7 +169,7 @@ def pre_post_row(measure: str, values: pd.Series, default_r: float, check: RowCh
             "converted": converted, "skewed": pre.skewed or post.skewed}  # fmt: skip
 
 
-def _common_sd(values: pd.Series, difference: float, n1: float, n2: float, check: RowChecker) -> Summary | None:
+def _common_sd(values: Values, difference: float, n1: float, n2: float, check: RowChecker) -> Summary | None:
     """The SD both groups share, from what is reported about their difference (Handbook 6.5.2.3); None if nothing."""
     se, lower, upper = _value(values, "md_se"), _value(values, "md_ci_lower"), _value(values, "md_ci_upper")
     t, p = _value(values, "t"), _value(values, "p")
@@ -204,7 +205,7 @@ def _common_sd(values: pd.Series, difference: float, n1: float, n2: float, check
     return Summary(math.nan, conversions.common_sd(se, n1, n2), note, False)  # the caller knows the means
 
 
-def _group_summaries(values: pd.Series, n1: float, n2: float, check: RowChecker) -> tuple[Summary, Summary] | None:
+def _group_summaries(values: Values, n1: float, n2: float, check: RowChecker) -> tuple[Summary, Summary] | None:
     """Each group's mean and SD, from its own numbers or, when neither group has a spread, from the difference."""
     columns = [lambda name, g=g: group_column(name, g) for g in (1, 2)]
     reported = [_reported(values, column) for column in columns]
@@ -227,7 +228,7 @@ def _group_summaries(values: pd.Series, n1: float, n2: float, check: RowChecker)
     return None
 
 
-def two_group_row(measure: str, values: pd.Series, check: RowChecker) -> Row | None:
+def two_group_row(measure: str, values: Values, check: RowChecker) -> Row | None:
     for name in ("n1", "n2"):
         check.at_least(values, name, 2)
     if not check.ok:
@@ -248,7 +249,7 @@ def two_group_row(measure: str, values: pd.Series, check: RowChecker) -> Row | N
             "skewed": first.skewed or second.skewed}  # fmt: skip
 
 
-def two_by_two_row(values: pd.Series, check: RowChecker) -> Row | None:
+def two_by_two_row(values: Values, check: RowChecker) -> Row | None:
     for events, total in (("ai", "n1i"), ("ci", "n2i")):
         check.at_least(values, events, 0)
         check.positive(values, total)
@@ -259,7 +260,7 @@ def two_by_two_row(values: pd.Series, check: RowChecker) -> Row | None:
     return {name: float(values[name]) for name in ("ai", "n1i", "ci", "n2i")} | {"converted": "", "skewed": False}
 
 
-def person_time_row(values: pd.Series, check: RowChecker) -> Row | None:
+def person_time_row(values: Values, check: RowChecker) -> Row | None:
     for name in ("x1i", "x2i"):
         check.at_least(values, name, 0)
     for name in ("t1i", "t2i"):
@@ -269,7 +270,7 @@ def person_time_row(values: pd.Series, check: RowChecker) -> Row | None:
     return {name: float(values[name]) for name in ("x1i", "t1i", "x2i", "t2i")} | {"converted": "", "skewed": False}
 
 
-def generic_row(values: pd.Series, ratio: bool, check: RowChecker) -> Row | None:
+def generic_row(values: Values, ratio: bool, check: RowChecker) -> Row | None:
     """yi with sei on the analysis scale, or an estimate with its 95% CI as reported (metafor 4's conv.wald)."""
     yi, sei = _value(values, "yi"), _value(values, "sei")
     estimate, lower, upper = _value(values, "estimate"), _value(values, "ci_lower"), _value(values, "ci_upper")
@@ -292,7 +293,7 @@ def generic_row(values: pd.Series, ratio: bool, check: RowChecker) -> Row | None
     return {"yi": estimate, "vi": sei**2, "sei": sei, "converted": note, "skewed": False}
 
 
-def plain_row(values: pd.Series, check: RowChecker) -> Row | None:
+def plain_row(values: Values, check: RowChecker) -> Row | None:
     check.positive(values, "vi")
     if not check.ok:
         return None
