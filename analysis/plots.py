@@ -1,72 +1,171 @@
-"""Forest and funnel plots of one outcome's stored results, drawn with matplotlib; no Django here."""
+"""Forest and funnel plots of one outcome's stored results, drawn with matplotlib; no Django here.
+
+A forest plot of two groups shows, as RevMan does, each group's events/total (or events/person-time, or mean
+(SD) n) beside the study, ratios on a log axis around 1, and which side favours which group.
+"""
 
 import io
 import math
 import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 matplotlib.rcParams["svg.hashsalt"] = "tandem"  # the same results always give the same SVG
 matplotlib.rcParams["font.size"] = 9
-from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
+from matplotlib import font_manager  # noqa: E402 - after choosing the backend
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+# Text is drawn from matplotlib's own copy of DejaVu Sans, never from a system copy: which of the two matplotlib's
+# font cache lists depends on the environment that built the cache, and each copy draws different glyphs.
+_BUNDLED_FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+for _path in font_manager.findSystemFonts(fontpaths=[str(_BUNDLED_FONTS)], fontext="ttf"):
+    font_manager.fontManager.addfont(_path)
+font_manager.fontManager.ttflist = [
+    font for font in font_manager.fontManager.ttflist if Path(font.fname).is_relative_to(_BUNDLED_FONTS)
+]
 
 COLOURS = ["#1f5fa8", "#b45309", "#047857", "#7c3aed", "#be123c"]
 ROW = 0.24  # inches per row
 WEIGHT_X = 1.72  # right edge of the weight column, in axes widths
 # Forest plot margins in inches, so that the axis label and the footnote never meet, however few the rows.
 FOREST_TOP, FOREST_BOTTOM, FOOTNOTE = 0.3, 0.85, 0.12
+FAVOURS = ("Favours intervention", "Favours comparator")
+# With per-group columns the figure is wider; study names (left-aligned) and each group's column (right-aligned)
+# sit left of the plot, at these x positions in figure widths.
+GROUPS_FIGURE_WIDTH, GROUPS_PLOT_LEFT, GROUPS_PLOT_WIDTH = 13.0, 0.45, 0.28
+STUDY_X, GROUP_COLUMNS_X = 0.01, (0.335, 0.43)
 
 
-def _diamond(ax, y, estimate, low, high, colour):
+def _diamond(ax: Axes, y: float, estimate: float, low: float, high: float, colour: str) -> None:
     ax.fill([low, estimate, high, estimate], [y, y + 0.35, y, y - 0.35], color=colour, zorder=3)
 
 
-def forest(outcome: dict, effect_label: str) -> Figure:
-    """Studies grouped by subgroup, each subgroup's pooled diamond, and the test for subgroup differences."""
+def _group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
+    """Each group's data as RevMan shows them: events/total, events/person-time, or mean (SD) n."""
+    if study.get("ai") is not None:
+        return f"{study['ai']:g}/{study['n1i']:g}", f"{study['ci']:g}/{study['n2i']:g}"
+    if study.get("x1i") is not None:
+        return f"{study['x1i']:g}/{study['t1i']:g}", f"{study['x2i']:g}/{study['t2i']:g}"
+    if study.get("mean1") is not None:
+        return (
+            f"{study['mean1']:.2f} ({study['sd1']:.2f}) {study['n1']:g}",
+            f"{study['mean2']:.2f} ({study['sd2']:.2f}) {study['n2']:g}",
+        )
+    return None
+
+
+def _group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """The pooled row's totals per group: events/total, events/person-time, or the number of participants."""
+    first = members[0]
+    for events1, total1, events2, total2 in (("ai", "n1i", "ci", "n2i"), ("x1i", "t1i", "x2i", "t2i")):
+        if first.get(events1) is not None:
+            return tuple(  # type: ignore[return-value]
+                f"{sum(s[e] for s in members):g}/{sum(s[t] for s in members):g}"
+                for e, t in ((events1, total1), (events2, total2))
+            )
+    return f"{sum(s['n1'] for s in members):g}", f"{sum(s['n2'] for s in members):g}"
+
+
+def _group_header(study: dict[str, Any]) -> str:
+    if study.get("ai") is not None:
+        return "Events/Total"
+    if study.get("x1i") is not None:
+        return "Events/Time"
+    return "Mean (SD) N"
+
+
+def forest(
+    outcome: dict[str, Any],
+    effect_label: str,
+    *,
+    favours: tuple[str, str] | None = None,
+    groups: tuple[str, str] = ("Intervention", "Comparator"),
+) -> Figure:
+    """Studies grouped by subgroup, each subgroup's pooled diamond, and the test for subgroup differences.
+
+    Ratio measures (``outcome["ratio"]``) are drawn as ratios on a log axis; ``favours`` labels the left and
+    right of the line of no effect; two-group data add a column per group, headed by ``groups``."""
     studies, subgroups = outcome["studies"], outcome.get("subgroups") or {}
-    groups = list(subgroups) or [None]
-    rows = sum(1 + sum(s["subgroup"] == g for s in studies) + 2 for g in groups) + 2
+    ratio = bool(outcome.get("ratio"))
+    shown = math.exp if ratio else float
+    with_groups = bool(studies) and _group_cells(studies[0]) is not None
+    groups_in_order = list(subgroups) or [None]
+    rows = sum(1 + sum(s["subgroup"] == g for s in studies) + 2 for g in groups_in_order) + 2
     height = rows * ROW + FOREST_TOP + FOREST_BOTTOM
-    figure = Figure(figsize=(10, height))
-    ax = figure.add_axes((0.28, FOREST_BOTTOM / height, 0.4, rows * ROW / height))
+    if with_groups:
+        figure = Figure(figsize=(GROUPS_FIGURE_WIDTH, height))
+        left, width = GROUPS_PLOT_LEFT, GROUPS_PLOT_WIDTH
+    else:
+        figure = Figure(figsize=(10, height))
+        left, width = 0.28, 0.4
+    ax = figure.add_axes((left, FOREST_BOTTOM / height, width, rows * ROW / height))
     y, labels, ticks, right = rows, [], [], []
-    for index, group in enumerate(groups):
+    group_cells: list[tuple[float, str, str]] = []
+    for index, group in enumerate(groups_in_order):
         colour = COLOURS[index % len(COLOURS)]
         y -= 1
         labels.append(group or "All studies")
         ticks.append(y)
         right.append((y, "", ""))
-        for study in (s for s in studies if s["subgroup"] == group or group is None):
+        members = [s for s in studies if s["subgroup"] == group or group is None]
+        for study in members:
             y -= 1
+            labels.append(f"   {study['study']}")
+            ticks.append(y)
+            cells = _group_cells(study) if with_groups else None
+            if cells:
+                group_cells.append((y, *cells))
+            if study["yi"] is None or study["vi"] is None:
+                right.append((y, "not estimable", ""))
+                continue
             se = math.sqrt(study["vi"])
             low, high = study["yi"] - 1.96 * se, study["yi"] + 1.96 * se
             weight = study.get("weight_in_subgroup") or 0
-            ax.plot([low, high], [y, y], color="#333", linewidth=1)
-            ax.plot(study["yi"], y, "s", color=colour, markersize=3 + math.sqrt(weight), zorder=3)
-            labels.append(f"   {study['study']}")
-            ticks.append(y)
-            right.append((y, f"{study['yi']:.2f} [{low:.2f}, {high:.2f}]", f"{weight:.1f}%"))
+            ax.plot([shown(low), shown(high)], [y, y], color="#333", linewidth=1)
+            ax.plot(shown(study["yi"]), y, "s", color=colour, markersize=3 + math.sqrt(weight), zorder=3)
+            right.append((y, f"{shown(study['yi']):.2f} [{shown(low):.2f}, {shown(high):.2f}]", f"{weight:.1f}%"))
         pooled = subgroups.get(group) if group else outcome["overall"]
         y -= 1
-        _diamond(ax, y, pooled["estimate"], pooled["ci_lower"], pooled["ci_upper"], colour)
+        estimate, lower, upper = (shown(pooled[key]) for key in ("estimate", "ci_lower", "ci_upper"))
+        _diamond(ax, y, estimate, lower, upper, colour)
         i2 = "n/a" if pooled["i2"] is None else f"{pooled['i2']:.0f}%"
         labels.append(f"   Pooled (k = {pooled['k']}; I² = {i2}, τ² = {pooled['tau2']:.3f})")
         ticks.append(y)
-        right.append((y, f"{pooled['estimate']:.2f} [{pooled['ci_lower']:.2f}, {pooled['ci_upper']:.2f}]", "100%"))
+        right.append((y, f"{estimate:.2f} [{lower:.2f}, {upper:.2f}]", "100%"))
+        if with_groups:
+            group_cells.append((y, *_group_totals(members)))
         y -= 1
-    ax.axvline(0, color="#888", linewidth=0.8)
-    ax.set_yticks(ticks, labels)
+    null = 1 if ratio else 0
+    if ratio:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.axvline(null, color="#888", linewidth=0.8)
     ax.set_ylim(y - 0.5, rows)
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel(effect_label)
+    if with_groups:
+        ax.set_yticks([])
+        for position, label in zip(ticks, labels, strict=True):
+            ax.annotate(label, (_axes_x(STUDY_X), position), xycoords=("axes fraction", "data"), va="center")
+    else:
+        ax.set_yticks(ticks, labels)
+    ax.set_xlabel(effect_label, labelpad=18 if favours else 4)
     for position, text, weight in right:
         ax.annotate(text, (1.02, position), xycoords=("axes fraction", "data"), va="center")
         ax.annotate(weight, (WEIGHT_X, position), xycoords=("axes fraction", "data"), va="center", ha="right")
     ax.annotate("Estimate [95% CI]", (1.02, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold")
     ax.annotate("Weight", (WEIGHT_X, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold", ha="right")
+    if with_groups:
+        _draw_group_columns(ax, group_cells, groups, _group_header(studies[0]), rows)
+    if favours:
+        _draw_favours(ax, favours, null)
     test = outcome.get("subgroup_test")
     if test:
         footnote = (f"Test for subgroup differences ({test['method']}): Q = {test['q_between']:.2f}, "
@@ -75,9 +174,35 @@ def forest(outcome: dict, effect_label: str) -> Figure:
     return figure
 
 
-def funnel(outcome: dict, effect_label: str) -> Figure:
+def _draw_group_columns(
+    ax: Axes, cells: list[tuple[float, str, str]], groups: tuple[str, str], header: str, rows: int
+) -> None:
+    """A column per group left of the plot, right-aligned under the group's name and what the cells hold."""
+    columns = [_axes_x(x) for x in GROUP_COLUMNS_X]
+    for x, name in zip(columns, groups, strict=True):
+        ax.annotate(name, (x, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold", ha="right")
+        ax.annotate(header, (x, rows - 1), xycoords=("axes fraction", "data"), ha="right", fontsize=8, color="#555")
+    for y, first, second in cells:
+        for x, text in zip(columns, (first, second), strict=True):
+            ax.annotate(text, (x, y), xycoords=("axes fraction", "data"), va="center", ha="right")
+
+
+def _axes_x(figure_x: float) -> float:
+    """A position left of the plot, given in figure widths, in the plot's axes widths."""
+    return (figure_x - GROUPS_PLOT_LEFT) / GROUPS_PLOT_WIDTH
+
+
+def _draw_favours(ax: Axes, favours: tuple[str, str], null: float) -> None:
+    """The direction labels under the axis, each on its side of the line of no effect."""
+    for text, shift, align in ((favours[0], -6, "right"), (favours[1], 6, "left")):
+        ax.annotate(text, (null, 0), xycoords=("data", "axes fraction"), xytext=(shift, -19),
+                    textcoords="offset points", ha=align, va="top", fontsize=8, style="italic")  # fmt: skip
+
+
+def funnel(outcome: dict[str, Any], effect_label: str) -> Figure:
     """Effect against standard error, with the pseudo 95% confidence region around the overall estimate."""
-    studies, centre = outcome["studies"], outcome["overall"]["estimate"]
+    studies = [s for s in outcome["studies"] if s["yi"] is not None and s["vi"] is not None]
+    centre = outcome["overall"]["estimate"]
     figure = Figure(figsize=(6, 4.5))
     ax = figure.add_axes((0.12, 0.12, 0.62, 0.8))
     largest = max(math.sqrt(s["vi"]) for s in studies) * 1.1

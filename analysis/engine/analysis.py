@@ -2,6 +2,9 @@
 
 import math
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from .bias import (
     MIN_STUDIES_FOR_ASYMMETRY_TESTS,
@@ -11,8 +14,11 @@ from .bias import (
     egger_random_effects,
     rank_test,
 )
-from .dataset import EffectTable
-from .pooling import PooledEffect, pool
+from .dataset import EffectTable, with_peto_effects
+from .fitting import ModelError
+from .mantel_haenszel import PETO
+from .methods import method_sentence, pooler
+from .pooling import PooledEffect
 from .sensitivity import Omission, leave_one_out
 from .subgroups import SubgroupAnalysis, subgroup_analysis
 
@@ -33,15 +39,17 @@ class MetaAnalysis:
     egger_classical: RegressionTest | None
     rank: RankTest | None
     leave_one_out: list[Omission]
+    method_note: str
 
     @property
-    def few_studies_for_asymmetry(self):
+    def few_studies_for_asymmetry(self) -> bool:
         return self.overall.k < MIN_STUDIES_FOR_ASYMMETRY_TESTS
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         """Plain data with the keys the CLI and the exports promise; NaN becomes None."""
-        data = {
+        data: dict[str, Any] = {
             "measure": self.table.measure,
+            "ratio": self.table.ratio,
             "method": self.method,
             "knha": self.knha,
             "overall": _result_json(self.overall),
@@ -50,6 +58,7 @@ class MetaAnalysis:
                 for row in self.table.studies.to_dict(orient="records")
             ],
             "excluded": self.table.excluded,
+            "method_note": self.method_note,
         }
         if self.subgroups:
             data["subgroups"] = {label: _result_json(r) for label, r in self.subgroups.subgroups.items()}
@@ -69,31 +78,41 @@ class MetaAnalysis:
                     "df": list(common.df),
                     "p_value": common.p_value,
                 }
-        if self.egger:
+        if self.egger and self.egger_classical and self.rank:
             data["small_study_effects"] = {
                 "few_studies_warning": self.few_studies_for_asymmetry,
                 "egger": _test_json(self.egger),
                 "egger_classical": _test_json(self.egger_classical),
                 "rank_test": {"kendall_tau": self.rank.kendall_tau, "p_value": self.rank.p_value},
             }
-        data["leave_one_out"] = [{"omitted": o.omitted, **_result_json(o.result)} for o in self.leave_one_out]
+        data["leave_one_out"] = [_omission_json(o) for o in self.leave_one_out]
         return data
 
 
-def _clean(value):
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _clean(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value.item() if hasattr(value, "item") else value
 
 
-def _result_json(result):
+def _result_json(result: PooledEffect) -> dict[str, Any]:
     data = {key: _clean(getattr(result, key)) for key in RESULT_KEYS}
     data["statistic"] = result.statistic
     data["tau2_ci"] = [_clean(result.tau2_ci_lower), _clean(result.tau2_ci_upper)]
     return data
 
 
-def _test_json(test):
+def _omission_json(omission: Omission) -> dict[str, Any]:
+    if omission.result is None:
+        return {"omitted": omission.omitted, **dict.fromkeys(RESULT_KEYS), "problem": omission.problem}
+    return {"omitted": omission.omitted, **_result_json(omission.result)}
+
+
+def _test_json(test: RegressionTest) -> dict[str, Any]:
     return {
         "method": test.method,
         "statistic": test.statistic_name,
@@ -105,21 +124,34 @@ def _test_json(test):
     }
 
 
-def meta_analyse(table, *, method="REML", knha=False, by_subgroup=False):
-    yi, vi = table.yi, table.vi
-    overall = pool(yi, vi, method=method, knha=knha)
-    subgroups = None
-    if by_subgroup:
-        subgroups = subgroup_analysis(yi, vi, table.studies["subgroup"], method=method, knha=knha)
-    enough = overall.k >= 3
+def meta_analyse(
+    table: EffectTable, *, method: str = "REML", knha: bool = False, by_subgroup: bool = False
+) -> MetaAnalysis:
+    """The whole analysis of one table with one method: inverse variance (METHODS), "MH" or "PETO"."""
+    if method == PETO:
+        table = with_peto_effects(table)
+    pool_studies = pooler(table, method, knha)
+    every = np.ones(len(table.studies), dtype=bool)
+    estimable = table.estimable
+    if knha and estimable.sum() < 2:
+        raise ModelError("the Hartung-Knapp method needs more studies than coefficients")
+    overall = pool_studies(every)
+    subgroups = subgroup_analysis(pool_studies, table.studies["subgroup"]) if by_subgroup else None
+    yi, vi = table.yi[estimable], table.vi[estimable]
+    small_study_method = pool_studies.inverse_variance_method
+    enough = estimable.sum() >= 3
+    labels = table.studies["study"].tolist()
     return MetaAnalysis(
         table=table,
         method=method,
         knha=knha,
         overall=overall,
         subgroups=subgroups,
-        egger=egger_random_effects(yi, vi, method=method, knha=knha) if enough else None,
+        egger=egger_random_effects(yi, vi, method=small_study_method, knha=knha) if enough else None,
         egger_classical=egger_classical(yi, vi) if enough else None,
         rank=rank_test(yi, vi) if enough else None,
-        leave_one_out=leave_one_out(yi, vi, table.studies["study"], method=method, knha=knha) if overall.k > 2 else [],
+        leave_one_out=leave_one_out(pool_studies, labels) if overall.k > 2 else [],
+        method_note=" ".join(
+            filter(None, [_sentence(overall.method_name), method_sentence(table, method), *table.notes])
+        ),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .arrays import FloatArray, Numbers
 from .fitting import ModelError, fit
 
 MIN_STUDIES_FOR_ASYMMETRY_TESTS = 10  # Cochrane Handbook 13.3.5.4: fewer studies give too little power
@@ -30,24 +31,24 @@ class RankTest:
 
 @dataclass(frozen=True)
 class FunnelData:
-    yi: np.ndarray
-    sei: np.ndarray
+    yi: FloatArray
+    sei: FloatArray
     centre: float
     max_se: float
 
-    def contour(self, level=0.95, points=50):
+    def contour(self, level: float = 0.95, points: int = 50) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Pseudo confidence region (se, lower, upper) around the pooled estimate."""
         se = np.linspace(0, self.max_se, points)
         crit = stats.norm.ppf((1 + level) / 2)
         return se, self.centre - crit * se, self.centre + crit * se
 
 
-def _require_studies(k, minimum=3):
+def _require_studies(k: int, minimum: int = 3) -> None:
     if k < minimum:
         raise ModelError(f"a small-study test needs at least {minimum} studies, got {k}")
 
 
-def _ols(X, y, weights=None):
+def _ols(X: FloatArray, y: FloatArray, weights: FloatArray | None = None) -> tuple[FloatArray, FloatArray, int]:
     """Least squares with residual-variance scaling, as R's lm(): (beta, covariance, residual df)."""
     w = np.ones_like(y) if weights is None else weights
     xtw = X.T * w
@@ -58,7 +59,7 @@ def _ols(X, y, weights=None):
     return beta, a_inv * sigma2, df
 
 
-def egger_classical(yi, vi, level=0.95):
+def egger_classical(yi: Numbers, vi: Numbers, level: float = 0.95) -> RegressionTest:
     """Egger et al. (1997): OLS of yi/sei on 1/sei; the intercept measures asymmetry (t on k − 2 df)."""
     yi, sei = np.asarray(yi, dtype=float), np.sqrt(np.asarray(vi, dtype=float))
     _require_studies(len(yi))
@@ -67,7 +68,7 @@ def egger_classical(yi, vi, level=0.95):
     return _t_test("Egger's regression test (classical: OLS of y/SE on 1/SE, intercept)", beta, cov, df, 0, 0, level)
 
 
-def egger_weighted(yi, vi, level=0.95):
+def egger_weighted(yi: Numbers, vi: Numbers, level: float = 0.95) -> RegressionTest:
     """metafor ``regtest(model="lm")``: weighted regression of yi on sei; same t as the classical test."""
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     _require_studies(len(yi))
@@ -78,7 +79,9 @@ def egger_weighted(yi, vi, level=0.95):
     )
 
 
-def _t_test(method, beta, cov, df, tested, reported, level):
+def _t_test(
+    method: str, beta: FloatArray, cov: FloatArray, df: int, tested: int, reported: int, level: float
+) -> RegressionTest:
     statistic = float(beta[tested] / math.sqrt(cov[tested, tested]))
     half = stats.t.ppf((1 + level) / 2, df) * math.sqrt(cov[reported, reported])
     return RegressionTest(
@@ -92,7 +95,9 @@ def _t_test(method, beta, cov, df, tested, reported, level):
     )
 
 
-def egger_random_effects(yi, vi, *, method="REML", knha=False, level=0.95):
+def egger_random_effects(
+    yi: Numbers, vi: Numbers, *, method: str = "REML", knha: bool = False, level: float = 0.95
+) -> RegressionTest:
     """metafor's default ``regtest``: mixed-effects meta-regression of yi on sei, test of the sei coefficient."""
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     _require_studies(len(yi))
@@ -111,7 +116,7 @@ def egger_random_effects(yi, vi, *, method="REML", knha=False, level=0.95):
     )
 
 
-def rank_test(yi, vi):
+def rank_test(yi: Numbers, vi: Numbers) -> RankTest:
     """Begg and Mazumdar (1994): Kendall's τ between standardised deviates and variances (metafor ``ranktest``)."""
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     _require_studies(len(yi))
@@ -124,6 +129,6 @@ def rank_test(yi, vi):
     return RankTest(float(result.statistic), float(result.pvalue))
 
 
-def funnel_data(yi, vi, centre):
+def funnel_data(yi: Numbers, vi: Numbers, centre: float) -> FunnelData:
     sei = np.sqrt(np.asarray(vi, dtype=float))
     return FunnelData(np.asarray(yi, dtype=float), sei, float(centre), float(sei.max()))

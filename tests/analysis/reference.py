@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.engine import effects
+from analysis.engine.counts import two_by_two
 
 META_DATA = Path(__file__).resolve().parent.parent / "data" / "meta"
 
@@ -17,14 +17,14 @@ def read(name):
 def bcg():
     """BCG trials with metafor's escalc(measure="RR") computed from the 2×2 counts."""
     frame = read("dat_bcg.csv")
-    es = effects.log_risk_ratio(frame.tpos, frame.tpos + frame.tneg, frame.cpos, frame.cpos + frame.cneg)
+    es = two_by_two("RR", frame.tpos, frame.tpos + frame.tneg, frame.cpos, frame.cpos + frame.cneg)
     return frame, es.yi, es.vi
 
 
 def egger2001():
     """Magnesium trials with metafor's escalc(measure="OR")."""
     frame = read("egger2001.csv")
-    es = effects.log_odds_ratio(frame.ai, frame.n1i, frame.ci, frame.n2i)
+    es = two_by_two("OR", frame.ai, frame.n1i, frame.ci, frame.n2i)
     return frame, es.yi, es.vi
 
 

@@ -47,9 +47,9 @@ def test_non_numbers_are_named_with_their_cell():
 
 
 def test_missing_columns_are_listed():
-    frame = pd.DataFrame([{"study": "A", "n1": 10}])
-    with pytest.raises(DataError, match="missing columns: mean1, sd1, n2, mean2, sd2"):
-        effect_table(frame, "SMD")
+    frame = pd.DataFrame([{"study": "A", "ai": 10}])
+    with pytest.raises(DataError, match="missing columns: n1i, ci, n2i"):
+        effect_table(frame, "RR")
 
 
 def test_missing_values_zero_sd_and_bad_r_are_refused():
@@ -85,13 +85,13 @@ def test_two_group_rate_and_plain_tables():
     edinburgh = {"study": "A", "n1": 155, "mean1": 55, "sd1": 47, "n2": 156, "mean2": 75, "sd2": 64}
     smd = effect_table(pd.DataFrame([edinburgh]), "SMD")
     assert smd.yi[0] == printed(-0.3552, 4)
-    rates = pd.DataFrame([{"study": "A", "events1": 3, "time1": 10.0, "events2": 12, "time2": 10.0}])
+    rates = pd.DataFrame([{"study": "A", "x1i": 3, "t1i": 10.0, "x2i": 12, "t2i": 10.0}])
     assert effect_table(rates, "IRR").yi[0] == pytest.approx(-1.386294, abs=1e-6)
     plain = [{"study": "A", "yi": 0.1, "vi": 0}]
     assert problems_of(plain, "PLAIN") == ["row 2 (study 'A'): vi must be greater than 0, got 0"]
-    assert problems_of([{"study": "A", "events1": -1, "time1": 1, "events2": 1, "time2": 0}], "IRR") == [
-        "row 2 (study 'A'): events1 must be at least 0, got -1",
-        "row 2 (study 'A'): time2 must be greater than 0, got 0",
+    assert problems_of([{"study": "A", "x1i": -1, "t1i": 1, "x2i": 1, "t2i": 0}], "IRR") == [
+        "row 2 (study 'A'): x1i must be at least 0, got -1",
+        "row 2 (study 'A'): t2i must be greater than 0, got 0",
     ]
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from analysis.engine import effects
+from analysis.engine.counts import person_time
 from tests.analysis.reference import bcg, printed, read
 
 
@@ -89,7 +90,7 @@ def test_log_rate_ratio_matches_rothman_2008():
     t1 = np.array([52407, 43248, 28612, 12663, 5317]) / 10000
     x2 = [2, 12, 28, 28, 31]
     t2 = np.array([18790, 10673, 5710, 2585, 1462]) / 10000
-    es = effects.log_rate_ratio(x1, t1, x2, t2)
+    es = person_time("IRR", x1, t1, x2, t2)
     half = 1.959963984540054 * np.sqrt(es.vi)
     assert np.exp(es.yi).tolist() == [printed(v, 4) for v in [5.7366, 2.1388, 1.4682, 1.3561, 0.9047]]
     assert np.exp(es.yi - half).tolist() == [printed(v, 4) for v in [1.3748, 1.1767, 0.9894, 0.9115, 0.6053]]
@@ -97,7 +98,7 @@ def test_log_rate_ratio_matches_rothman_2008():
 
 
 def test_log_rate_ratio_adds_a_half_to_zero_counts():
-    es = effects.log_rate_ratio(0, 10.0, 4, 10.0)
+    es = person_time("IRR", [0], [10.0], [4], [10.0])
     assert es.yi == pytest.approx(np.log(0.5 / 4.5))
     assert es.vi == pytest.approx(1 / 0.5 + 1 / 4.5)
 

@@ -90,3 +90,95 @@ def test_errors_name_the_file_and_row(tmp_path, content, message):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run(str(tmp_path / "absent.csv"))
+
+
+def reference_csv(tmp_path, name, **columns):
+    """A metafor reference file's data as the CSV a user would give (tests/data/meta/metafor_reference)."""
+    import pandas as pd
+
+    from tests.analysis.metafor_reference import REFERENCE, load
+
+    reference = load(REFERENCE / f"{name}.json")
+    path = tmp_path / f"{name}.csv"
+    pd.DataFrame(reference["data"]).rename(columns=columns).to_csv(path, index=False)
+    return path, reference
+
+
+def reference_case(reference, measure, method, **match):
+    return next(
+        case
+        for case in reference["cases"]
+        if (case["measure"], case["method"], case["knha"]) == (measure, method, False)
+        and all(case["correction"][key] == value for key, value in match.items())
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "measure", "method"),
+    [("nielweise2007", "RR", "MH"), ("nielweise2007", "OR", "PETO"), ("hahn2001", "RD", "REML"),
+     ("hart1999", "IRR", "MH"), ("nielweise2008", "IRD", "DL"), ("normand1999", "MD", "REML"),
+     ("gibson2002", "SMD", "PM"), ("pignon2000", "GEN", "REML")],
+)  # fmt: skip
+def test_every_design_from_a_csv_with_metafors_columns_gives_metafors_numbers(tmp_path, name, measure, method):
+    path, reference = reference_csv(tmp_path, name)
+    data = json.loads(run(str(path), "--measure", measure, "--method", method, "--json"))
+    expected = reference_case(reference, measure, method)["result"]
+    for key in ("k", "estimate", "se", "ci_lower", "ci_upper", "q", "tau2"):
+        assert data["overall"][key] == pytest.approx(expected[key], rel=1e-6, abs=1e-6), key
+    assert data["method"] == method and data["method_note"]
+
+
+def test_generic_ratios_with_their_cis(tmp_path):
+    path, reference = reference_csv(tmp_path, "hackshaw1998")
+    data = json.loads(run(str(path), "--measure", "GEN", "--ratio", "--method", "DL", "--json"))
+    assert data["overall"]["estimate"] == pytest.approx(reference_case(reference, "GEN", "DL")["result"]["estimate"])
+    text = run(str(path), "--measure", "GEN", "--ratio")
+    assert "As a ratio: 1.2" in text and "SE from the 95% CI of the log ratio" in text
+
+
+def test_continuity_correction_options_act_as_escalcs_add_and_to(tmp_path):
+    path, reference = reference_csv(tmp_path, "hahn2001")
+    data = json.loads(run(str(path), "--measure", "OR", "--method", "FE", "--cc-to", "all", "--json"))
+    expected = reference_case(reference, "OR", "FE", to="all")["result"]
+    assert data["overall"]["estimate"] == pytest.approx(expected["estimate"], rel=1e-9)
+    assert '(escalc add=0.5, to="all")' in data["method_note"]
+    kept = json.loads(run(str(path), "--measure", "RR", "--no-drop00", "--method", "FE", "--json"))
+    assert kept["overall"]["estimate"] == pytest.approx(
+        reference_case(reference, "RR", "FE", drop00=False)["result"]["estimate"], rel=1e-9
+    )
+    dropped = json.loads(run(str(path), "--measure", "RR", "--method", "FE", "--json"))
+    assert [s["study"] for s in dropped["studies"] if s["dropped"]] == [
+        s["study"] for s in dropped["studies"] if s["yi"] is None
+    ]
+    assert "(drop00)" in dropped["method_note"]
+
+
+def test_mantel_haenszel_report_shows_the_ratio_and_the_method_note(tmp_path):
+    path, _ = reference_csv(tmp_path, "nielweise2007")
+    text = run(str(path), "--measure", "RR", "--method", "MH")
+    assert "Model: common effect (Mantel-Haenszel)" in text
+    assert "Method: Common effect (Mantel-Haenszel). Mantel-Haenszel RR with the Greenland-Robins variance" in text
+    assert "As a ratio: 0.3" in text
+    assert "double zero: no estimate of its own" in text and "n/a" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "message"),
+    [
+        ("study,ai,n1i,ci,n2i\nA,3,20,2,20\nB,9,8,1,10\n", ["--measure", "RR"],
+         "row 3 (study 'B'): ai (9 events) is more than n1i (8 patients)"),
+        ("study,ai,n1i,ci,n2i\nA,3,20,two,20\n", ["--measure", "OR"], "row 2: ci is not a number: 'two'"),
+        ("study,x1i,t1i,x2i,t2i\nA,3,0,2,20\n", ["--measure", "IRR"], "row 2 (study 'A'): t1i must be greater than 0"),
+        ("study,ai,n1i,ci,n2i\nA,3,20,2,20\n", ["--measure", "RR", "--method", "PETO"],
+         "Peto's method pools odds ratios"),
+        ("study,n1,mean1,sd1,n2,mean2,sd2\nA,20,1,1,20,2,1\n", ["--measure", "MD", "--method", "MH"],
+         "Mantel-Haenszel pools counts"),
+        ("study,ai,n1i,ci,n2i\nA,3,20,2,20\n", ["--measure", "RR", "--cc", "-1"], "at least 0"),
+        ("study,n1,mean1,n2,mean2\nA,20,1,20,2\n", ["--measure", "SMD"], "row 2 (study 'A'): group 1 needs mean1"),
+    ],
+)  # fmt: skip
+def test_new_designs_errors_name_the_row(tmp_path, content, options, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(str(path), *options)

@@ -5,6 +5,7 @@ import pytest
 
 from analysis.engine.bias import egger_classical, egger_random_effects, egger_weighted, funnel_data, rank_test
 from analysis.engine.fitting import ModelError, fit
+from analysis.engine.methods import InverseVariance
 from analysis.engine.sensitivity import leave_one_out
 from analysis.engine.subgroups import COMMON_TAU2, SEPARATE_TAU2, subgroup_analysis
 from tests.analysis.reference import bcg, egger2001, printed
@@ -26,7 +27,7 @@ def test_bcg_meta_regression_on_latitude():
 def test_bcg_subgroups_by_allocation_with_both_tests_named():
     # docs/reference/emmprep.html: QM(df = 2) = 1.7675, p-val = 0.4132 for mods = ~ alloc (common τ²)
     frame, yi, vi = bcg()
-    analysis = subgroup_analysis(yi, vi, frame.alloc)
+    analysis = subgroup_analysis(InverseVariance(yi, vi, "REML", knha=False), frame.alloc)
     assert list(analysis.subgroups) == ["random", "alternate", "systematic"]
     assert analysis.subgroups["random"].estimate == printed(-0.9710, 4)
     assert analysis.common_tau2.method == COMMON_TAU2
@@ -39,13 +40,13 @@ def test_bcg_subgroups_by_allocation_with_both_tests_named():
 
 def test_subgroup_test_with_hartung_knapp_is_an_f_test():
     frame, yi, vi = bcg()
-    common = subgroup_analysis(yi, vi, frame.alloc, knha=True).common_tau2
+    common = subgroup_analysis(InverseVariance(yi, vi, "REML", knha=True), frame.alloc).common_tau2
     assert (common.statistic_name, common.df) == ("F", (2, 10))
 
 
 def test_single_subgroup_has_no_test_for_differences():
     frame, yi, vi = bcg()
-    analysis = subgroup_analysis(yi, vi, ["all"] * len(yi))
+    analysis = subgroup_analysis(InverseVariance(yi, vi, "REML", knha=False), ["all"] * len(yi))
     assert analysis.separate_tau2 is None and analysis.common_tau2 is None
 
 
@@ -123,7 +124,7 @@ LEAVE_ONE_OUT = [
 
 def test_leave_one_out_matches_leave1out_for_every_study():
     frame, yi, vi = bcg()
-    omissions = leave_one_out(yi, vi, frame.author)
+    omissions = leave_one_out(InverseVariance(yi, vi, "REML", knha=False), frame.author.tolist())
     assert [o.omitted for o in omissions] == frame.author.tolist()
     for omission, expected in zip(omissions, LEAVE_ONE_OUT, strict=True):
         r = omission.result

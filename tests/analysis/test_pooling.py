@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from analysis.engine.counts import two_by_two
 from analysis.engine.fitting import ModelError, fit, tau2_confidence_interval
 from analysis.engine.pooling import pool, riley_prediction_interval
 from analysis.engine.subgroups import q_between
@@ -149,9 +150,7 @@ def clasp():
     n2 = np.array([74, 303, 477, 1565, 105, 4650])
     a = np.array([5, 5, 12, 69, 9, 313])
     c = np.array([8, 17, 9, 94, 11, 352])
-    from analysis.engine.effects import log_odds_ratio
-
-    es = log_odds_ratio(a, n1, c, n2)
+    es = two_by_two("OR", a, n1, c, n2)
     return es.yi, es.vi
 
 
