@@ -23,11 +23,11 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 # Text is drawn from matplotlib's own copy of DejaVu Sans, never from a system copy: which of the two matplotlib's
 # font cache lists depends on the environment that built the cache, and each copy draws different glyphs.
-_BUNDLED_FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_BUNDLED_FONTS = Path(matplotlib.get_data_path()).resolve() / "fonts" / "ttf"  # resolved: the venv may be a link
 for _path in font_manager.findSystemFonts(fontpaths=[str(_BUNDLED_FONTS)], fontext="ttf"):
     font_manager.fontManager.addfont(_path)
 font_manager.fontManager.ttflist = [
-    font for font in font_manager.fontManager.ttflist if Path(font.fname).is_relative_to(_BUNDLED_FONTS)
+    font for font in font_manager.fontManager.ttflist if Path(font.fname).resolve().is_relative_to(_BUNDLED_FONTS)
 ]
 
 COLOURS = ["#1f5fa8", "#b45309", "#047857", "#7c3aed", "#be123c"]
