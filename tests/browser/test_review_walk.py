@@ -228,7 +228,7 @@ def resolve_title_conflict(cleo, review_url: str):
     cleo.screenshot("06-screening-conflicts")
     page.get_by_label("Note").fill("Myasthenia gravis, not NMOSD.")
     page.get_by_role("button", name="Exclude").click()
-    expect(page.get_by_text("No conflicts wait for a decision.")).to_be_visible()
+    expect(page.get_by_text("No conflicts wait for your decision.")).to_be_visible()
 
 
 def screen_full_texts(lead, ana, ben, review_url: str, tmp_path):
