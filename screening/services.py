@@ -108,6 +108,8 @@ def _group_start(review, stage, reviewer):
     if group == 0:
         return None
     span = Record.objects.filter(review=review).aggregate(first=Min("pk"), last=Max("pk"))
+    if span["first"] is None:
+        return None
     return span["first"] + (span["last"] - span["first"] + 1) * group // groups - 1
 
 

@@ -306,3 +306,9 @@ def test_a_voter_who_is_the_only_possible_adjudicator_decides(personas, records)
     [(record, _, voted)] = services.conflicts_for(personas.review, TA, personas.lead)
     assert record == records[0] and voted
     assert resolve(personas, records[0], "lead").resolved_by == personas.lead
+
+
+def test_a_third_screener_opens_the_queue_of_a_review_without_records(personas):
+    add_member(review=personas.review, user=make_user("third"), role=Role.REVIEWER)
+    third = personas.review.memberships.get(user__username="third").user
+    assert services.next_record(personas.review, TA, third) is None
