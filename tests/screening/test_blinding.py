@@ -110,3 +110,20 @@ def test_votes_waiting_for_others_change_nothing_the_lead_sees_on_any_page(clien
 
 def start(screening):
     return [reverse("reviews:list"), reverse("reviews:dashboard", args=[screening.review.pk])]
+
+
+def test_how_the_other_reviewer_disagreed_stays_hidden_from_the_lead_who_voted(client, screening):
+    """The lead voted on a record at each stage and reviewer2 disagrees, in one of two ways: while the adjudicator
+    can settle it, nothing the lead reaches shows how (the conflicts page leaves these records out)."""
+    lead = screening.personas.lead
+    screening.vote(screening.records[5], TA, lead, "include")
+    screening.vote(screening.records[2], FT, lead, "include")
+
+    def disagree(variant):
+        decision = "exclude" if variant == "include" else "maybe"
+        screening.vote(screening.records[5], TA, screening.hidden, decision, note=NOTES[variant])
+        reason = screening.design if variant == "include" else screening.population
+        screening.vote(screening.records[2], FT, screening.hidden, "exclude", note=NOTES[variant], reason=reason)
+
+    client.force_login(lead)
+    assert_blind(client, hide=disagree, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
