@@ -2,18 +2,21 @@
 
 assert_blind() builds two states of the database that differ only in a hidden input (how a co-reviewer voted,
 what a co-extractor entered), crawls in each every page and download the member can reach, and requires the
-two crawls to give the same addresses with byte-identical responses. The crawl starts at the review pages and
-follows every same-site link, redirect, embedded address and GET form (with each option of its lists, and with
-the hidden texts typed into its text fields), so a page, export or API endpoint added later is covered as soon as
-a reachable page links it. Only what differs on every response by design is masked: CSRF tokens, CSP nonces and
-the times of a zip archive's (an XLSX file's) entries.
+two crawls to give the same addresses with byte-identical responses. The crawl starts at the given pages and
+follows every same-site link, redirect, embedded address, GET form (with each option of its lists, and with
+the hidden texts typed into its text fields) and address in a JSON document, so a page, export or API endpoint
+added later is covered as soon as a reachable page links it. Only what differs on every response by design is
+masked: CSRF tokens, CSP nonces and the times of a zip archive's (an XLSX file's) entries.
 
 Both states are built in a savepoint that is rolled back, at the same frozen instant, with the database's id
-sequences put back between them, so ids and timestamps of what the hidden input creates agree too.
+sequences put back between them, so ids and timestamps of what the hidden input creates agree too. A new stage
+or an API calls assert_blind() with its own hidden input and start pages (tests/screening/test_blinding.py and
+tests/extraction/test_blinding.py are the examples).
 """
 
 import difflib
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -112,7 +115,10 @@ def _crawl(client, start, probes) -> dict[str, Reply]:
         headers = tuple((name, response.headers.get(name, "")) for name in COMPARED_HEADERS)
         replies[address] = Reply(response.status_code, headers, _masked(body))
         found = [response.headers["Location"]] if response.has_header("Location") else []
-        if response.headers.get("Content-Type", "").startswith("text/html"):
+        content_type = response.headers.get("Content-Type", "")
+        if content_type.startswith("application/json"):
+            found += _json_links(json.loads(body))
+        if content_type.startswith("text/html"):
             page = _Page.of(body.decode(response.charset or "utf-8"))
             found += page.links
             for form in page.forms:
@@ -129,6 +135,17 @@ def _crawl(client, start, probes) -> dict[str, Reply]:
                 queue.append(target)
         assert len(seen) <= MAX_ADDRESSES, f"the crawl found more than {MAX_ADDRESSES} addresses: a link loop?"
     return replies
+
+
+def _json_links(data) -> list[str]:
+    """The addresses in a JSON document (an API's links to its other resources): strings that are paths or URLs."""
+    if isinstance(data, dict):
+        return [link for value in data.values() for link in _json_links(value)]
+    if isinstance(data, list):
+        return [link for value in data for link in _json_links(value)]
+    if isinstance(data, str) and data.startswith(("/", "http://", "https://")):
+        return [data]
+    return []
 
 
 def _masked(body: bytes) -> bytes:
@@ -244,7 +261,8 @@ class _Form:
         variants = [initial]
         variants += [{**initial, name: value} for name, values in self.choices.items() for value in values]
         variants += [{**initial, name: probe} for name in self.texts for probe in probes]
-        return [f"{urlsplit(self.action).path or ''}?{urlencode(variant)}" for variant in variants]
+        action = urlsplit(self.action)
+        return [urlunsplit(action._replace(query=urlencode(variant), fragment="")) for variant in variants]
 
 
 def _difference(address: str, first: Reply, second: Reply) -> str:

@@ -127,3 +127,12 @@ def test_how_the_other_reviewer_disagreed_stays_hidden_from_the_lead_who_voted(c
 
     client.force_login(lead)
     assert_blind(client, hide=disagree, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
+
+
+def test_the_comparison_catches_the_votes_an_unblinded_review_shows(client, screening):
+    screening.review.blinded = False
+    screening.review.save()
+    client.force_login(screening.personas.reviewer)
+    with pytest.raises(AssertionError, match="screening-decisions.csv") as caught:
+        assert_blind(client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
+    assert "/screening/full-text/:" in str(caught.value), "the queue shows the other vote"
