@@ -370,13 +370,9 @@ def is_locked(review) -> bool:
 
 
 def visible_studies(review, user, membership):
-    """Studies whose extracted values this user may see: never one they extract and have not yet submitted;
-    leads and adjudicators see the others, everyone else only studies whose two extractions are in."""
-    studies = review.studies.all()
-    unsubmitted_mine = Extraction.objects.filter(extractor=user).exclude(status=ExtractionStatus.SUBMITTED)
-    studies = studies.exclude(pk__in=unsubmitted_mine.values("study_id"))
-    if membership.role in (Role.LEAD, Role.ADJUDICATOR):
-        return studies
+    """Studies whose extracted values this user may see: never one they extract before both of its extractions
+    are submitted (whether or not theirs is); leads and adjudicators see the others, everyone else only studies
+    whose two extractions are in."""
     complete = (
         Extraction.objects.filter(review=review, status=ExtractionStatus.SUBMITTED)
         .values("study_id")
@@ -384,4 +380,8 @@ def visible_studies(review, user, membership):
         .filter(n=2)
         .values("study_id")
     )
+    studies = review.studies.all()
+    if membership.role in (Role.LEAD, Role.ADJUDICATOR):
+        mine = Extraction.objects.filter(review=review, extractor=user).values("study_id")
+        return studies.exclude(pk__in=mine.exclude(study_id__in=complete))
     return studies.filter(pk__in=complete)

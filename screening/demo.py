@@ -103,7 +103,9 @@ def simulate_screening(review):
         # An ADHD study included by the dataset is still no NMOSD study: wrong population.
         reason = wrong_population if truth[record.pk][1] else reasons[j % len(reasons)]
         vote(record, first, Stage.FULL_TEXT, "exclude", reason=reason)
-        vote(record, second, Stage.FULL_TEXT, "include" if j % 7 == 3 else "exclude", reason=reason)
+        # Now and then the second reviewer excludes for another reason: a conflict, whose reason the adjudicator picks.
+        second_reason = reasons[(j + 1) % len(reasons)] if j % 7 == 5 else reason
+        vote(record, second, Stage.FULL_TEXT, "include" if j % 7 == 3 else "exclude", reason=second_reason)
     full_text_truth = {pk: (True, pk in nmosd_records) for pk, _ in truth.items()}
     _adjudicate(review, Stage.FULL_TEXT, adjudicator, full_text_truth, keep_open=1, reasons=reasons,
                 never_open=nmosd_records)  # fmt: skip
@@ -114,12 +116,14 @@ def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=(), nev
     conflicts = services.conflicts(review, stage)
     left = {record.pk for record, _ in conflicts if record.pk not in never_open}
     left = set(sorted(left)[-keep_open:])
-    for record, _votes in conflicts:
+    for record, votes in conflicts:
         if record.pk in left:
             continue
         include = truth[record.pk][0 if stage == Stage.TITLE_ABSTRACT else 1]
+        # Excluding at full text, the adjudicator keeps the first reviewer's reason when they gave one.
+        given = [vote.exclusion_reason for vote in sorted(votes, key=lambda v: v.pk) if vote.exclusion_reason]
         services.resolve_conflict(
             review=review, record_id=record.pk, stage=stage, decision="include" if include else "exclude",
             user=adjudicator, note="Checked against the eligibility criteria.",
-            exclusion_reason=None if include or not reasons else reasons[0],
+            exclusion_reason=None if include or not reasons else (given + reasons)[0],
         )  # fmt: skip

@@ -1,4 +1,5 @@
 import re
+from functools import partial
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +7,8 @@ from django.db.models import Q
 
 from reviews.guards import WriteGuarded
 from reviews.models import ExclusionReason, Record, Review
+
+from .freezing import open_only
 
 
 class Stage(models.TextChoices):
@@ -29,8 +32,34 @@ class ResolutionMethod(models.TextChoices):
     ADJUDICATION = "adjudication", "Conflict resolved"
 
 
+class VoteQuerySet(models.QuerySet):
+    """Bulk writes of votes meet the same rule as one vote's save (screening/freezing.py)."""
+
+    def _cast_places(self):
+        rows = list(self.order_by().values_list("review_id", "record_id", "stage").distinct())
+        reviews = Review.objects.in_bulk({review_id for review_id, _, _ in rows})
+        return [(reviews[review_id], record_id, stage, None) for review_id, record_id, stage in rows]
+
+    def update(self, **kwargs):
+        return open_only(self._cast_places, partial(super().update, **kwargs))
+
+    def delete(self):
+        return open_only(self._cast_places, super().delete)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        places = [(vote.review, vote.record_id, vote.stage, vote.reviewer_id) for vote in objs]
+        return open_only(lambda: places, partial(super().bulk_create, objs, *args, **kwargs))
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        stored = self.model.objects.filter(pk__in=[vote.pk for vote in objs])
+        return open_only(stored._cast_places, partial(super().bulk_update, objs, *args, **kwargs))
+
+
 class Vote(models.Model):
-    """One reviewer's current vote on one record at one stage; every change is also kept in VoteEvent."""
+    """One reviewer's current vote on one record at one stage; every change is also kept in VoteEvent. Once the
+    record has all the votes it needs, its votes are frozen (screening/freezing.py)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="votes")
@@ -41,6 +70,8 @@ class Vote(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["record", "stage", "created_at"]
@@ -53,6 +84,24 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} {self.decision} record {self.record_id} ({self.stage})"
+
+    def save(self, *args, **kwargs):
+        open_only(self._places, partial(super().save, *args, **kwargs))
+
+    def delete(self, *args, **kwargs):
+        cast_on = [(self.review, self.record_id, self.stage, None)]
+        return open_only(lambda: cast_on, partial(super().delete, *args, **kwargs))
+
+    def _places(self):
+        """Where this save writes: the record it was cast on, and, for a new vote or one moved (in the admin) to
+        another record, stage or reviewer, the place it goes to as a first vote."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("record_id", "stage", "reviewer_id").first()
+        places = [(self.review, stored[0], stored[1], None)] if stored else []
+        if stored != (self.record_id, self.stage, self.reviewer_id):
+            places.append((self.review, self.record_id, self.stage, self.reviewer_id))
+        return places
 
 
 class VoteEvent(models.Model):

@@ -108,6 +108,8 @@ def _group_start(review, stage, reviewer):
     if group == 0:
         return None
     span = Record.objects.filter(review=review).aggregate(first=Min("pk"), last=Max("pk"))
+    if span["first"] is None:
+        return None
     return span["first"] + (span["last"] - span["first"] + 1) * group // groups - 1
 
 
@@ -119,9 +121,17 @@ def locked_record(review, record_id):
 
 
 def conflict_votes(votes, required):
-    """True when all required votes are in and they do not all agree on include or exclude (maybe disagrees)."""
-    decisions = {vote.decision for vote in votes}
-    return len(votes) >= required and (len(decisions) > 1 or Decision.MAYBE in decisions)
+    """True when all required votes are in and they do not all agree on include or exclude (maybe disagrees); at
+    full text, excludes for different reasons disagree too, so the adjudicator picks the reason PRISMA reports."""
+    verdicts = {_verdict(vote) for vote in votes}
+    return len(votes) >= required and (len(verdicts) > 1 or any(vote.decision == Decision.MAYBE for vote in votes))
+
+
+def _verdict(vote):
+    """What two votes must share to agree: the decision, and at full text the reason for an exclusion."""
+    if vote.stage == Stage.FULL_TEXT and vote.decision == Decision.EXCLUDE:
+        return vote.decision, vote.exclusion_reason_id
+    return vote.decision, None
 
 
 def _check_exclusion_reason(review, stage, decision, exclusion_reason):
@@ -134,27 +144,24 @@ def _check_exclusion_reason(review, stage, decision, exclusion_reason):
 
 @transaction.atomic
 def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusion_reason=None):
-    """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None)."""
+    """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None).
+    Vote.save() refuses once the record has all its votes (screening/freezing.py)."""
     require_role(review=review, user=reviewer, roles=SCREENERS)
     record = locked_record(review, record_id)
     if not screenable(review, stage).filter(pk=record.pk).exists():
         raise ScreeningError("this record has not reached this stage")
-    if Resolution.objects.filter(record=record, stage=stage).exists():
-        raise ScreeningError("this record is already resolved; its votes can no longer change")
     _check_exclusion_reason(review, stage, decision, exclusion_reason)
     votes = list(Vote.objects.filter(record=record, stage=stage))
     vote = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
-    required = votes_needed(review, stage, record.pk)
     if vote is None:
-        if len(votes) >= required:
-            raise ScreeningError("this record already has all the votes it needs")
-        vote = Vote(review=review, record=record, stage=stage, reviewer=reviewer)
+        vote = Vote(record=record, stage=stage, reviewer=reviewer)
         votes.append(vote)
-    vote.decision, vote.note = decision, note
+    vote.review, vote.decision, vote.note = review, decision, note
     vote.exclusion_reason = exclusion_reason if decision == Decision.EXCLUDE else None
     vote.save()
     VoteEvent.objects.create(vote=vote, decision=decision, note=note, exclusion_reason=vote.exclusion_reason)
     resolution = None
+    required = votes_needed(review, stage, record.pk)
     if len(votes) >= required and not conflict_votes(votes, required):
         resolution = Resolution.objects.create(
             review=review,
@@ -170,7 +177,8 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
 
 @transaction.atomic
 def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclusion_reason=None):
-    """An adjudicator's final decision on a record whose votes disagree; exactly one of concurrent calls wins."""
+    """An adjudicator's final decision on a record whose votes disagree; exactly one of concurrent calls wins. Who
+    voted on the record decides it only when no other lead or adjudicator could (see may_adjudicate)."""
     require_role(review=review, user=user, roles=ADJUDICATORS)
     record = locked_record(review, record_id)
     existing = Resolution.objects.filter(record=record, stage=stage).select_related("resolved_by").first()
@@ -178,6 +186,9 @@ def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclu
         who = existing.resolved_by.username if existing.resolved_by else "the reviewers' agreement"
         raise ScreeningError(f"this record was already resolved ({existing.get_decision_display()}, by {who})")
     votes = list(Vote.objects.filter(record=record, stage=stage))
+    # Refused before the conflict is checked, so a voter does not learn from the answer how the others voted.
+    if not may_adjudicate(votes, user, adjudicator_ids(review)):
+        raise ScreeningError("you voted on this record, so another lead or adjudicator decides it")
     if not conflict_votes(votes, votes_needed(review, stage, record.pk)):
         raise ScreeningError("this record is not in conflict: it still waits for votes")
     _check_exclusion_reason(review, stage, decision, exclusion_reason)
@@ -197,6 +208,18 @@ def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclu
         raise ScreeningError("someone else resolved this record at the same moment") from exc
     Report.file_in_study_if_included(resolution, user)
     return resolution
+
+
+def adjudicator_ids(review) -> set[int]:
+    """Ids of the members whose role may settle conflicts: the leads and the adjudicators."""
+    return set(review.memberships.filter(role__in=ADJUDICATORS).values_list("user_id", flat=True))
+
+
+def may_adjudicate(votes, user, adjudicators: set[int]) -> bool:
+    """Whether `user` may see and settle a conflict between these votes: yes if they did not vote on it; a voter
+    only when no lead or adjudicator who did not vote on it is in the team (the page then says so)."""
+    voters = {vote.reviewer_id for vote in votes}
+    return user.pk not in voters or not (adjudicators - voters)
 
 
 def conflicts(review, stage):
@@ -222,6 +245,17 @@ def conflicts(review, stage):
     ]
 
 
+def conflicts_for(review, stage, user):
+    """The conflicts this user may see and settle, as (record, votes, voted): voted when they voted on it and are
+    its only possible adjudicator. A record they voted on is left out while another adjudicator exists."""
+    adjudicators = adjudicator_ids(review)
+    return [
+        (record, votes, any(vote.reviewer_id == user.pk for vote in votes))
+        for record, votes in conflicts(review, stage)
+        if may_adjudicate(votes, user, adjudicators)
+    ]
+
+
 def visible_vote_events(review, user):
     """Every vote and change of vote this user may see: under blinding, their own and those of resolved records."""
     events = VoteEvent.objects.filter(vote__review=review)
@@ -233,16 +267,19 @@ def visible_vote_events(review, user):
 
 def vote_pairs(review, stage):
     """{(reviewer a, reviewer b): [(a's vote, b's vote), ...]} over the records resolved at this stage, the only
-    ones whose votes blinding lets everyone see."""
+    ones whose votes blinding lets everyone see. At full text an exclusion counts with its reason ("exclude:
+    Wrong population"), since two exclusions for different reasons are a conflict there."""
     resolved = Resolution.objects.filter(record=OuterRef("record"), stage=stage)
     votes = (
         Vote.objects.filter(review=review, stage=stage)
         .filter(Exists(resolved))
         .order_by("record_id", "reviewer__username")
-        .values_list("record_id", "reviewer__username", "decision")
+        .values_list("record_id", "reviewer__username", "decision", "exclusion_reason__label")
     )
     by_record = {}
-    for record_id, reviewer, decision in votes.iterator(chunk_size=5000):
+    for record_id, reviewer, decision, reason in votes.iterator(chunk_size=5000):
+        if stage == Stage.FULL_TEXT and decision == Decision.EXCLUDE:
+            decision = f"{decision}: {reason}"
         by_record.setdefault(record_id, []).append((reviewer, decision))
     pairs = {}
     for record_votes in by_record.values():

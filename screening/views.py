@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from reviews.models import Record
 
-from . import services
+from . import freezing, services
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
@@ -55,7 +55,7 @@ def queue(request, review_id, stage_slug):
         "record": record,
         "shown": record.shown if record else None,
         "my_vote": my_vote,
-        "is_resolved": bool(record and Resolution.objects.filter(record=record, stage=stage).exists()),
+        "is_frozen": bool(my_vote and freezing.frozen([(review, record.pk, stage, None)])),
         "previous": previous,
         "others": others,
         "my_count": my_votes.count(),
@@ -105,7 +105,7 @@ def conflict_list(request, review_id, stage_slug):
         "membership": membership,
         "stage": stage,
         "stage_slug": stage_slug,
-        "conflicts": services.conflicts(review, stage),
+        "conflicts": services.conflicts_for(review, stage, request.user),
         "final_decisions": FinalDecision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
     }

@@ -82,7 +82,7 @@ def test_an_empty_review_says_what_to_do_next_on_every_page(visit, transactional
         "searches/": "No searches logged yet",
         "imports/": "log a search and import its results",
         "agreement/": "Agreement appears here as screening progresses",
-        "screening/title-abstract/conflicts/": "No conflicts wait for a decision",
+        "screening/title-abstract/conflicts/": "No conflicts wait for your decision",
     }.items():
         visitor.page.goto(f"/reviews/{review.pk}/{path}")
         expect(visitor.page.locator("main")).to_contain_text(hint)

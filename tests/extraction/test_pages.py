@@ -46,6 +46,16 @@ def test_extractors_are_blind_to_each_other_until_both_submit(client, team):
     assert first != second
 
 
+def test_a_lead_who_submitted_first_does_not_see_the_co_extractors_draft(client, team):
+    study = team.studies[0]
+    lead_slot = study.extractions.get(extractor=team.personas.lead).slot
+    team.submit(study, lead_slot)
+    team.submit(study, 3 - lead_slot, submit=False, dose="SECRET-DOSE")
+    assert "SECRET-DOSE" not in pages_seen_by(client, team.personas.lead, team, study)
+    client.force_login(team.personas.adjudicator)
+    assert "SECRET-DOSE" in client.get(url("study", team, study_id=study.pk)).content.decode(), "not an extractor"
+
+
 def test_entering_saving_adding_an_arm_and_submitting(client, team):
     study = team.studies[0]
     extraction = study.extractions.get(slot=1)

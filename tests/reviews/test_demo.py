@@ -76,6 +76,13 @@ def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
     assert flow.records_screened == 428 and flow.records_excluded > 250
     assert flow.new_studies == 27 == resolutions.filter(stage=Stage.FULL_TEXT, decision="include").count()
     assert flow.dbr_notretrieved_reports > 0 and sum(flow.dbr_excluded.values()) > 0
+    voted = {
+        resolution: {(v.decision, v.exclusion_reason_id) for v in resolution.record.votes.filter(stage=Stage.FULL_TEXT)}
+        for resolution in resolutions.filter(stage=Stage.FULL_TEXT, method="adjudication")
+    }
+    two_reasons = [resolution for resolution, votes in voted.items() if {d for d, _ in votes} == {"exclude"}]
+    assert two_reasons, "a full-text conflict between two exclusion reasons"
+    assert all((r.decision, r.exclusion_reason_id) in voted[r] for r in two_reasons), "settled with one of them"
 
 
 def test_demo_extraction_matches_the_seed_totals_and_is_locked():

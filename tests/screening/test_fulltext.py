@@ -1,11 +1,14 @@
 """Full texts: retrieval, not retrieved, PDFs, studies of several reports, and the double-screened share."""
 
+from functools import partial
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from screening import fulltext, services
 from screening.models import Report, Resolution, Stage, Study
+from screening.prisma import count_flow
 from tests.factories import AZATHIOPRINE, MINIMAL_PDF, TOCILIZUMAB, make_import, ris
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +204,59 @@ def test_relinking_the_only_report_of_an_extracted_study_is_refused_with_a_messa
     assert f"this is the only report of “{study.label}”, which already has extractions" in page.text
     assert Report.objects.get(record=record).study_id == study.pk
     assert list(personas.review.studies.all()) == [study]
+
+
+@pytest.fixture
+def two_reasons(personas, database_records):
+    """The first record at full text with a link, and the review's two exclusion reasons."""
+    record = database_records[0]
+    include_at(personas, record, TA)
+    fulltext.attach_full_text(
+        review=personas.review, record_id=record.pk, user=personas.lead, link="https://example.org/zhang"
+    )
+    population = personas.review.exclusion_reasons.get()
+    design = personas.review.exclusion_reasons.create(label="Wrong design", position=2)
+    return record, population, design
+
+
+def exclude_at_full_text(personas, record, who, reason):
+    reviewer = getattr(personas, who)
+    return services.cast_vote(
+        review=personas.review, record_id=record.pk, stage=FT, reviewer=reviewer, decision="exclude",
+        exclusion_reason=reason,
+    )  # fmt: skip
+
+
+def test_two_exclusions_for_different_reasons_are_a_conflict_and_prisma_counts_the_adjudicated_reason(
+    client, personas, two_reasons
+):
+    record, population, design = two_reasons
+    exclude_at_full_text(personas, record, "lead", population)
+    _, resolution = exclude_at_full_text(personas, record, "reviewer", design)
+    assert resolution is None
+    assert [conflict for conflict, _ in services.conflicts(personas.review, FT)] == [record]
+    with pytest.raises(services.ScreeningError, match="can no longer change"):
+        exclude_at_full_text(personas, record, "lead", design)
+    adjudicate = partial(services.resolve_conflict, review=personas.review, record_id=record.pk, stage=FT,
+                         decision="exclude", user=personas.adjudicator)  # fmt: skip
+    with pytest.raises(services.ScreeningError, match="exclusion reasons"):
+        adjudicate()
+    adjudicate(exclusion_reason=design)
+    assert count_flow(personas.review).dbr_excluded == {"Wrong design": 1}
+    client.force_login(personas.viewer)
+    exported = client.get(reverse("screening:prisma_export", args=[personas.review.pk, "csv"])).content.decode()
+    assert "Wrong design, 1" in exported and "Wrong population" not in exported
+    assert services.vote_pairs(personas.review, FT) == {
+        ("lead", "reviewer"): [("exclude: Wrong population", "exclude: Wrong design")]
+    }
+
+
+def test_two_exclusions_for_the_same_reason_agree(personas, two_reasons):
+    record, population, _ = two_reasons
+    exclude_at_full_text(personas, record, "lead", population)
+    _, resolution = exclude_at_full_text(personas, record, "reviewer", population)
+    assert (resolution.decision, resolution.exclusion_reason) == ("exclude", population)
+    assert count_flow(personas.review).dbr_excluded == {"Wrong population": 1}
+    assert services.vote_pairs(personas.review, FT) == {
+        ("lead", "reviewer"): [("exclude: Wrong population", "exclude: Wrong population")]
+    }

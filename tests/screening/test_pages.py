@@ -1,10 +1,13 @@
 """Screening pages: the queue, voting, blinding and conflicts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from reviews.models import Role
 from screening import services
-from screening.models import Stage, Vote
+from screening.models import Resolution, Stage, Vote
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, make_import, ris
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +114,72 @@ def test_queue_and_vote_use_few_queries(client, personas, records, django_assert
         client.get(queue_url(personas))
     with django_assert_max_num_queries(15):
         client.post(vote_url(personas, records[0]), {"decision": "include"})
+
+
+def cast(personas, record, reviewer, decision):
+    services.cast_vote(
+        review=personas.review, record_id=record.pk, stage=Stage.TITLE_ABSTRACT, reviewer=reviewer, decision=decision
+    )
+
+
+def test_a_reviewer_cannot_change_a_vote_in_conflict_and_is_not_told_the_other_vote(client, personas, records):
+    """The reported hole: A (include) and B (exclude) in conflict; A switching to exclude was told "the reviewers
+    agree" and resolved the record."""
+    cast(personas, records[0], personas.reviewer, "include")
+    cast(personas, records[0], personas.lead, "exclude")
+    client.force_login(personas.reviewer)
+    page = client.post(vote_url(personas, records[0]), {"decision": "exclude"}, follow=True).content.decode()
+    assert "Vote not saved: this record has all the votes it needs" in page
+    assert "the reviewers agree" not in page
+    assert not Resolution.objects.exists()
+    assert Vote.objects.get(reviewer=personas.reviewer).decision == "include"
+
+
+def test_revisiting_a_record_with_all_its_votes_reads_the_same_agreed_or_not(client, personas, records):
+    for record, lead_decision in ((records[0], "include"), (records[1], "exclude")):
+        for who, decision in ((personas.reviewer, "include"), (personas.lead, lead_decision)):
+            cast(personas, record, who, decision)
+    client.force_login(personas.reviewer)
+    notices = []
+    for record in records[:2]:
+        page = client.get(queue_url(personas), {"record": record.pk}).content.decode()
+        assert 'id="vote-form"' not in page
+        notices.append(re.search(r'<p class="message info">(.*?)</p>', page).group(1))
+    assert notices[0] == notices[1] and "can no longer change" in notices[0]
+
+
+def conflicts_page(client, personas, who):
+    client.force_login(who)
+    url = reverse("screening:conflicts", kwargs={"review_id": personas.review.pk, "stage_slug": TA})
+    return client.get(url).content.decode()
+
+
+@pytest.fixture
+def lead_voted_conflict(personas, records):
+    """The lead voted include on the first record, the reviewer exclude with a note: a conflict."""
+    cast(personas, records[0], personas.lead, "include")
+    services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
+                       reviewer=personas.reviewer, decision="exclude", note="REVIEWER-SECRET-NOTE")  # fmt: skip
+    return records[0]
+
+
+def test_a_lead_who_voted_is_not_shown_the_conflict_while_another_adjudicator_exists(
+    client, personas, lead_voted_conflict
+):
+    page = conflicts_page(client, personas, personas.lead)
+    assert "randomised trial" not in page and "REVIEWER-SECRET-NOTE" not in page and "reviewer: " not in page
+    assert "No conflicts wait for your decision" in page
+    assert "REVIEWER-SECRET-NOTE" in conflicts_page(client, personas, personas.adjudicator)
+
+
+def test_the_only_possible_adjudicator_is_shown_their_own_conflict_and_told_so(client, personas, lead_voted_conflict):
+    personas.review.memberships.filter(user=personas.adjudicator).update(role=Role.VIEWER)
+    page = conflicts_page(client, personas, personas.lead)
+    assert "randomised trial" in page and "REVIEWER-SECRET-NOTE" in page
+    assert "You voted on this record. No other lead or adjudicator who did not vote on it" in page
+    resolve = reverse(
+        "screening:resolve",
+        kwargs={"review_id": personas.review.pk, "stage_slug": TA, "record_id": lead_voted_conflict.pk},
+    )
+    assert "Conflict resolved." in client.post(resolve, {"decision": "include"}, follow=True).content.decode()
+    assert Resolution.objects.get().resolved_by == personas.lead

@@ -8,6 +8,7 @@ from django.db import connection
 from reviews.models import Role
 from reviews.services import add_member
 from screening import services
+from screening.freezing import VOTES_FROZEN
 from screening.models import Resolution, ResolutionMethod, Stage, Vote, VoteEvent
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, Personas, make_import, make_user, ris
 
@@ -55,15 +56,95 @@ def test_disagreement_or_maybe_is_a_conflict_for_the_adjudicator(personas, recor
     assert services.conflicts(personas.review, TA) == []
 
 
-def test_a_vote_can_change_until_resolved_and_history_is_kept(personas, records):
+def test_a_vote_can_change_until_the_record_has_all_its_votes_and_history_is_kept(personas, records):
     vote(personas, "lead", records[0], "maybe")
     vote(personas, "lead", records[0], "include", note="Relevant after all")
     current = Vote.objects.get()
     assert (current.decision, current.note) == ("include", "Relevant after all")
     assert list(VoteEvent.objects.values_list("decision", flat=True)) == ["maybe", "include"]
     vote(personas, "reviewer", records[0], "include")
-    with pytest.raises(services.ScreeningError, match="already resolved"):
+    with pytest.raises(services.ScreeningError, match=VOTES_FROZEN):
         vote(personas, "lead", records[0], "exclude")
+
+
+def test_votes_in_conflict_are_frozen_so_only_the_adjudicator_decides(personas, records):
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], "exclude", note="Wrong population")
+    with pytest.raises(services.ScreeningError, match=VOTES_FROZEN):
+        vote(personas, "lead", records[0], "exclude")
+    assert not Resolution.objects.exists()
+    assert [record for record, _ in services.conflicts(personas.review, TA)] == [records[0]]
+    assert Vote.objects.get(reviewer=personas.lead).decision == "include"
+    assert VoteEvent.objects.count() == 2
+    assert services.vote_pairs(personas.review, TA) == {}, "an open conflict is not in the agreement statistics"
+    services.resolve_conflict(
+        review=personas.review, record_id=records[0].pk, stage=TA, decision="exclude", user=personas.adjudicator
+    )
+    assert services.vote_pairs(personas.review, TA) == {("lead", "reviewer"): [("include", "exclude")]}
+
+
+def refusal(personas, record, who, decision):
+    with pytest.raises(services.ScreeningError) as refused:
+        vote(personas, who, record, decision)
+    return str(refused.value)
+
+
+def test_the_refusal_does_not_tell_whether_the_co_reviewer_agreed(personas, records):
+    agreed, disagreed = records[0], records[1]
+    vote(personas, "lead", agreed, "include")
+    vote(personas, "reviewer", agreed, "include")
+    vote(personas, "lead", disagreed, "include")
+    vote(personas, "reviewer", disagreed, "exclude")
+    messages = {
+        refusal(personas, record, "lead", decision)
+        for record in (agreed, disagreed)
+        for decision in ("include", "exclude", "maybe")
+    }
+    messages |= {refusal(personas, record, "adjudicator", "include") for record in (agreed, disagreed)}
+    assert messages == {VOTES_FROZEN}
+
+
+def test_with_one_vote_a_record_a_maybe_is_frozen_at_once(personas, records):
+    personas.review.title_abstract_reviewers = 1
+    personas.review.save()
+    vote(personas, "lead", records[0], "maybe")
+    with pytest.raises(services.ScreeningError, match=VOTES_FROZEN):
+        vote(personas, "lead", records[0], "include")
+
+
+def test_a_frozen_vote_cannot_change_through_the_model_either(personas, records):
+    """The admin and django-import-export save votes through the model: the same rule holds there."""
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], "exclude")
+    lead_vote = Vote.objects.get(reviewer=personas.lead)
+    lead_vote.decision = "exclude"
+    for write in (
+        lead_vote.save,
+        lead_vote.delete,
+        lambda: Vote.objects.filter(pk=lead_vote.pk).update(decision="exclude"),
+        lambda: Vote.objects.filter(pk=lead_vote.pk).delete(),
+        lambda: Vote.objects.bulk_update([lead_vote], ["decision"]),
+        lambda: Vote.objects.bulk_create(
+            [
+                Vote(
+                    review=personas.review,
+                    record=records[0],
+                    stage=TA,
+                    reviewer=personas.adjudicator,
+                    decision="include",
+                )
+            ]
+        ),
+    ):
+        with pytest.raises(services.ScreeningError, match=VOTES_FROZEN):
+            write()
+    assert sorted(Vote.objects.values_list("decision", flat=True)) == ["exclude", "include"]
+
+
+def test_a_vote_still_waiting_for_the_co_reviewer_can_change_through_the_model(personas, records):
+    vote(personas, "lead", records[0], "include")
+    Vote.objects.filter(reviewer=personas.lead).update(note="typo fixed")
+    assert Vote.objects.get().note == "typo fixed"
 
 
 def test_no_third_vote_when_two_are_required(personas, records):
@@ -79,7 +160,7 @@ def test_a_conflict_cannot_be_resolved_before_the_votes_are_in(personas, records
     vote(personas, "lead", records[0], "include")
     with pytest.raises(services.ScreeningError, match="not in conflict"):
         services.resolve_conflict(
-            review=personas.review, record_id=records[0].pk, stage=TA, decision="include", user=personas.lead
+            review=personas.review, record_id=records[0].pk, stage=TA, decision="include", user=personas.adjudicator
         )
 
 
@@ -192,3 +273,46 @@ def test_twenty_threads_voting_and_resolving_lose_nothing():
     # every vote is a distinct (record, reviewer): all ten land, each once, with its history event
     assert Vote.objects.count() == 10 and VoteEvent.objects.count() == 10
     assert outcomes.count("ok") == 10 + Resolution.objects.count()
+
+
+def resolve(personas, record, who, decision="include"):
+    return services.resolve_conflict(
+        review=personas.review, record_id=record.pk, stage=TA, decision=decision, user=getattr(personas, who)
+    )
+
+
+def test_a_voter_may_not_adjudicate_while_another_adjudicator_exists(personas, records):
+    waiting, disputed = records[0], records[1]
+    vote(personas, "lead", waiting, "include")
+    vote(personas, "lead", disputed, "include")
+    vote(personas, "reviewer", disputed, "exclude")
+    # The same answer whether the other vote is in or not, so trying tells the voter nothing.
+    for record in (waiting, disputed):
+        with pytest.raises(services.ScreeningError, match="you voted on this record, so another lead or adjudicator"):
+            resolve(personas, record, "lead")
+    assert resolve(personas, disputed, "adjudicator").resolved_by == personas.adjudicator
+
+
+def test_a_second_lead_who_did_not_vote_is_another_adjudicator(personas, records):
+    add_member(review=personas.review, user=make_user("second-lead"), role=Role.LEAD)
+    personas.review.memberships.filter(user=personas.adjudicator).delete()
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], "exclude")
+    assert services.conflicts_for(personas.review, TA, personas.lead) == []
+    with pytest.raises(services.ScreeningError, match="you voted on this record"):
+        resolve(personas, records[0], "lead")
+
+
+def test_a_voter_who_is_the_only_possible_adjudicator_decides(personas, records):
+    personas.review.memberships.filter(user=personas.adjudicator).delete()
+    vote(personas, "lead", records[0], "include")
+    vote(personas, "reviewer", records[0], "exclude")
+    [(record, _, voted)] = services.conflicts_for(personas.review, TA, personas.lead)
+    assert record == records[0] and voted
+    assert resolve(personas, records[0], "lead").resolved_by == personas.lead
+
+
+def test_a_third_screener_opens_the_queue_of_a_review_without_records(personas):
+    add_member(review=personas.review, user=make_user("third"), role=Role.REVIEWER)
+    third = personas.review.memberships.get(user__username="third").user
+    assert services.next_record(personas.review, TA, third) is None

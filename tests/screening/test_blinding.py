@@ -1,0 +1,138 @@
+"""Screening blinding as non-interference (tests/blinding.py): whatever a co-reviewer voted, with whatever note
+and reason, on records that still wait for other votes, every page and download the rest of the team can reach
+is byte-identical."""
+
+import pytest
+from django.urls import reverse
+
+from reviews.models import Role
+from reviews.services import add_member
+from screening import fulltext, services
+from screening.models import Stage
+from tests.blinding import assert_blind, reached_views
+from tests.factories import make_import, make_user, ris
+from tests.permission_matrix import MATRIX
+
+pytestmark = pytest.mark.django_db
+TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+# Everything the hidden co-reviewer writes, in the two states compared.
+NOTES = {"include": "HIDDEN-NOTE-ONE", "exclude": "HIDDEN-NOTE-TWO"}
+# GET pages that no page links, or that need what a review being screened does not have yet.
+NOT_CRAWLED = {
+    "password_change_done": "reached only by changing one's password (a POST)",
+    **dict.fromkeys(
+        ["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
+        "needs a locked extraction and an analysis run",
+    ),
+}
+
+
+class Screening:
+    """A blinded review in progress, with reviewer2 as the co-reviewer whose votes are hidden.
+
+    Title/abstract: records 0 and 1 wait (reviewer2 votes in the hidden states), 2 and 4 were included by the
+    lead and the reviewer, 3 is in conflict between them, 5 is untouched. Full text: records 2 and 4 have links
+    and wait (reviewer2 votes in the hidden states), and a record found by citation searching was included and
+    is a study with a PDF.
+    """
+
+    def __init__(self, personas):
+        self.personas, self.review = personas, personas.review
+        self.hidden = make_user("reviewer2")
+        add_member(review=self.review, user=self.hidden, role=Role.REVIEWER)
+        self.population = self.review.exclusion_reasons.get()
+        self.design = self.review.exclusion_reasons.create(label="Wrong design", position=2)
+        personas.full_text()
+        abstract = "Patients with neuromyelitis optica received tocilizumab or azathioprine."
+        make_import(
+            self.review, personas.lead, ris(*({"TI": f"Trial {i}", "PY": "2020", "AB": abstract} for i in range(6)))
+        )
+        self.records = list(services.screenable(self.review, TA).order_by("pk"))
+        for index, lead, reviewer in ((2, "include", "include"), (3, "include", "exclude"), (4, "include", "include")):
+            self.vote(self.records[index], TA, personas.lead, lead, note="lead's own note")
+            self.vote(self.records[index], TA, personas.reviewer, reviewer, note="reviewer's own note")
+        for index in (2, 4):
+            fulltext.attach_full_text(
+                review=self.review,
+                record_id=self.records[index].pk,
+                user=personas.lead,
+                link=f"https://example.org/trial-{index}",
+            )
+
+    def vote(self, record, stage, reviewer, decision, note="", reason=None):
+        services.cast_vote(
+            review=self.review,
+            record_id=record.pk,
+            stage=stage,
+            reviewer=reviewer,
+            decision=decision,
+            note=note,
+            exclusion_reason=reason,
+        )
+
+    def hide(self, decision):
+        """reviewer2's votes in one of the two states: at title/abstract on records 0 and 1, at full text on 2
+        and 4, with notes, and at full text reasons, that differ too (a reason goes with an exclusion only)."""
+        reason = self.population if decision == "include" else self.design
+        maybe_or_include = "maybe" if decision == "include" else "include"
+        self.vote(self.records[0], TA, self.hidden, decision, note=NOTES[decision])
+        self.vote(self.records[1], TA, self.hidden, maybe_or_include, note=NOTES[decision])
+        self.vote(self.records[2], FT, self.hidden, decision, note=NOTES[decision], reason=reason)
+        self.vote(self.records[4], FT, self.hidden, "exclude", note=NOTES[decision], reason=reason)
+
+
+@pytest.fixture
+def screening(personas):
+    return Screening(personas)
+
+
+@pytest.mark.parametrize("who", ["reviewer", "adjudicator", "viewer"])
+def test_votes_waiting_for_others_change_nothing_anyone_else_sees(client, screening, who):
+    client.force_login(getattr(screening.personas, who))
+    assert_blind(client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
+
+
+def test_votes_waiting_for_others_change_nothing_the_lead_sees_on_any_page(client, screening):
+    """The lead may open every page, so their crawl also checks that the crawl finds every page: one that no
+    reachable page linked would escape the comparison. The review has an extraction form and extractions too."""
+    screening.personas.extraction()
+    client.force_login(screening.personas.lead)
+    crawl = assert_blind(
+        client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values()
+    )
+    lead_may_open = {
+        name
+        for name, route in MATRIX.items()
+        if route.method == "get" and (route.allowed is None or "lead" in route.allowed)
+    }
+    assert lead_may_open - set(NOT_CRAWLED) - reached_views(crawl) == set()
+
+
+def start(screening):
+    return [reverse("reviews:list"), reverse("reviews:dashboard", args=[screening.review.pk])]
+
+
+def test_how_the_other_reviewer_disagreed_stays_hidden_from_the_lead_who_voted(client, screening):
+    """The lead voted on a record at each stage and reviewer2 disagrees, in one of two ways: while the adjudicator
+    can settle it, nothing the lead reaches shows how (the conflicts page leaves these records out)."""
+    lead = screening.personas.lead
+    screening.vote(screening.records[5], TA, lead, "include")
+    screening.vote(screening.records[2], FT, lead, "include")
+
+    def disagree(variant):
+        decision = "exclude" if variant == "include" else "maybe"
+        screening.vote(screening.records[5], TA, screening.hidden, decision, note=NOTES[variant])
+        reason = screening.design if variant == "include" else screening.population
+        screening.vote(screening.records[2], FT, screening.hidden, "exclude", note=NOTES[variant], reason=reason)
+
+    client.force_login(lead)
+    assert_blind(client, hide=disagree, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
+
+
+def test_the_comparison_catches_the_votes_an_unblinded_review_shows(client, screening):
+    screening.review.blinded = False
+    screening.review.save()
+    client.force_login(screening.personas.reviewer)
+    with pytest.raises(AssertionError, match="screening-decisions.csv") as caught:
+        assert_blind(client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
+    assert "/screening/full-text/:" in str(caught.value), "the queue shows the other vote"
