@@ -57,14 +57,38 @@ CLASSIFIERS = {
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything that decides the order; stored with the scores so a ranking can be explained."""
+class Classifier:
+    """One classifier of the model, with its parameters and its weighting of the includes."""
 
-    classifier: str = "svm"
+    name: str = "svm"
     params: Mapping[str, Any] = field(default_factory=lambda: {"C": 0.1})
     # Total training weight of the includes relative to the excludes (1 = the two classes weigh
     # the same; None = every record weighs the same). Includes are a few percent of a search.
     include_weight: float | None = 1.0
+
+    def __post_init__(self):
+        if self.name not in CLASSIFIERS:
+            raise ValueError(f"unknown classifier {self.name!r}; one of {', '.join(CLASSIFIERS)}")
+        if self.include_weight is not None and not self.include_weight > 0:
+            raise ValueError(f"include_weight must be positive, not {self.include_weight}")
+        try:
+            self.build(seed=0)
+        except TypeError as error:  # an unknown parameter: say so here, not in a background task
+            raise ValueError(f"bad parameters for {self.name}: {error}") from None
+
+    def build(self, seed: int):
+        return CLASSIFIERS[self.name](dict(self.params), seed)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides the order; stored with the scores so a ranking can be explained.
+
+    With several classifiers the score is the mean of their scores, each standardised by the
+    mean and spread of its scores on the training records.
+    """
+
+    classifiers: tuple[Classifier, ...] = (Classifier(),)
     ngram_max: int = 2
     min_df: int = 1
     max_df: float = 0.95
@@ -72,24 +96,23 @@ class Settings:
     seed: int = 0
 
     def __post_init__(self):
-        if self.classifier not in CLASSIFIERS:
-            raise ValueError(f"unknown classifier {self.classifier!r}; one of {', '.join(CLASSIFIERS)}")
-        if self.include_weight is not None and not self.include_weight > 0:
-            raise ValueError(f"include_weight must be positive, not {self.include_weight}")
-        try:
-            CLASSIFIERS[self.classifier](dict(self.params), self.seed)
-        except TypeError as error:  # an unknown parameter: say so here, not in a background task
-            raise ValueError(f"bad parameters for {self.classifier}: {error}") from None
+        if not self.classifiers or not all(isinstance(c, Classifier) for c in self.classifiers):
+            raise ValueError("settings need one or more classifiers")
 
     def as_dict(self) -> dict:
-        return asdict(self) | {"params": dict(self.params)}
+        return asdict(self) | {"classifiers": [asdict(c) | {"params": dict(c.params)} for c in self.classifiers]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Settings":
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown model settings: {', '.join(sorted(unknown))}")
-        return cls(**data)
+        classifiers = data.get("classifiers", [asdict(c) for c in cls().classifiers])
+        try:
+            members = tuple(Classifier(**member) for member in classifiers)
+        except TypeError as error:
+            raise ValueError(f"bad classifier settings: {error}") from None
+        return cls(**(dict(data) | {"classifiers": members}))
 
 
 DEFAULT = Settings()
@@ -118,17 +141,18 @@ class Model:
                 f"not {includes} and {excludes}"
             )
         self.settings = settings
-        self.classifier = CLASSIFIERS[settings.classifier](dict(settings.params), settings.seed)
-        self.classifier.fit(features, labels, sample_weight=sample_weights(labels, settings.include_weight))
+        self.members = []
+        for member in settings.classifiers:
+            classifier = member.build(settings.seed)
+            classifier.fit(features, labels, sample_weight=sample_weights(labels, member.include_weight))
+            training_scores = _scores(classifier, features)
+            self.members.append((classifier, training_scores.mean(), training_scores.std() or 1.0))
         self._training = (features, labels)
         self._calibration = None
 
     def scores(self, features: sparse.csr_matrix) -> np.ndarray:
-        """Higher = more likely relevant: the decision function, or the log-odds for naive Bayes."""
-        if hasattr(self.classifier, "decision_function") and not hasattr(self.classifier, "feature_log_prob_"):
-            return self.classifier.decision_function(features)
-        log_probability = self.classifier.predict_log_proba(features)
-        return log_probability[:, 1] - log_probability[:, 0]
+        """Higher = more likely relevant (one classifier: its own score, shifted and scaled)."""
+        return np.mean([(_scores(c, features) - mean) / spread for c, mean, spread in self.members], axis=0)
 
     def probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
         """Probability of relevance: the scores through Platt scaling fitted on cross-validated scores.
@@ -151,6 +175,14 @@ class Model:
         for train, test in split:
             scores[test] = Model(features[train], labels[train], self.settings).scores(features[test])
         return LogisticRegression().fit(scores.reshape(-1, 1), labels)
+
+
+def _scores(classifier, features):
+    """The decision function, or the log-odds for naive Bayes."""
+    if hasattr(classifier, "feature_log_prob_"):
+        log_probability = classifier.predict_log_proba(features)
+        return log_probability[:, 1] - log_probability[:, 0]
+    return classifier.decision_function(features)
 
 
 def sample_weights(labels: np.ndarray, include_weight: float | None) -> np.ndarray:

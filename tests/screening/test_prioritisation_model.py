@@ -5,7 +5,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from screening.prioritisation.features import tfidf
-from screening.prioritisation.model import DEFAULT, Model, Settings, features_for, rank, record_text
+from screening.prioritisation.model import DEFAULT, Classifier, Model, Settings, features_for, rank, record_text
 
 RELEVANT = [
     "Tocilizumab for neuromyelitis optica spectrum disorder: a randomised trial",
@@ -32,15 +32,16 @@ def test_a_model_trained_on_one_include_and_one_exclude_puts_the_similar_record_
 def test_every_classifier_orders_the_same_easy_case():
     texts = [RELEVANT[0], IRRELEVANT[0], IRRELEVANT[1], RELEVANT[1], IRRELEVANT[2], RELEVANT[2]]
     labels = [1, 0, 0, None, None, None]
-    for classifier, params in [
-        ("logistic", {"C": 1.0}),
-        ("svm", {"C": 0.1}),
-        ("sgd", {"loss": "modified_huber"}),
-        ("complement_nb", {"alpha": 0.1}),
-        ("multinomial_nb", {"alpha": 0.1}),
-    ]:
-        ranking = rank(texts, labels, settings=Settings(classifier=classifier, params=params))
-        assert ranking.order[-1] == 4, classifier  # screen time and sleep: last
+    members = [
+        Classifier("logistic", {"C": 1.0}),
+        Classifier("svm", {"C": 0.1}),
+        Classifier("sgd", {"loss": "modified_huber"}),
+        Classifier("complement_nb", {"alpha": 0.1}),
+        Classifier("multinomial_nb", {"alpha": 0.1}),
+    ]
+    for classifiers in [(member,) for member in members] + [tuple(members)]:
+        ranking = rank(texts, labels, settings=Settings(classifiers=classifiers))
+        assert ranking.order[-1] == 4, classifiers  # screen time and sleep: last
 
 
 def test_the_order_is_the_same_every_time():
@@ -90,14 +91,20 @@ def test_the_features_are_scikit_learns_tfidf():
 
 def test_settings_round_trip_and_refuse_what_they_do_not_know():
     assert Settings.from_dict(DEFAULT.as_dict()) == DEFAULT
+    ensemble = Settings(classifiers=(Classifier("svm", {"C": 1.0}, None), Classifier("multinomial_nb", {}, 2.0)))
+    assert Settings.from_dict(ensemble.as_dict()) == ensemble
     with pytest.raises(ValueError, match="unknown classifier 'forest'"):
-        Settings(classifier="forest")
+        Classifier("forest")
     with pytest.raises(ValueError, match="unknown model settings: colour"):
         Settings.from_dict({"colour": "blue"})
     with pytest.raises(ValueError, match="bad parameters for svm"):
-        Settings(params={"gamma": 2})
+        Settings.from_dict({"classifiers": [{"name": "svm", "params": {"gamma": 2}}]})
+    with pytest.raises(ValueError, match="bad classifier settings"):
+        Settings.from_dict({"classifiers": [{"kind": "svm"}]})
     with pytest.raises(ValueError, match="include_weight must be positive"):
-        Settings(include_weight=0)
+        Classifier(include_weight=0)
+    with pytest.raises(ValueError, match="one or more classifiers"):
+        Settings(classifiers=())
 
 
 @pytest.mark.parametrize(
