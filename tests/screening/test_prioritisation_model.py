@@ -102,7 +102,7 @@ def test_settings_round_trip_and_refuse_what_they_do_not_know():
     with pytest.raises(ValueError, match="bad classifier settings"):
         Settings.from_dict({"classifiers": [{"kind": "svm"}]})
     with pytest.raises(ValueError, match="include_weight must be positive"):
-        Classifier(include_weight=0)
+        Classifier("svm", include_weight=0)
     with pytest.raises(ValueError, match="one or more classifiers"):
         Settings(classifiers=())
 
