@@ -77,15 +77,14 @@ def tfidf(
     keep = np.flatnonzero((document_frequency >= min_df) & (document_frequency <= max_df * len(texts)))
     if len(texts) and not len(keep):
         raise ValueError("no word is left to learn from: the texts are empty, or every word was pruned")
-    counts = counts[:, keep]
+    matrix = counts[:, keep]
     if sublinear_tf:
-        counts.data = 1 + np.log(counts.data)
-    idf = np.log((1 + len(texts)) / (1 + document_frequency[keep])) + 1
-    matrix = counts @ sparse.diags(idf)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1
-    matrix = sparse.diags(1 / norms) @ matrix
-    return Features(matrix=sparse.csr_matrix(matrix, dtype=np.float32), names=np.concatenate(names)[keep])
+        matrix.data = 1 + np.log(matrix.data)
+    # Scaled in place on the stored values: sparse products would copy the matrix twice.
+    matrix.data *= (np.log((1 + len(texts)) / (1 + document_frequency[keep])) + 1)[matrix.indices]
+    row = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))  # the row of each stored value
+    matrix.data /= np.sqrt(np.bincount(row, weights=matrix.data**2, minlength=matrix.shape[0]))[row]
+    return Features(matrix=matrix.astype(np.float32), names=np.concatenate(names)[keep])
 
 
 def _ngram_names(codes, words, n):
