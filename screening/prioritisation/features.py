@@ -38,12 +38,7 @@ def tfidf(
 
     N-grams found in fewer than min_df texts or in more than max_df (a share) of them are dropped.
     """
-    if not 1 <= ngram_max <= MAX_NGRAM:
-        raise ValueError(f"ngram_max must be between 1 and {MAX_NGRAM}, not {ngram_max}")
-    if not 0 < max_df <= 1:
-        raise ValueError(f"max_df is a share of the texts, between 0 and 1, not {max_df}")
-    if min_df < 1:
-        raise ValueError(f"min_df must be at least 1, not {min_df}")
+    check_parameters(ngram_max=ngram_max, min_df=min_df, max_df=max_df)
     vocabulary = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # a new word gets the next id, all in C
     ids, lengths = [], np.empty(len(texts), dtype=np.int64)
@@ -85,6 +80,15 @@ def tfidf(
     row = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))  # the row of each stored value
     matrix.data /= np.sqrt(np.bincount(row, weights=matrix.data**2, minlength=matrix.shape[0]))[row]
     return Features(matrix=matrix.astype(np.float32), names=np.concatenate(names)[keep])
+
+
+def check_parameters(*, ngram_max: int, min_df: int, max_df: float) -> None:
+    if not (isinstance(ngram_max, int) and 1 <= ngram_max <= MAX_NGRAM):
+        raise ValueError(f"ngram_max must be a whole number from 1 to {MAX_NGRAM}, not {ngram_max!r}")
+    if not (isinstance(min_df, int) and min_df >= 1):
+        raise ValueError(f"min_df must be a whole number of texts, at least 1, not {min_df!r}")
+    if not (isinstance(max_df, int | float) and 0 < max_df <= 1):
+        raise ValueError(f"max_df is a share of the texts, between 0 and 1, not {max_df!r}")
 
 
 def _ngram_names(codes, words, n):

@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.naive_bayes import ComplementNB, MultinomialNB
 from sklearn.svm import LinearSVC
 
-from .features import tfidf
+from .features import check_parameters, tfidf
 
 # One include and one exclude are enough to train: in the benchmark a model trained on them
 # already finds includes faster than the import order (see docs/benchmarks.md).
@@ -89,8 +89,9 @@ class Settings:
     mean and spread of its scores on the training records.
     """
 
-    # Chosen by bench/prioritisation.py (docs/benchmarks.md): a linear SVM and naive Bayes, which
-    # each win on some datasets, together beat ASReview's default on all four.
+    # Chosen by bench/prioritisation.py --compare (docs/benchmarks.md): a linear SVM and naive Bayes
+    # each win on some datasets; their average was the one candidate level with or above ASReview's
+    # default on all four.
     classifiers: tuple[Classifier, ...] = (
         Classifier("svm", {"C": 0.1}, include_weight=None),
         Classifier("multinomial_nb", {"alpha": 0.3}, include_weight=1.0),
@@ -104,6 +105,7 @@ class Settings:
     def __post_init__(self):
         if not self.classifiers or not all(isinstance(c, Classifier) for c in self.classifiers):
             raise ValueError("settings need one or more classifiers")
+        check_parameters(ngram_max=self.ngram_max, min_df=self.min_df, max_df=self.max_df)
 
     def as_dict(self) -> dict:
         return asdict(self) | {"classifiers": [asdict(c) | {"params": dict(c.params)} for c in self.classifiers]}
@@ -136,7 +138,7 @@ def record_text(title: str, abstract: str, keywords: Sequence[str] = ()) -> str:
 
 
 class Model:
-    """A classifier trained on labelled rows of a feature matrix."""
+    """The settings' classifiers trained on labelled rows of a feature matrix."""
 
     def __init__(self, features: sparse.csr_matrix, labels: np.ndarray, settings: Settings = DEFAULT):
         labels = np.asarray(labels)

@@ -105,6 +105,10 @@ def test_settings_round_trip_and_refuse_what_they_do_not_know():
         Classifier("svm", include_weight=0)
     with pytest.raises(ValueError, match="one or more classifiers"):
         Settings(classifiers=())
+    with pytest.raises(ValueError, match="ngram_max must be a whole number from 1 to 3, not 'two'"):
+        Settings.from_dict({"ngram_max": "two"})
+    with pytest.raises(ValueError, match="max_df is a share"):
+        Settings(max_df=2)
 
 
 @pytest.mark.parametrize(
