@@ -86,6 +86,11 @@ CANDIDATES = {
     "svm + nb min_df=2": _candidate(SVM, NB, min_df=2),
     "svm + logistic + nb": _candidate(SVM, ("logistic", {"C": 1.0}, None), NB),
     "svm + nb trigrams": _candidate(SVM, NB, ngram_max=3),
+    "svm + svm x10 + nb a=0.3": _candidate(SVM, ("svm", {"C": 0.1}, 10.0), ("multinomial_nb", {"alpha": 0.3}, 1.0)),
+    "svm x10 + nb a=0.3": _candidate(("svm", {"C": 0.1}, 10.0), ("multinomial_nb", {"alpha": 0.3}, 1.0)),
+    "svm + logistic + nb a=0.3": _candidate(
+        SVM, ("logistic", {"C": 1.0}, None), ("multinomial_nb", {"alpha": 0.3}, 1.0)
+    ),
 }
 
 
