@@ -100,7 +100,9 @@ def test_the_refusal_does_not_tell_whether_the_co_reviewer_agreed(personas, reco
         for record in (agreed, disagreed)
         for decision in ("include", "exclude", "maybe")
     }
-    messages |= {refusal(personas, record, "adjudicator", "include") for record in (agreed, disagreed)}
+    personas.third = make_user("third")
+    add_member(review=personas.review, user=personas.third, role=Role.REVIEWER)
+    messages |= {refusal(personas, record, "third", "include") for record in (agreed, disagreed)}
     assert messages == {VOTES_FROZEN}
 
 
