@@ -4,12 +4,13 @@ half-written: an import is whole or absent, and every vote a reviewer saw confir
 import http.client
 import os
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 
 from reviews import identification
@@ -58,6 +59,27 @@ def kill_worker(server):
         os.kill(int(pid), signal.SIGKILL)
 
 
+def write_transaction_open(record_import) -> bool:
+    """Whether the import's write transaction is under way: it holds the import's row (PostgreSQL) or the
+    database's write lock (SQLite) from its first statement to its commit."""
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                list(RecordImport.objects.select_for_update(nowait=True).filter(pk=record_import.pk))
+        except OperationalError:
+            return True
+        return False
+    probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+    return False
+
+
 def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
@@ -90,11 +112,13 @@ def test_a_worker_killed_while_writing_an_import_leaves_no_record_and_it_can_be_
     request = threading.Thread(target=lambda: result.setdefault("status", post(server, url, session_cookie(lead), "")))
     request.start()
     deadline = time.monotonic() + 60
-    while not RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists():
+    while not (
+        RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists()
+        and write_transaction_open(pending)
+    ):
         assert time.monotonic() < deadline and request.is_alive(), f"the import never reached its write: {result}"
         time.sleep(0.02)
-    time.sleep(0.5)  # well inside the write of 30,000 records
-    kill_worker(server)
+    kill_worker(server)  # inside the write of 30,000 records, however fast or slow the machine
     request.join(timeout=60)
     assert result["status"] == 0, "the request was cut off"
     pending.refresh_from_db()
