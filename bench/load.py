@@ -63,13 +63,14 @@ def environment(database: str, workdir: Path, pg_name: str) -> dict[str, str]:
     }
 
 
-def recreate_postgres_database(name: str):
+def recreate_postgres_database(name: str, *, create: bool = True):
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if create:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def search_export(numbers: range) -> bytes:
@@ -383,7 +384,7 @@ def main():
     for problem in problems[:20]:
         print("   -", problem)
     if args.database == "postgres":
-        recreate_postgres_database(args.pg_database)
+        recreate_postgres_database(args.pg_database, create=False)  # each run names its own: leave none behind
     sys.exit(1 if problems or server_errors or (args.import_records and not imported.get("imported")) else 0)
 
 
