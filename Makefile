@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+PORT ?= 8000
+# Tests that CI runs once, on PostgreSQL; the rest runs on SQLite and on PostgreSQL. `make test` runs all.
+ONCE := browser or load or faults or r
 
-.PHONY: run test venv lint
+.PHONY: run test test-each-database test-once venv lint
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +21,7 @@ venv: $(BIN)/.installed
 run: export DEBUG = 1
 run: venv
 	$(BIN)/python manage.py demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's Chromium; installed here when make runs as root on Debian, as in CI.
 $(CHROMIUM):
@@ -30,6 +33,12 @@ $(CHROMIUM):
 
 test: venv $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-each-database: venv
+	$(BIN)/python -m pytest -m "not ($(ONCE))" $(PYTEST_ARGS)
+
+test-once: venv $(CHROMIUM)
+	$(BIN)/python -m pytest -m "$(ONCE)" $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -43,9 +43,9 @@ IMPORT_CONFIRM = re.compile(r'action="(/reviews/\d+/imports/\d+/confirm/)"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def environment(database: str, workdir: Path) -> dict[str, str]:
+def environment(database: str, workdir: Path, pg_name: str) -> dict[str, str]:
     if database == "postgres":
-        url = "postgres://postgres@127.0.0.1:5432/tandem_load"
+        url = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
     else:
         url = f"sqlite:///{workdir / 'load.sqlite3'}"
     return {
@@ -63,12 +63,14 @@ def environment(database: str, workdir: Path) -> dict[str, str]:
     }
 
 
-def recreate_postgres_database():
+def recreate_postgres_database(name: str, *, create: bool = True):
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS tandem_load WITH (FORCE)")
-        connection.execute("CREATE DATABASE tandem_load")
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if create:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def search_export(numbers: range) -> bytes:
@@ -305,17 +307,19 @@ def main():
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0 (the default) takes a free port")
+    parser.add_argument("--pg-database", default="tandem_load",
+                        help="PostgreSQL database to create for the run and drop after it")  # fmt: skip
     parser.add_argument("--think", type=float, default=2.0, help="mean pause between a reviewer's turns, seconds")
     parser.add_argument("--import-records", type=int, default=0,
                         help="the lead imports a file of this many records a quarter into the run")  # fmt: skip
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="tandem-load-"))
-    env = environment(args.database, workdir)
+    env = environment(args.database, workdir, args.pg_database)
     os.environ.update(env)
     if args.database == "postgres":
-        recreate_postgres_database()
+        recreate_postgres_database(args.pg_database)
     import django
 
     django.setup()
@@ -336,7 +340,7 @@ def main():
         log: list[tuple[str, float, float]] = []
         statuses: Counter = Counter()
         acks = {"votes": [], "values": [], "refused": Counter()}
-        clients = [(Client(args.port, log, statuses), name) for name in setup["usernames"]]
+        clients = [(Client(server.port, log, statuses), name) for name in setup["usernames"]]
         for client, name in clients:
             client.log_in(name)
         log.clear()
@@ -347,7 +351,7 @@ def main():
                    for i, (c, name) in enumerate(clients)]  # fmt: skip
         imported: dict = {}
         if args.import_records:
-            lead = Client(args.port, [], statuses, timeout=300)  # the import itself stays out of the figures
+            lead = Client(server.port, [], statuses, timeout=300)  # the import itself stays out of the figures
             lead.log_in(setup["lead"])
             threads.append(threading.Thread(target=importer, args=(lead, setup, args.import_records,
                                                                    args.seconds / 4, imported)))  # fmt: skip
@@ -357,8 +361,7 @@ def main():
             thread.join()
         elapsed = time.monotonic() - started
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
     problems = verify(acks)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
@@ -381,7 +384,7 @@ def main():
     for problem in problems[:20]:
         print("   -", problem)
     if args.database == "postgres":
-        recreate_postgres_database()
+        recreate_postgres_database(args.pg_database, create=False)  # each run names its own: leave none behind
     sys.exit(1 if problems or server_errors or (args.import_records and not imported.get("imported")) else 0)
 
 

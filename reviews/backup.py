@@ -3,9 +3,13 @@ audit event and analysis, the team's accounts and the uploaded files, so that a 
 installation (or returns from a backup) exactly as it was.
 
 The object graph is the one deleting the review would remove (Django's collector follows every foreign key to
-it), so a new model of any app is exported without this module knowing about it."""
+it), so a new model of any app is exported without this module knowing about it.
+
+Times are written to the microsecond (2026-12-01T20:15:59.000123Z); documents written before that hold them to the
+millisecond (…59.000Z or …59Z) and are read as they are."""
 
 import base64
+import datetime
 import json
 from io import StringIO
 
@@ -15,6 +19,7 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from reviews.models import Review
@@ -24,6 +29,19 @@ FORMAT = "tandem-review/1"
 
 class BackupError(Exception):
     pass
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to the millisecond (JavaScript's precision), so a restored review would differ
+    from the exported one in every timestamp with microseconds; this one writes all six digits."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat(timespec="microseconds")
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time) and o.tzinfo is None:
+            return o.isoformat(timespec="microseconds")
+        return super().default(o)
 
 
 def _objects(review: Review) -> list[models.Model]:
@@ -65,7 +83,7 @@ def export_review(review: Review) -> dict:
     return {
         "format": FORMAT,
         "review": review.pk,
-        "objects": json.loads(serializers.serialize("json", [*users, *ordered])),
+        "objects": json.loads(serializers.serialize("json", [*users, *ordered], cls=ExactJSONEncoder)),
         "files": _files(objects),
     }
 

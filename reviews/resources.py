@@ -1,14 +1,36 @@
+import datetime
+
 from django.contrib.auth import get_user_model
-from import_export import fields, resources
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
 
 from reviews.downloads import spreadsheet_safe
 from reviews.models import Membership, Record, Review, Search
 
 
+class ExactDateTimeWidget(widgets.DateTimeWidget):
+    """Times as ISO 8601 with the offset and every microsecond (2026-12-01T21:15:59.000123+01:00): the default
+    format, DATETIME_INPUT_FORMATS' first, drops the fraction and the offset, so an exported vote or audit event
+    lost its order within a second. Files written in the old format are still read."""
+
+    def render(self, value, obj=None, **kwargs):
+        if isinstance(value, datetime.datetime) and self.coerce_to_string and not kwargs.get("force_native_type"):
+            return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+        return super().render(value, obj, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = parse_datetime(value.strip()) or value
+        return super().clean(value, row, **kwargs)
+
+
 class SafeResource(resources.ModelResource):
     """Admin exports go through the same formula neutralising as the site's downloads (import-export's own
-    option only strips a leading "=")."""
+    option only strips a leading "="), and keep times exact."""
+
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "DateTimeField": ExactDateTimeWidget}
 
     def export_field(self, field, instance, **kwargs):
         return spreadsheet_safe(super().export_field(field, instance, **kwargs))

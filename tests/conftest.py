@@ -8,6 +8,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests import demo_snapshot
 from tests.factories import Personas
 
 # Same examples on every run, so the suite is deterministic; no per-example deadline on a loaded CI machine.
@@ -45,6 +46,18 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IMPORTS_IN_BACKGROUND = False
     cache.clear()  # log-in failure counts must not leak from one test into the next
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> demo_snapshot.DemoSnapshot:
+    with django_db_blocker.unblock():
+        return demo_snapshot.build(tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def demo(_demo_snapshot, db, settings):
+    """The demo review as `manage.py demo` leaves it: built once per test session, copied in for each test."""
+    return demo_snapshot.restore(_demo_snapshot, settings.MEDIA_ROOT)
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ half-written: an import is whole or absent, and every vote a reviewer saw confir
 import http.client
 import os
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 
 from reviews import identification
@@ -18,9 +19,7 @@ from screening.models import Vote, VoteEvent
 from tests.factories import make_import, make_review, make_user, ris
 from tests.gunicorn_server import start_gunicorn
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-PORT = 8799
+pytestmark = [pytest.mark.slow, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 def _database_url() -> str:
@@ -39,10 +38,9 @@ def production_env(settings, database_url: str) -> dict:
 @pytest.fixture
 def server(settings):
     """gunicorn on the test database."""
-    master = start_gunicorn(production_env(settings, _database_url()), port=PORT)
-    yield master
-    master.terminate()
-    master.wait(timeout=30)
+    gunicorn = start_gunicorn(production_env(settings, _database_url()))
+    yield gunicorn
+    gunicorn.stop()
     if connection.vendor == "postgresql":
         # A killed worker's server session ends only when PostgreSQL notices; wait so the test database can go.
         for _ in range(100):
@@ -54,11 +52,32 @@ def server(settings):
             time.sleep(0.3)
 
 
-def kill_worker(master):
-    workers = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+def kill_worker(server):
+    workers = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True).stdout.split()
     assert workers, "gunicorn has no worker to kill"
     for pid in workers:
         os.kill(int(pid), signal.SIGKILL)
+
+
+def write_transaction_open(record_import) -> bool:
+    """Whether the import's write transaction is under way: it holds the import's row (PostgreSQL) or the
+    database's write lock (SQLite) from its first statement to its commit."""
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                list(RecordImport.objects.select_for_update(nowait=True).filter(pk=record_import.pk))
+        except OperationalError:
+            return True
+        return False
+    probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+    return False
 
 
 def session_cookie(user) -> str:
@@ -67,14 +86,14 @@ def session_cookie(user) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def post(path: str, cookie: str, body: str, timeout=120) -> int:
+def post(server, path: str, cookie: str, body: str, timeout=120) -> int:
     """POST as the logged-in user (the CSRF check is met with the token the middleware accepts from a cookie);
     0 when the connection dies."""
     token = "a" * 32
     headers = {"Cookie": f"{cookie}; csrftoken={token}", "X-CSRFToken": token, "Host": "127.0.0.1",
                "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
         conn.request("POST", path, body=body, headers=headers)
         return conn.getresponse().status
     except (OSError, http.client.HTTPException):
@@ -90,14 +109,16 @@ def test_a_worker_killed_while_writing_an_import_leaves_no_record_and_it_can_be_
     pending = make_import(review, lead, content, run=False)
     url = f"/reviews/{review.pk}/imports/{pending.pk}/confirm/"
     result = {}
-    request = threading.Thread(target=lambda: result.setdefault("status", post(url, session_cookie(lead), "")))
+    request = threading.Thread(target=lambda: result.setdefault("status", post(server, url, session_cookie(lead), "")))
     request.start()
     deadline = time.monotonic() + 60
-    while not RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists():
+    while not (
+        RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists()
+        and write_transaction_open(pending)
+    ):
         assert time.monotonic() < deadline and request.is_alive(), f"the import never reached its write: {result}"
         time.sleep(0.02)
-    time.sleep(0.5)  # well inside the write of 30,000 records
-    kill_worker(server)
+    kill_worker(server)  # inside the write of 30,000 records, however fast or slow the machine
     request.join(timeout=60)
     assert result["status"] == 0, "the request was cut off"
     pending.refresh_from_db()
@@ -125,7 +146,7 @@ def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server,
         for record in records:
             path = f"/reviews/{review.pk}/screening/title-abstract/vote/{record.pk}/"
             in_flight.set()
-            status = post(path, cookie, "decision=include", timeout=10)
+            status = post(server, path, cookie, "decision=include", timeout=10)
             in_flight.clear()
             (acknowledged if status == 302 else cut_off).append(record.pk)
 
@@ -153,16 +174,15 @@ def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server,
     ids=["postgresql-down", "sqlite-unreadable"],
 )
 def test_an_unreachable_database_gives_the_503_page_not_a_stack_trace(settings, database_url):
-    master = start_gunicorn(production_env(settings, database_url), port=PORT)
+    server = start_gunicorn(production_env(settings, database_url))
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         # A session cookie makes the first middleware read the database.
         conn.request("GET", "/", headers={"Host": "127.0.0.1", "Cookie": "sessionid=" + "a" * 32})
         response = conn.getresponse()
         page = response.read().decode()
     finally:
-        master.terminate()
-        master.wait(timeout=30)
+        server.stop()
     assert response.status == 503 and response.getheader("Retry-After") == "30"
     assert "Tandem cannot reach its database" in page and "Nothing from this request was saved" in page
     assert "Traceback" not in page and "127.0.0.1:1" not in page and "nonexistent-folder" not in page

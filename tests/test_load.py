@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_short_load_run_loses_and_duplicates_nothing():
     database = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    # A database of its own beside this run's test database, so parallel runs never drop each other's.
+    own = f"{connection.settings_dict['NAME']}_load"
     result = subprocess.run(
         [sys.executable, "bench/load.py", "--database", database, "--reviewers", "6", "--seconds", "10",
-         "--records", "300", "--workers", "2", "--think", "0.2", "--port", "8788"],
+         "--records", "300", "--workers", "2", "--think", "0.2", "--pg-database", own],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

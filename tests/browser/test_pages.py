@@ -2,17 +2,14 @@
 heading, labelled form controls, readable contrast and nothing wider than the window; empty reviews say what
 to do next. Each page's screenshot is kept for a person to look over."""
 
-import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from reviews.demo import DEMO_USERS
-from reviews.models import Review
 from tests.factories import make_review, make_user
 
 pytestmark = pytest.mark.slow
@@ -51,9 +48,8 @@ def crawl(visitor, start: str, *, screenshots: bool = True, skip: re.Pattern | N
     return found
 
 
-def test_every_page_of_the_demo_review_is_reachable_labelled_and_readable(visit, transactional_db):
-    call_command("demo", stdout=io.StringIO())
-    review = Review.objects.get()
+def test_every_page_of_the_demo_review_is_reachable_labelled_and_readable(visit, transactional_db, demo):
+    review = demo
     passwords = {username: password for username, _role, password in DEMO_USERS}
     # The other roles see the same pages with their own controls and blinding.
     for username in ("lead", "reviewer1", "adjudicator"):

@@ -1,10 +1,15 @@
 """A review exported as JSON and imported into an empty database comes back exactly as it was."""
 
+import datetime
 import io
 import json
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.dateparse import parse_datetime
 
 from analysis.models import AnalysisRun
 from extraction.models import Value
@@ -16,16 +21,58 @@ from tests.factories import make_search
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Microseconds of 0, of 1–999 (below Django's millisecond JSON) and of 1000 and more, with and without a remainder.
+MICROSECONDS = [0, 1, 999, 1000, 123456, 999999]
+
 
 def empty_the_database():
     call_command("flush", interactive=False, verbosity=0)
     assert not Review.objects.exists()
 
 
+def give_every_timestamp_microseconds(review):
+    """Every date-time field of every exported object gets a time from MICROSECONDS in turn, so each case occurs
+    whatever the clock said while the data were built."""
+    start = datetime.datetime(2026, 12, 1, 20, 15, 59, tzinfo=datetime.UTC)
+    turn = 0
+    for item in export_review(review)["objects"]:
+        model = apps.get_model(item["model"])
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateTimeField) and item["fields"].get(field.name) is not None:
+                at = start.replace(microsecond=MICROSECONDS[turn % len(MICROSECONDS)])
+                # The base manager skips the extraction lock's guard: this changes when, not what, was written.
+                model._base_manager.filter(pk=item["pk"]).update(**{field.attname: at + datetime.timedelta(hours=turn)})
+                turn += 1
+    review.refresh_from_db()  # the export starts from this instance
+    assert turn >= 2 * len(MICROSECONDS), "every case of microseconds occurs"
+
+
+def first_difference(expected: dict, actual: dict) -> str | None:
+    """The first object, field or file in which two exports differ, or None when they are the same."""
+    for key in ("format", "review"):
+        if expected.get(key) != actual.get(key):
+            return f"{key}: {expected.get(key)!r} became {actual.get(key)!r}"
+    before = {(o["model"], o["pk"]): o["fields"] for o in expected["objects"]}
+    after = {(o["model"], o["pk"]): o["fields"] for o in actual["objects"]}
+    for key in [*before, *(key for key in after if key not in before)]:
+        if key not in after or key not in before:
+            return f"{key[0]} {key[1]}: {'lost' if key in before else 'appeared'}"
+        for field in sorted(before[key].keys() | after[key].keys()):
+            if before[key].get(field, "(none)") != after[key].get(field, "(none)"):
+                return f"{key[0]} {key[1]}, field {field}: {before[key].get(field)!r} became {after[key].get(field)!r}"
+    if [o["model"] for o in expected["objects"]] != [o["model"] for o in actual["objects"]]:
+        return "the objects come in another order"
+    for name in sorted(expected["files"].keys() | actual["files"].keys()):
+        if expected["files"].get(name) != actual["files"].get(name):
+            return f"file {name}: {'lost' if name not in actual['files'] else 'changed'}"
+    return None
+
+
 def test_export_then_import_into_an_empty_database_reproduces_the_review(personas, tmp_path):
     review = personas.analysis().run.review
     personas.identification()
     personas.full_text()
+    give_every_timestamp_microseconds(review)
     counts = {
         "records": Record.objects.filter(review=review).count(),
         "vote events": VoteEvent.objects.filter(vote__review=review).count(),
@@ -42,7 +89,8 @@ def test_export_then_import_into_an_empty_database_reproduces_the_review(persona
     call_command("import_review", str(path), stdout=io.StringIO())
 
     restored = Review.objects.get(pk=review.pk)
-    assert export_review(restored) == exported  # every object, field and file as it was
+    difference = first_difference(exported, export_review(restored))
+    assert difference is None, difference  # every object, field and file as it was
     assert is_locked(restored)
     assert counts == {
         "records": Record.objects.filter(review=restored).count(),
@@ -55,6 +103,40 @@ def test_export_then_import_into_an_empty_database_reproduces_the_review(persona
     # New rows get new ids after the restored ones (PostgreSQL's sequences were moved on).
     after = make_search(restored, restored.created_by, source="After the restore")
     assert after.pk > max(o["pk"] for o in exported["objects"] if o["model"] == "reviews.search")
+
+
+def test_an_export_keeps_every_microsecond(personas):
+    personas.full_text()
+    give_every_timestamp_microseconds(personas.review)
+    written = {
+        (item["model"], item["pk"], name): value
+        for item in export_review(personas.review)["objects"]
+        for name, value in item["fields"].items()
+        if isinstance(value, str) and parse_datetime(value) is not None and "T" in value
+    }
+    stored = {key: parse_datetime(value).microsecond for key, value in written.items()}
+    assert set(stored.values()) == set(MICROSECONDS), {k: v for k, v in stored.items() if v not in MICROSECONDS}
+
+
+def test_an_export_written_to_the_millisecond_still_restores(personas):
+    """Exports made before the microseconds were kept hold times such as 2026-12-01T20:15:59.123Z."""
+    personas.full_text()
+    give_every_timestamp_microseconds(personas.review)
+    document = export_review(personas.review)
+    encoder = DjangoJSONEncoder()
+    for item in document["objects"]:
+        for name, value in item["fields"].items():
+            if isinstance(value, str) and "T" in value and (at := parse_datetime(value)) is not None:
+                item["fields"][name] = encoder.default(at)
+    event = VoteEvent.objects.filter(vote__review=personas.review).first()
+    old_form = next(o for o in document["objects"] if o["model"] == "screening.voteevent" and o["pk"] == event.pk)
+    assert len(old_form["fields"]["at"]) in (20, 24), old_form  # no fraction, or three digits, and Z
+
+    empty_the_database()
+    import_review(document)
+
+    restored = VoteEvent.objects.get(pk=event.pk).at
+    assert restored == event.at.replace(microsecond=event.at.microsecond // 1000 * 1000)
 
 
 def test_a_restore_over_an_existing_review_is_refused_and_changes_nothing(personas):

@@ -33,9 +33,8 @@ def test_demo_creates_its_team_and_review_once(capsys):
     assert "already present" in out
 
 
-def test_demo_imports_overlapping_database_exports():
-    call_command("demo")
-    review = Review.objects.get(title=DEMO_TITLE)
+def test_demo_imports_overlapping_database_exports(demo):
+    review = demo
     imports = {i.search.source: i for i in review.imports.select_related("search")}
     assert {name: i.record_count for name, i in imports.items()} == {
         "PubMed": 260,
@@ -51,9 +50,8 @@ def test_demo_imports_overlapping_database_exports():
     assert unique <= 450
 
 
-def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
-    call_command("demo")
-    review = Review.objects.get(title=DEMO_TITLE)
+def test_demo_screening_follows_the_datasets_labels_and_is_in_progress(demo):
+    review = demo
     labels = dataset_labels()
     resolutions = Resolution.objects.filter(review=review).select_related("record")
     nmosd = set(nmosd_studies())
@@ -85,14 +83,13 @@ def test_demo_screening_follows_the_datasets_labels_and_is_in_progress():
     assert all((r.decision, r.exclusion_reason_id) in voted[r] for r in two_reasons), "settled with one of them"
 
 
-def test_demo_extraction_matches_the_seed_totals_and_is_locked():
+def test_demo_extraction_matches_the_seed_totals_and_is_locked(demo):
     from django.db.models import Count
 
     from extraction.models import Consensus, Extraction, ExtractionLock
     from extraction.tables import consensus_table
 
-    call_command("demo")
-    review = Review.objects.get(title=DEMO_TITLE)
+    review = demo
     assert ExtractionLock.objects.get(review=review).locked
     assert Extraction.objects.filter(review=review, status="submitted").count() == 54
     statuses = dict(Consensus.objects.filter(review=review).values_list("status").annotate(n=Count("id")))
@@ -106,10 +103,8 @@ def test_demo_extraction_matches_the_seed_totals_and_is_locked():
         assert sum(int(row["women"]) for row in arms) == women
 
 
-def test_demo_analysis_pools_both_outcomes_by_treatment():
-    call_command("demo")
-    review = Review.objects.get(title=DEMO_TITLE)
-    [run] = review.analysis_runs.all()
+def test_demo_analysis_pools_both_outcomes_by_treatment(demo):
+    [run] = demo.analysis_runs.all()
     for outcome in ("arr", "edss"):
         subgroups = run.results["outcomes"][outcome]["subgroups"]
         assert {group: result["patients"] for group, result in subgroups.items()} == {

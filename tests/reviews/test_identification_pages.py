@@ -179,10 +179,13 @@ def test_background_import_reports_progress_then_counts(client, settings):
     pending = RecordImport.objects.get()
     detail = client.post(url("import_confirm", personas, import_id=pending.pk)).url
     for _ in range(600):  # up to 30 s on a loaded machine; a normal run takes a fraction of a second
+        page = client.get(detail).content.decode()
         pending.refresh_from_db()
         if pending.is_finished:
             break
-        assert 'http-equiv="refresh"' in client.get(detail).content.decode()
+        # Still running after the page was made, so running while it was made (checking before the page failed
+        # whenever the import finished in between).
+        assert 'http-equiv="refresh"' in page
         time.sleep(0.05)
     assert pending.status == ImportStatus.DONE
     assert "Records imported</dt><dd>2" in client.get(detail).content.decode()
