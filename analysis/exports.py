@@ -4,9 +4,28 @@ from django.template.loader import render_to_string
 
 from .engine.analysis import RESULT_KEYS
 
-POOLED_COLUMNS = ["outcome", "group", "k", "patients", "estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper",
-                  "effect_statistic", "effect_value", "effect_p_value", "tau2", "i2", "q", "q_df",
-                  "heterogeneity_p_value", "measure", "method", "hartung_knapp"]  # fmt: skip
+POOLED_COLUMNS = [
+    "outcome",
+    "group",
+    "k",
+    "patients",
+    "estimate",
+    "ci_lower",
+    "ci_upper",
+    "pi_lower",
+    "pi_upper",
+    "effect_statistic",
+    "effect_value",
+    "effect_p_value",
+    "tau2",
+    "i2",
+    "q",
+    "q_df",
+    "heterogeneity_p_value",
+    "measure",
+    "method",
+    "hartung_knapp",
+]
 
 
 def pooled_rows(run) -> list[list]:
@@ -17,18 +36,48 @@ def pooled_rows(run) -> list[list]:
         groups = [("all studies", outcome["overall"]), *outcome.get("subgroups", {}).items()]
         for group, result in groups:
             patients = result.get("patients", sum(s["n"] for s in outcome["studies"]))
-            rows.append([key, group, result["k"], patients, result["estimate"], result["ci_lower"],
-                         result["ci_upper"], result["pi_lower"], result["pi_upper"], result["statistic"],
-                         result["z_or_t"], result["p_value"], result["tau2"], result["i2"], result["q"],
-                         result["q_df"], result["q_p_value"], run.measure, run.method, run.knha])  # fmt: skip
+            rows.append(
+                [
+                    key,
+                    group,
+                    result["k"],
+                    patients,
+                    result["estimate"],
+                    result["ci_lower"],
+                    result["ci_upper"],
+                    result["pi_lower"],
+                    result["pi_upper"],
+                    result["statistic"],
+                    result["z_or_t"],
+                    result["p_value"],
+                    result["tau2"],
+                    result["i2"],
+                    result["q"],
+                    result["q_df"],
+                    result["q_p_value"],
+                    run.measure,
+                    run.method,
+                    run.knha,
+                ]
+            )
         if outcome.get("subgroup_test"):
             test = outcome["subgroup_test"]
-            tests.append([key, "subgroup differences", test["method"], "Q", test["q_between"], test["df"],
-                          test["p_value"]])  # fmt: skip
+            tests.append(
+                [key, "subgroup differences", test["method"], "Q", test["q_between"], test["df"], test["p_value"]]
+            )
         if outcome.get("subgroup_test_common_tau2"):
             test = outcome["subgroup_test_common_tau2"]
-            tests.append([key, "subgroup differences", test["method"], test["statistic"], test["value"],
-                          "/".join(str(df) for df in test["df"]), test["p_value"]])  # fmt: skip
+            tests.append(
+                [
+                    key,
+                    "subgroup differences",
+                    test["method"],
+                    test["statistic"],
+                    test["value"],
+                    "/".join(str(df) for df in test["df"]),
+                    test["p_value"],
+                ]
+            )
     return rows + [[]] + tests
 
 

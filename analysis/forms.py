@@ -18,9 +18,9 @@ class RunForm(forms.ModelForm):
         fields = ["measure", "method", "knha", "correlation", "subgroup", "median_policy"]
         help_texts = {
             "correlation": "Used for studies that do not report the correlation of before and after values; "
-                           "the results also show 0.3, 0.5, 0.7 and 0.9.",
+            "the results also show 0.3, 0.5, 0.7 and 0.9.",
             "knha": "t-based tests and intervals (Hartung-Knapp-Sidik-Jonkman); advisable with few studies.",
-        }  # fmt: skip
+        }
         widgets = {"correlation": forms.NumberInput(attrs={"step": "0.05", "min": "-0.95", "max": "0.95"})}
 
     def clean_correlation(self):
@@ -43,8 +43,9 @@ class MappingForm(forms.Form):
         numbers = [("", "—")] + [(f.key, f.label) for f in fields if f.field_type in ("number", "integer")]
         self.fields["group_field"].choices = [(f.key, f.label) for f in fields if f.field_type in ("choice", "text")]
         for column in ENGINE_COLUMNS:
-            self.fields[column] = forms.ChoiceField(label=COLUMN_LABELS[column], choices=numbers,
-                                                    required=column == "n")  # fmt: skip
+            self.fields[column] = forms.ChoiceField(
+                label=COLUMN_LABELS[column], choices=numbers, required=column == "n"
+            )
 
     def clean(self):
         cleaned = super().clean()

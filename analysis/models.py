@@ -78,7 +78,7 @@ class AnalysisRun(models.Model):
             models.CheckConstraint(condition=Q(method__in=list(METHOD_NAMES)), name="analysis_run_method_valid"),
             models.CheckConstraint(
                 condition=Q(correlation__gt=-1, correlation__lt=1), name="analysis_run_correlation_in_range"
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
                 condition=Q(median_policy__in=[FLAG_SKEWED, EXCLUDE_SKEWED]), name="analysis_run_median_policy_valid"
             ),

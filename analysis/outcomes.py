@@ -71,8 +71,9 @@ def outcome_frame(data: pd.DataFrame, mapping: OutcomeMapping, subgroup: str) ->
     arms_per_study = data.groupby("study_id")["arm"].transform("nunique")
     shared_label = data.groupby("study")["study_id"].transform("nunique") > 1
     names = []
-    for label, study_id, arm, arms, shared in zip(data["study"], data["study_id"], data["arm"], arms_per_study,
-                                                  shared_label, strict=True):  # fmt: skip
+    for label, study_id, arm, arms, shared in zip(
+        data["study"], data["study_id"], data["arm"], arms_per_study, shared_label, strict=True
+    ):
         name = f"{label} [{study_id}]" if shared else label  # two studies named alike stay apart
         names.append(f"{name} (arm {arm})" if arms > 1 else name)
     frame = pd.DataFrame({"study": names})

@@ -168,8 +168,10 @@ def forest(
         _draw_favours(ax, favours, null)
     test = outcome.get("subgroup_test")
     if test:
-        footnote = (f"Test for subgroup differences ({test['method']}): Q = {test['q_between']:.2f}, "
-                    f"df = {test['df']}, p = {test['p_value']:.4f}")  # fmt: skip
+        footnote = (
+            f"Test for subgroup differences ({test['method']}): Q = {test['q_between']:.2f}, "
+            f"df = {test['df']}, p = {test['p_value']:.4f}"
+        )
         figure.text(0.02, FOOTNOTE / height, footnote, fontsize=8)
     return figure
 
@@ -195,8 +197,17 @@ def _axes_x(figure_x: float) -> float:
 def _draw_favours(ax: Axes, favours: tuple[str, str], null: float) -> None:
     """The direction labels under the axis, each on its side of the line of no effect."""
     for text, shift, align in ((favours[0], -6, "right"), (favours[1], 6, "left")):
-        ax.annotate(text, (null, 0), xycoords=("data", "axes fraction"), xytext=(shift, -19),
-                    textcoords="offset points", ha=align, va="top", fontsize=8, style="italic")  # fmt: skip
+        ax.annotate(
+            text,
+            (null, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(shift, -19),
+            textcoords="offset points",
+            ha=align,
+            va="top",
+            fontsize=8,
+            style="italic",
+        )
 
 
 def funnel(outcome: dict[str, Any], effect_label: str) -> Figure:
@@ -207,14 +218,25 @@ def funnel(outcome: dict[str, Any], effect_label: str) -> Figure:
     ax = figure.add_axes((0.12, 0.12, 0.62, 0.8))
     largest = max(math.sqrt(s["vi"]) for s in studies) * 1.1
     ax.fill([centre - 1.96 * largest, centre, centre + 1.96 * largest], [largest, 0, largest], color="#eef2f7")
-    ax.plot([centre - 1.96 * largest, centre, centre + 1.96 * largest], [largest, 0, largest], color="#888",
-            linewidth=0.8, linestyle="--")  # fmt: skip
+    ax.plot(
+        [centre - 1.96 * largest, centre, centre + 1.96 * largest],
+        [largest, 0, largest],
+        color="#888",
+        linewidth=0.8,
+        linestyle="--",
+    )
     ax.axvline(centre, color="#555", linewidth=0.8)
     groups = list(dict.fromkeys(s["subgroup"] for s in studies))
     for index, group in enumerate(groups):
         members = [s for s in studies if s["subgroup"] == group]
-        ax.scatter([s["yi"] for s in members], [math.sqrt(s["vi"]) for s in members], s=18,
-                   color=COLOURS[index % len(COLOURS)], label=group or "studies", zorder=3)  # fmt: skip
+        ax.scatter(
+            [s["yi"] for s in members],
+            [math.sqrt(s["vi"]) for s in members],
+            s=18,
+            color=COLOURS[index % len(COLOURS)],
+            label=group or "studies",
+            zorder=3,
+        )
     ax.set_ylim(largest, 0)
     ax.set_xlabel(effect_label)
     ax.set_ylabel("Standard error")

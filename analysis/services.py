@@ -47,12 +47,19 @@ def baseline(data: pd.DataFrame, subgroup: str) -> list[dict]:
             return (int(sum(v for v, _ in pairs)), sum(p for _, p in pairs)) if pairs else (None, 0)
 
         age_mean, age_sd = combined_mean_sd(
-            n, [_number(v) for v in arms.get("age_mean", [None] * len(n))],
+            n,
+            [_number(v) for v in arms.get("age_mean", [None] * len(n))],
             [_number(v) for v in arms.get("age_sd", [None] * len(n))],
-        )  # fmt: skip
-        row = {"group": group, "studies": int(arms["study_id"].nunique()), "patients": int(total),
-               "women": reported("women")[0], "men": reported("men")[0], "age_mean": age_mean,
-               "age_sd": age_sd}  # fmt: skip
+        )
+        row = {
+            "group": group,
+            "studies": int(arms["study_id"].nunique()),
+            "patients": int(total),
+            "women": reported("women")[0],
+            "men": reported("men")[0],
+            "age_mean": age_mean,
+            "age_sd": age_sd,
+        }
         for status in ("aqp4_positive", "aqp4_negative", "aqp4_unknown"):
             row[status], base = reported(status)
             row[f"{status}_percent"] = 100 * row[status] / base if base else None
@@ -82,10 +89,16 @@ def _outcome_results(frame, mapping, run):
         study["weight_in_subgroup"] = weights.get(study["study"])
         study["n"] = int(studies.loc[studies["study"] == study["study"], "n"].iloc[0])
     result["correlation_sensitivity"] = [
-        {"assumed_r": s.assumed_r, "estimate": s.result.estimate, "ci_lower": s.result.ci_lower,
-         "ci_upper": s.result.ci_upper, "tau2": s.result.tau2, "i2": s.result.i2}
+        {
+            "assumed_r": s.assumed_r,
+            "estimate": s.result.estimate,
+            "ci_lower": s.result.ci_lower,
+            "ci_upper": s.result.ci_upper,
+            "tau2": s.result.tau2,
+            "i2": s.result.i2,
+        }
         for s in correlation_sweep(frame, run.measure, method=run.method, knha=run.knha, **options)
-    ]  # fmt: skip
+    ]
     return result
 
 

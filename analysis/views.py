@@ -55,8 +55,13 @@ def run_detail(request, review_id, run_id):
         (key, outcome, svgs.get((key, PlotKind.FOREST), ""), svgs.get((key, PlotKind.FUNNEL), ""))
         for key, outcome in run.results["outcomes"].items()
     ]
-    context = {"review": review, "membership": membership, "run": run, "outcomes": outcomes,
-               "baseline": run.results.get("baseline", [])}  # fmt: skip
+    context = {
+        "review": review,
+        "membership": membership,
+        "run": run,
+        "outcomes": outcomes,
+        "baseline": run.results.get("baseline", []),
+    }
     template = "analysis/report.html" if request.GET.get("print") else "analysis/run.html"
     return render(request, template, context)
 
@@ -111,14 +116,23 @@ def mapping_edit(request, review_id, mapping_id=None):
         mapping = OutcomeMapping.objects.filter(review=review, pk=mapping_id).first()
         if mapping is None:
             raise Http404("No such outcome in this review")
-    initial = {"key": mapping.key, "label": mapping.label, "group_field": mapping.group_field, **mapping.columns} if (
-        mapping) else {}  # fmt: skip
+    initial = (
+        {"key": mapping.key, "label": mapping.label, "group_field": mapping.group_field, **mapping.columns}
+        if (mapping)
+        else {}
+    )
     form = MappingForm(request.POST or None, initial=initial, review=review)
     if request.method == "POST" and form.is_valid():
         try:
-            outcomes.save_mapping(review=review, user=request.user, mapping=mapping, key=form.cleaned_data["key"],
-                                  label=form.cleaned_data["label"], group_field=form.cleaned_data["group_field"],
-                                  columns=form.columns())  # fmt: skip
+            outcomes.save_mapping(
+                review=review,
+                user=request.user,
+                mapping=mapping,
+                key=form.cleaned_data["key"],
+                label=form.cleaned_data["label"],
+                group_field=form.cleaned_data["group_field"],
+                columns=form.columns(),
+            )
         except outcomes.MappingError as exc:
             form.add_error("key", str(exc))
         else:

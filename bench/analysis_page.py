@@ -20,15 +20,36 @@ def build(studies):
     fields = {field.key: field for field in FormField.objects.filter(review=review)}
     cells = []
     for i, pk in enumerate(ids):
-        values = {"treatment": "tocilizumab" if i % 2 else "azathioprine", "n": 20 + i, "women": 17 + i, "men": 3,
-                  "age_mean": 40 + i % 7, "age_sd": 12, "aqp4_positive": 15, "aqp4_negative": 5 + i,
-                  "arr_before_mean": 1.5 + 0.05 * i, "arr_before_sd": 0.8, "arr_after_mean": 0.3 + 0.02 * (i % 5),
-                  "arr_after_sd": 0.4, "edss_before_mean": 4 + 0.1 * (i % 6), "edss_before_sd": 1.5,
-                  "edss_after_mean": 3.5 + 0.1 * (i % 4), "edss_after_sd": 1.6}  # fmt: skip
+        values = {
+            "treatment": "tocilizumab" if i % 2 else "azathioprine",
+            "n": 20 + i,
+            "women": 17 + i,
+            "men": 3,
+            "age_mean": 40 + i % 7,
+            "age_sd": 12,
+            "aqp4_positive": 15,
+            "aqp4_negative": 5 + i,
+            "arr_before_mean": 1.5 + 0.05 * i,
+            "arr_before_sd": 0.8,
+            "arr_after_mean": 0.3 + 0.02 * (i % 5),
+            "arr_after_sd": 0.4,
+            "edss_before_mean": 4 + 0.1 * (i % 6),
+            "edss_before_sd": 1.5,
+            "edss_after_mean": 3.5 + 0.1 * (i % 4),
+            "edss_after_sd": 1.6,
+        }
         for key, value in values.items():
             field = fields[key]
-            cells.append(Consensus(review=review, study_id=pk, field=field, arm=1 if field.per_arm else 0,
-                                   value=str(value), status=ConsensusStatus.AGREED))  # fmt: skip
+            cells.append(
+                Consensus(
+                    review=review,
+                    study_id=pk,
+                    field=field,
+                    arm=1 if field.per_arm else 0,
+                    value=str(value),
+                    status=ConsensusStatus.AGREED,
+                )
+            )
     Consensus.objects.bulk_create(cells)
     ExtractionLock.objects.filter(review=review).update(locked=True)
     return lead, review

@@ -41,8 +41,16 @@ def continuous(rng: np.random.Generator, k: int) -> pd.DataFrame:
     """Means and SDs, a fifth with SEs instead of SDs, a fifth with medians and IQRs."""
     n1, n2 = rng.integers(10, 300, k), rng.integers(10, 300, k)
     sd1, sd2 = rng.uniform(1, 4, k).round(2), rng.uniform(1, 4, k).round(2)
-    frame = pd.DataFrame({"n1": n1, "mean1": rng.normal(9, 2, k).round(2), "sd1": sd1,
-                          "n2": n2, "mean2": rng.normal(10, 2, k).round(2), "sd2": sd2})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "n1": n1,
+            "mean1": rng.normal(9, 2, k).round(2),
+            "sd1": sd1,
+            "n2": n2,
+            "mean2": rng.normal(10, 2, k).round(2),
+            "sd2": sd2,
+        }
+    )
     with_se = np.arange(k) % 5 == 1
     frame.loc[with_se, "se1"] = (frame.sd1 / np.sqrt(frame.n1))[with_se].round(3)
     frame.loc[with_se, "sd1"] = np.nan
@@ -56,8 +64,13 @@ def continuous(rng: np.random.Generator, k: int) -> pd.DataFrame:
 
 def hazard_ratios(rng: np.random.Generator, k: int) -> pd.DataFrame:
     log_hr, se = rng.normal(-0.2, 0.25, k), rng.uniform(0.05, 0.5, k)
-    return pd.DataFrame({"estimate": np.exp(log_hr).round(2), "ci_lower": np.exp(log_hr - 1.96 * se).round(2),
-                         "ci_upper": np.exp(log_hr + 1.96 * se).round(2)})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "estimate": np.exp(log_hr).round(2),
+            "ci_lower": np.exp(log_hr - 1.96 * se).round(2),
+            "ci_upper": np.exp(log_hr + 1.96 * se).round(2),
+        }
+    )
 
 
 # (outcome, measure, make the table, methods, effect_table options)
@@ -110,8 +123,10 @@ def main() -> int:
         analyses = run(made, args.plots)
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    print(f"{OUTCOMES} outcomes × {COMPARISONS} comparisons × {args.studies} studies = {analyses} analyses"
-          f"{' with plots' if args.plots else ''}, {args.repeat} runs (seconds)")  # fmt: skip
+    print(
+        f"{OUTCOMES} outcomes × {COMPARISONS} comparisons × {args.studies} studies = {analyses} analyses"
+        f"{' with plots' if args.plots else ''}, {args.repeat} runs (seconds)"
+    )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"wall: median {statistics.median(wall):.3f}, worst {max(wall):.3f} (load average {load})")
     print(f"CPU:  median {statistics.median(cpu):.3f}, worst {max(cpu):.3f}")

@@ -18,10 +18,11 @@ def build(studies):
     lead, review, study_ids = submitted_review(studies)
     section = review.extraction_sections.first()
     FormField.objects.bulk_create(
-        FormField(review=review, section=section, key=f"extra_{i}", label=f"Extra {i}", field_type="text",
-                  position=10 + i)
+        FormField(
+            review=review, section=section, key=f"extra_{i}", label=f"Extra {i}", field_type="text", position=10 + i
+        )
         for i in range(17)
-    )  # fmt: skip
+    )
     fields = list(FormField.objects.filter(review=review))
     extractions = list(Extraction.objects.filter(review=review).values_list("pk", "study_id", "slot"))
     cells = [(field, 1 if field.per_arm else 0) for field in fields]
@@ -33,7 +34,7 @@ def build(studies):
                 field=field,
                 arm=arm,
                 value=f"{n % 7}{'x' if slot == 2 and n % 10 == 0 else ''}",
-            )  # fmt: skip
+            )
             for pk, _study, slot in extractions
             for n, (field, arm) in enumerate(cells)
         ),
@@ -48,7 +49,7 @@ def build(studies):
                 arm=arm,
                 value="" if n % 10 == 0 else str(n % 7),
                 status=ConsensusStatus.CONFLICT if n % 10 == 0 else ConsensusStatus.AGREED,
-            )  # fmt: skip
+            )
             for pk in study_ids
             for n, (field, arm) in enumerate(cells)
         ),

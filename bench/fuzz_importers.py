@@ -20,8 +20,9 @@ def fuzz(minutes: float) -> dict[str, int]:
     from tests.reviews.fuzz import check_parse, damaged_exports, random_files
 
     counts = {"random bytes": 0, "damaged exports": 0}
-    fast = settings(max_examples=500, derandomize=False, database=None, deadline=None,
-                    suppress_health_check=list(HealthCheck))  # fmt: skip
+    fast = settings(
+        max_examples=500, derandomize=False, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
 
     @fast
     @given(random_files)
@@ -57,8 +58,12 @@ def big_upload(megabytes: int) -> tuple[int, str, float]:
             upload.write(line)
         upload.seek(0)
         started = time.perf_counter()
-        response = client.post(f"/reviews/{review.pk}/imports/new/", {"search": search.pk, "file": upload},
-                               HTTP_HOST="localhost", secure=True)  # fmt: skip
+        response = client.post(
+            f"/reviews/{review.pk}/imports/new/",
+            {"search": search.pk, "file": upload},
+            HTTP_HOST="localhost",
+            secure=True,
+        )
         elapsed = time.perf_counter() - started
     assert not Record.objects.exists() and not RecordImport.objects.exists(), "nothing may be saved"
     message = "larger than the limit" if b"larger than the limit" in response.content else "no message!"

@@ -77,11 +77,36 @@ def search_export(numbers: range) -> bytes:
     """A RIS file of distinct records, numbered so that two files of different numbers share no duplicates."""
     from tests.factories import ris
 
-    words = ["relapse", "neuromyelitis", "tocilizumab", "azathioprine", "cohort", "disability", "antibody", "optic",
-             "spinal", "trial", "rituximab", "outcome", "interleukin", "registry", "children", "safety"]  # fmt: skip
+    words = [
+        "relapse",
+        "neuromyelitis",
+        "tocilizumab",
+        "azathioprine",
+        "cohort",
+        "disability",
+        "antibody",
+        "optic",
+        "spinal",
+        "trial",
+        "rituximab",
+        "outcome",
+        "interleukin",
+        "registry",
+        "children",
+        "safety",
+    ]
     rng = random.Random(numbers.start)
-    return ris(*({"TI": " ".join(rng.sample(words, 8)) + f" {i}", "DO": f"10.5555/load.{i}", "PY": "2020",
-                  "AU": f"Author{i}, A."} for i in numbers))  # fmt: skip
+    return ris(
+        *(
+            {
+                "TI": " ".join(rng.sample(words, 8)) + f" {i}",
+                "DO": f"10.5555/load.{i}",
+                "PY": "2020",
+                "AU": f"Author{i}, A.",
+            }
+            for i in numbers
+        )
+    )
 
 
 def build_review(reviewers: int, records: int, studies: int) -> dict:
@@ -116,21 +141,37 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
     extractions = []
     for index, study in enumerate(Study.objects.filter(review=review).order_by("pk")):
         first, second = people[(2 * index) % reviewers], people[(2 * index + 1) % reviewers]
-        extractions += [Extraction(review=review, study=study, slot=1, extractor=first),
-                        Extraction(review=review, study=study, slot=2, extractor=second)]  # fmt: skip
+        extractions += [
+            Extraction(review=review, study=study, slot=1, extractor=first),
+            Extraction(review=review, study=study, slot=2, extractor=second),
+        ]
     for made in Extraction.objects.bulk_create(extractions):
         assignments.setdefault(made.extractor.username, []).append(made.pk)
-    fields = dict(FormField.objects.filter(review=review, key__in=["country", "n", "arr_before_mean"])
-                  .values_list("key", "pk"))  # fmt: skip
-    return {"review": review.pk, "usernames": [p.username for p in people], "extractions": assignments,
-            "fields": fields, "lead": lead.username, "search": search.pk, "records": records}  # fmt: skip
+    fields = dict(
+        FormField.objects.filter(review=review, key__in=["country", "n", "arr_before_mean"]).values_list("key", "pk")
+    )
+    return {
+        "review": review.pk,
+        "usernames": [p.username for p in people],
+        "extractions": assignments,
+        "fields": fields,
+        "lead": lead.username,
+        "search": search.pk,
+        "records": records,
+    }
 
 
 def multipart(boundary: str, fields: dict, file_field: str, file_name: str, content: bytes) -> bytes:
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-             for name, value in fields.items()]  # fmt: skip
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
-                 "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")  # fmt: skip
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
     return b"".join(parts) + f"--{boundary}--\r\n".encode()
 
 
@@ -208,9 +249,11 @@ def reviewer(client: Client, setup: dict, username: str, until: float, acks: dic
             token = CSRF_INPUT.search(form_page)
             if token is None:
                 continue
-            values = {f"v-{fields['country']}-0": rng.choice(["Germany", "Japan", "Brazil"]),
-                      f"v-{fields['n']}-1": str(rng.randint(5, 200)),
-                      f"v-{fields['arr_before_mean']}-1": f"{rng.uniform(0.5, 3):.2f}"}  # fmt: skip
+            values = {
+                f"v-{fields['country']}-0": rng.choice(["Germany", "Japan", "Brazil"]),
+                f"v-{fields['n']}-1": str(rng.randint(5, 200)),
+                f"v-{fields['arr_before_mean']}-1": f"{rng.uniform(0.5, 3):.2f}",
+            }
             entered[extraction].update(values)
             form = {"csrfmiddlewaretoken": token.group(1), "arm_count": "1", "action": "save", **entered[extraction]}
             status, saved = client.follow("POST", path, form)
@@ -225,8 +268,9 @@ def reviewer(client: Client, setup: dict, username: str, until: float, acks: dic
                 time.sleep(0.05)  # nothing to vote on right now
             continue
         decision = rng.choice(["include", "exclude"])
-        status, page = client.follow("POST", found.group(1), {"csrfmiddlewaretoken": token.group(1),
-                                                              "decision": decision})  # fmt: skip
+        status, page = client.follow(
+            "POST", found.group(1), {"csrfmiddlewaretoken": token.group(1), "decision": decision}
+        )
         if status == 200 and "Vote saved" in page:
             acks["votes"].append((username, int(found.group(2)), decision))
         elif refusal := VOTE_REFUSED.search(page):
@@ -242,8 +286,11 @@ def importer(client: Client, setup: dict, records: int, delay: float, report: di
     _, page = client.follow("GET", f"/reviews/{review}/imports/new/")
     token = CSRF_INPUT.search(page).group(1)
     started = report["started"] = time.monotonic()
-    _, _, preview = client.request("POST", f"/reviews/{review}/imports/new/", upload=(
-        {"csrfmiddlewaretoken": token, "search": setup["search"]}, "file", "more.ris", content))  # fmt: skip
+    _, _, preview = client.request(
+        "POST",
+        f"/reviews/{review}/imports/new/",
+        upload=({"csrfmiddlewaretoken": token, "search": setup["search"]}, "file", "more.ris", content),
+    )
     confirm = IMPORT_CONFIRM.search(preview)
     report["preview seconds"] = time.monotonic() - started
     status, page = client.follow("POST", confirm.group(1), {"csrfmiddlewaretoken": token}) if confirm else (0, "")
@@ -261,11 +308,16 @@ def verify(acks: dict) -> list[str]:
     acknowledged = Counter((user, record) for user, record, _ in acks["votes"])
     last = {(user, record): decision for user, record, decision in acks["votes"]}
     events = Counter(
-        VoteEvent.objects.filter(vote__stage=Stage.TITLE_ABSTRACT).values_list("vote__reviewer__username",
-                                                                                "vote__record_id")
-    )  # fmt: skip
-    votes = {(u, r): d for u, r, d in Vote.objects.filter(stage=Stage.TITLE_ABSTRACT)
-             .values_list("reviewer__username", "record_id", "decision")}  # fmt: skip
+        VoteEvent.objects.filter(vote__stage=Stage.TITLE_ABSTRACT).values_list(
+            "vote__reviewer__username", "vote__record_id"
+        )
+    )
+    votes = {
+        (u, r): d
+        for u, r, d in Vote.objects.filter(stage=Stage.TITLE_ABSTRACT).values_list(
+            "reviewer__username", "record_id", "decision"
+        )
+    }
     for key, count in acknowledged.items():
         if events[key] != count:
             problems.append(f"vote {key}: {count} acknowledged, {events[key]} recorded")
@@ -296,8 +348,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def latency_line(name: str, values: list[float], elapsed: float) -> str:
     p50, p95, p99 = (percentile(values, share) * 1000 for share in (0.5, 0.95, 0.99))
-    return (f"  {name:>15}: {len(values):>7,} requests ({len(values) / elapsed:4.0f}/s), ms p50 {p50:4.0f}, "
-            f"p95 {p95:4.0f}, p99 {p99:4.0f}, max {max(values, default=0) * 1000:5.0f}")  # fmt: skip
+    return (
+        f"  {name:>15}: {len(values):>7,} requests ({len(values) / elapsed:4.0f}/s), ms p50 {p50:4.0f}, "
+        f"p95 {p95:4.0f}, p99 {p99:4.0f}, max {max(values, default=0) * 1000:5.0f}"
+    )
 
 
 def main():
@@ -308,11 +362,16 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--port", type=int, default=0, help="0 (the default) takes a free port")
-    parser.add_argument("--pg-database", default="tandem_load",
-                        help="PostgreSQL database to create for the run and drop after it")  # fmt: skip
+    parser.add_argument(
+        "--pg-database", default="tandem_load", help="PostgreSQL database to create for the run and drop after it"
+    )
     parser.add_argument("--think", type=float, default=2.0, help="mean pause between a reviewer's turns, seconds")
-    parser.add_argument("--import-records", type=int, default=0,
-                        help="the lead imports a file of this many records a quarter into the run")  # fmt: skip
+    parser.add_argument(
+        "--import-records",
+        type=int,
+        default=0,
+        help="the lead imports a file of this many records a quarter into the run",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="tandem-load-"))
@@ -347,14 +406,17 @@ def main():
         statuses.clear()
         until = time.monotonic() + args.seconds
         started = time.monotonic()
-        threads = [threading.Thread(target=reviewer, args=(c, setup, name, until, acks, i, args.think))
-                   for i, (c, name) in enumerate(clients)]  # fmt: skip
+        threads = [
+            threading.Thread(target=reviewer, args=(c, setup, name, until, acks, i, args.think))
+            for i, (c, name) in enumerate(clients)
+        ]
         imported: dict = {}
         if args.import_records:
             lead = Client(server.port, [], statuses, timeout=300)  # the import itself stays out of the figures
             lead.log_in(setup["lead"])
-            threads.append(threading.Thread(target=importer, args=(lead, setup, args.import_records,
-                                                                   args.seconds / 4, imported)))  # fmt: skip
+            threads.append(
+                threading.Thread(target=importer, args=(lead, setup, args.import_records, args.seconds / 4, imported))
+            )
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -365,17 +427,20 @@ def main():
 
     problems = verify(acks)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
-    print(f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, mean pause {args.think} s, "
-          f"{elapsed:.0f} s; statuses {dict(statuses)}")  # fmt: skip
+    print(
+        f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, mean pause {args.think} s, "
+        f"{elapsed:.0f} s; statuses {dict(statuses)}"
+    )
     print(latency_line("all", [seconds for _, _, seconds in log], elapsed))
     for kind in sorted({kind for kind, _, _ in log}):
         print(latency_line(kind, [seconds for of, _, seconds in log if of == kind], elapsed))
-    print(f"  acknowledged: {len(acks['votes']):,} votes, {len(acks['values']):,} values; "
-          f"5xx: {server_errors}")  # fmt: skip
+    print(f"  acknowledged: {len(acks['votes']):,} votes, {len(acks['values']):,} values; 5xx: {server_errors}")
     if args.import_records:
-        print(f"  import of {args.import_records:,} records by the lead: "
-              f"{'imported' if imported.get('imported') else 'NOT imported'} in {imported.get('seconds', 0):.1f} s "
-              f"(preview {imported.get('preview seconds', 0):.1f} s)")  # fmt: skip
+        print(
+            f"  import of {args.import_records:,} records by the lead: "
+            f"{'imported' if imported.get('imported') else 'NOT imported'} in {imported.get('seconds', 0):.1f} s "
+            f"(preview {imported.get('preview seconds', 0):.1f} s)"
+        )
         during = [seconds for _, at, seconds in log if imported.get("started", 0) <= at <= imported.get("finished", 0)]
         print(latency_line("while importing", during, imported.get("seconds", 0) or 1))
     for reason, count in acks["refused"].most_common():

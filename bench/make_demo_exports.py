@@ -83,13 +83,64 @@ TCZ_MEN = [0, 1, 1, 2, 1, 2, 2, 3]
 TCZ_NEGATIVE = [1, 2, 2, 3, 2, 3, 4, 4]
 AZA_N = [12, 15, 18, 20, 22, 25, 28, 30, 33, 36, 40, 45, 50, 55, 60, 70, 90, 110, 171]
 # Tree names: no real author is credited with an invented study.
-SURNAMES = ["Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ivy", "Juniper", "Kapok",
-            "Larch", "Maple", "Nutmeg", "Oak", "Pine", "Quince", "Rowan", "Spruce", "Teak", "Ulmus", "Viburnum",
-            "Willow", "Xylosma", "Yew", "Zelkova", "Acacia"]  # fmt: skip
-COUNTRIES = ["Japan", "Germany", "Israel", "Spain", "China", "Germany", "Germany", "Germany", "United States",
-             "United Kingdom", "Brazil", "China", "China", "United States", "Mexico", "United Kingdom", "Iran",
-             "South Korea", "Greece", "Iran", "China", "China", "South Korea", "United Kingdom", "Japan", "Italy",
-             "United States"]  # fmt: skip
+SURNAMES = [
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Dogwood",
+    "Elm",
+    "Fir",
+    "Ginkgo",
+    "Hazel",
+    "Ivy",
+    "Juniper",
+    "Kapok",
+    "Larch",
+    "Maple",
+    "Nutmeg",
+    "Oak",
+    "Pine",
+    "Quince",
+    "Rowan",
+    "Spruce",
+    "Teak",
+    "Ulmus",
+    "Viburnum",
+    "Willow",
+    "Xylosma",
+    "Yew",
+    "Zelkova",
+    "Acacia",
+]
+COUNTRIES = [
+    "Japan",
+    "Germany",
+    "Israel",
+    "Spain",
+    "China",
+    "Germany",
+    "Germany",
+    "Germany",
+    "United States",
+    "United Kingdom",
+    "Brazil",
+    "China",
+    "China",
+    "United States",
+    "Mexico",
+    "United Kingdom",
+    "Iran",
+    "South Korea",
+    "Greece",
+    "Iran",
+    "China",
+    "China",
+    "South Korea",
+    "United Kingdom",
+    "Japan",
+    "Italy",
+    "United States",
+]
 
 
 def _shares(total, weights):
@@ -105,8 +156,11 @@ def _summary(rng, mean, sd, low, high, as_median):
     value = min(max(rng.gauss(mean, mean * 0.15), low), high)
     spread = max(rng.gauss(sd, sd * 0.15), 0.1)
     if as_median:
-        return {"median": f"{value:.1f}", "q1": f"{max(value - 0.7 * spread, low):.1f}",
-                "q3": f"{min(value + 0.7 * spread, high):.1f}"}  # fmt: skip
+        return {
+            "median": f"{value:.1f}",
+            "q1": f"{max(value - 0.7 * spread, low):.1f}",
+            "q3": f"{min(value + 0.7 * spread, high):.1f}",
+        }
     return {"mean": f"{value:.2f}", "sd": f"{spread:.2f}"}
 
 
@@ -116,24 +170,34 @@ def nmosd_studies(rng):
     aza_unknown[15] = 35  # 406 of unknown status in all
     aza_positive = _shares(363, [n - u for n, u in zip(AZA_N, aza_unknown, strict=True)])
     arms = [("tocilizumab", n, men, n - neg, neg, 0) for n, men, neg in zip(TCZ_N, TCZ_MEN, TCZ_NEGATIVE, strict=True)]
-    arms += [("azathioprine", n, men, pos, n - u - pos, u)
-             for n, men, pos, u in zip(AZA_N, aza_men, aza_positive, aza_unknown, strict=True)]  # fmt: skip
+    arms += [
+        ("azathioprine", n, men, pos, n - u - pos, u)
+        for n, men, pos, u in zip(AZA_N, aza_men, aza_positive, aza_unknown, strict=True)
+    ]
     rows = []
     for i, (treatment, n, men, positive, negative, unknown) in enumerate(arms):
         tcz = treatment == "tocilizumab"
         year = 2012 + i % 10
         design = "retrospective cohort" if i % 3 else ("prospective cohort" if i % 2 else "case series")
         row = {
-            "first_author": SURNAMES[i], "year": year, "country": COUNTRIES[i], "treatment": treatment,
+            "first_author": SURNAMES[i],
+            "year": year,
+            "country": COUNTRIES[i],
+            "treatment": treatment,
             "title": f"[Illustrative] {treatment.capitalize()} maintenance therapy in neuromyelitis optica spectrum "
-                     f"disorder: a {design} of {n} patients ({COUNTRIES[i]})",
-            "study_design": design, "follow_up_months": f"{rng.uniform(12, 60):.1f}",
+            f"disorder: a {design} of {n} patients ({COUNTRIES[i]})",
+            "study_design": design,
+            "follow_up_months": f"{rng.uniform(12, 60):.1f}",
             "dose": "8 mg/kg every 4 weeks" if tcz else "2-3 mg/kg/day",
-            "n": n, "women": n - men, "men": men,
+            "n": n,
+            "women": n - men,
+            "men": men,
             "age_mean": f"{rng.gauss(42.3 if tcz else 37.5, 4):.1f}",
             "age_sd": f"{rng.gauss(14.1 if tcz else 11.8, 1.5):.1f}",
-            "aqp4_positive": positive, "aqp4_negative": negative, "aqp4_unknown": unknown,
-        }  # fmt: skip
+            "aqp4_positive": positive,
+            "aqp4_negative": negative,
+            "aqp4_unknown": unknown,
+        }
         as_median = i % 5 == 4
         for outcome, when, mean, sd, high in (
             ("arr", "before", 2.9 if tcz else 1.8, 1.5 if tcz else 1.1, 20),
@@ -159,9 +223,16 @@ def nmosd_ris(rows):
     """The illustrative studies as an Embase-like RIS export, so the demo imports and screens them like any other."""
     lines = []
     for row in rows:
-        lines += ["TY  - JOUR", f"TI  - {row['title']}", f"AU  - {row['first_author']}, A.",
-                  f"PY  - {row['year']}", "JO  - Illustrative Journal of Neuroimmunology", "DB  - Illustrative records",
-                  "ER  - ", ""]  # fmt: skip
+        lines += [
+            "TY  - JOUR",
+            f"TI  - {row['title']}",
+            f"AU  - {row['first_author']}, A.",
+            f"PY  - {row['year']}",
+            "JO  - Illustrative Journal of Neuroimmunology",
+            "DB  - Illustrative records",
+            "ER  - ",
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -21,12 +21,17 @@ def build(records):
 
     lead, review, pubmed = review_with_search()
     embase = Search.objects.create(review=review, source="Embase", date_searched="2026-11-25", created_by=lead)
-    citations = Search.objects.create(review=review, source="Reference lists", source_type=SourceType.CITATION,
-                                      date_searched="2026-11-25", created_by=lead)  # fmt: skip
+    citations = Search.objects.create(
+        review=review,
+        source="Reference lists",
+        source_type=SourceType.CITATION,
+        date_searched="2026-11-25",
+        created_by=lead,
+    )
     imports = [
         RecordImport.objects.create(
             review=review, search=search, upload="none.ris", file_name="none.ris", created_by=lead
-        )  # fmt: skip
+        )
         for search in (pubmed, embase, citations)
     ]
     first = int(records * 0.6)
@@ -43,7 +48,7 @@ def build(records):
                 position=i,
                 title=f"Embase {i}",
                 duplicate_of_id=pubmed_ids[i] if i % 10 == 0 else None,
-            )  # fmt: skip
+            )
             for i in range(records - first)
         ),
         batch_size=5000,
@@ -64,7 +69,7 @@ def build(records):
                 stage=Stage.TITLE_ABSTRACT,
                 method=ResolutionMethod.AGREEMENT,
                 decision="include" if pk in chosen else "exclude",
-            )  # fmt: skip
+            )
             for pk in ids
         ),
         batch_size=5000,
@@ -75,10 +80,16 @@ def build(records):
         Report(review=review, record_id=pk, not_retrieved_reason="Not found", updated_by=lead) for pk in not_retrieved
     )
     Resolution.objects.bulk_create(
-        Resolution(review=review, record_id=pk, stage=Stage.FULL_TEXT, method=ResolutionMethod.AGREEMENT,
-                   decision="include" if i % 2 else "exclude", exclusion_reason=None if i % 2 else reason)
+        Resolution(
+            review=review,
+            record_id=pk,
+            stage=Stage.FULL_TEXT,
+            method=ResolutionMethod.AGREEMENT,
+            decision="include" if i % 2 else "exclude",
+            exclusion_reason=None if i % 2 else reason,
+        )
         for i, pk in enumerate(assessed)
-    )  # fmt: skip
+    )
     kept = assessed[1::2]
     studies = Study.objects.bulk_create(Study(review=review, label=f"Study {pk}") for pk in kept)
     Report.objects.bulk_create(

@@ -48,9 +48,20 @@ def simulate_extraction(review) -> None:
                 for field in fields
                 if typed.get(field.key)
             }
-            services.save_extraction(review=review, extraction_id=extraction.pk, user=extraction.extractor,
-                                     entries=entries, arm_count=1, submit=True)  # fmt: skip
+            services.save_extraction(
+                review=review,
+                extraction_id=extraction.pk,
+                user=extraction.extractor,
+                entries=entries,
+                arm_count=1,
+                submit=True,
+            )
     for cell in Consensus.objects.filter(review=review, status=ConsensusStatus.CONFLICT):
-        services.resolve(review=review, consensus_id=cell.pk, user=adjudicator, choice="1",
-                         note="Checked against the paper's Table 1.")  # fmt: skip
+        services.resolve(
+            review=review,
+            consensus_id=cell.pk,
+            user=adjudicator,
+            choice="1",
+            note="Checked against the paper's Table 1.",
+        )
     services.lock(review=review, user=lead)

@@ -17,8 +17,22 @@ class FieldForm(forms.ModelForm):
 
     class Meta:
         model = FormField
-        fields = ["section", "key", "label", "field_type", "unit", "help_text", "required", "per_arm", "min_value",
-                  "max_value", "positive", "choices", "tolerance", "sum_of"]  # fmt: skip
+        fields = [
+            "section",
+            "key",
+            "label",
+            "field_type",
+            "unit",
+            "help_text",
+            "required",
+            "per_arm",
+            "min_value",
+            "max_value",
+            "positive",
+            "choices",
+            "tolerance",
+            "sum_of",
+        ]
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,9 +59,10 @@ class FieldForm(forms.ModelForm):
 
 class UnlockForm(forms.Form):
     reason = forms.CharField(
-        max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the audit trail; analyses of "
-        "the locked data are marked stale."
-    )  # fmt: skip
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit trail; analyses of the locked data are marked stale.",
+    )
 
 
 class ReassignForm(forms.Form):

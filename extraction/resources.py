@@ -10,9 +10,27 @@ from .models import AuditEvent, Consensus, FormField, Value
 class FormFieldResource(SafeResource):
     class Meta:
         model = FormField
-        fields = ("id", "review", "section", "key", "label", "field_type", "unit", "help_text", "required", "per_arm",
-                  "min_value", "max_value", "positive", "choices", "tolerance", "sum_of", "position", "retired",
-                  "added_in_version")  # fmt: skip
+        fields = (
+            "id",
+            "review",
+            "section",
+            "key",
+            "label",
+            "field_type",
+            "unit",
+            "help_text",
+            "required",
+            "per_arm",
+            "min_value",
+            "max_value",
+            "positive",
+            "choices",
+            "tolerance",
+            "sum_of",
+            "position",
+            "retired",
+            "added_in_version",
+        )
         export_order = fields
 
 
@@ -25,8 +43,20 @@ class ValueResource(SafeResource):
 
     class Meta:
         model = Value
-        fields = ("id", "review", "extraction", "study", "extractor", "field", "field_key", "arm", "value", "note",
-                  "form_version", "updated_at")  # fmt: skip
+        fields = (
+            "id",
+            "review",
+            "extraction",
+            "study",
+            "extractor",
+            "field",
+            "field_key",
+            "arm",
+            "value",
+            "note",
+            "form_version",
+            "updated_at",
+        )
         export_order = fields
 
 
@@ -37,8 +67,20 @@ class ConsensusResource(SafeResource):
 
     class Meta:
         model = Consensus
-        fields = ("id", "review", "study", "study_label", "field", "field_key", "arm", "value", "status",
-                  "resolved_by", "note", "updated_at")  # fmt: skip
+        fields = (
+            "id",
+            "review",
+            "study",
+            "study_label",
+            "field",
+            "field_key",
+            "arm",
+            "value",
+            "status",
+            "resolved_by",
+            "note",
+            "updated_at",
+        )
         export_order = fields
 
 

@@ -180,8 +180,14 @@ def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
             extraction.save(update_fields=["extractor"])
     except IntegrityError as exc:
         raise ExtractionError(f"{extractor.username} already extracts this study") from exc
-    AuditEvent.objects.create(review=review, action=AuditAction.ASSIGNED, user=user, study=extraction.study,
-                              old_value=previous, new_value=extractor.username)  # fmt: skip
+    AuditEvent.objects.create(
+        review=review,
+        action=AuditAction.ASSIGNED,
+        user=user,
+        study=extraction.study,
+        old_value=previous,
+        new_value=extractor.username,
+    )
     return extraction
 
 
@@ -199,8 +205,10 @@ def extraction_problems(fields, texts: dict, arm_count: int) -> list[str]:
     found = []
     for field, arm in cells(fields, arm_count):
         suffix = f" (arm {arm})" if arm else ""
-        found += [problem + suffix for problem in
-                  checks.problems(field, texts.get((field.pk, arm), ""), required=field.required)]  # fmt: skip
+        found += [
+            problem + suffix
+            for problem in checks.problems(field, texts.get((field.pk, arm), ""), required=field.required)
+        ]
     for arm in range(0, arm_count + 1):
         in_arm = {f.key: f for f in fields if bool(f.per_arm) == bool(arm)}
         found += checks.sum_problems(
@@ -232,13 +240,43 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
         value = existing.get(key)
         if value is None:
             if text or note:
-                created.append(Value(review=review, extraction=extraction, field_id=key[0], arm=key[1], value=text,
-                                     note=note, form_version=version))  # fmt: skip
-                events.append(_event(review, AuditAction.ENTERED, user, study_id=extraction.study_id,
-                                     field_id=key[0], arm=key[1], new_value=text, note=note))  # fmt: skip
+                created.append(
+                    Value(
+                        review=review,
+                        extraction=extraction,
+                        field_id=key[0],
+                        arm=key[1],
+                        value=text,
+                        note=note,
+                        form_version=version,
+                    )
+                )
+                events.append(
+                    _event(
+                        review,
+                        AuditAction.ENTERED,
+                        user,
+                        study_id=extraction.study_id,
+                        field_id=key[0],
+                        arm=key[1],
+                        new_value=text,
+                        note=note,
+                    )
+                )
         elif (value.value, value.note) != (text, note):
-            events.append(_event(review, AuditAction.CHANGED, user, study_id=extraction.study_id, field_id=key[0],
-                                 arm=key[1], old_value=value.value, new_value=text, note=note))  # fmt: skip
+            events.append(
+                _event(
+                    review,
+                    AuditAction.CHANGED,
+                    user,
+                    study_id=extraction.study_id,
+                    field_id=key[0],
+                    arm=key[1],
+                    old_value=value.value,
+                    new_value=text,
+                    note=note,
+                )
+            )
             value.value, value.note, value.form_version = text, note, version
             changed.append(value)
     dropped = [v.pk for key, v in existing.items() if key not in wanted and v.field.per_arm and v.arm > arm_count]
@@ -274,14 +312,25 @@ def _compare_if_complete(review, study_id) -> None:
             cell.value = checks.normalise(field, first)
         else:
             cell.status = ConsensusStatus.CONFLICT
-            conflicts.append(_event(review, AuditAction.CONFLICT, study_id=study_id, field=field, arm=arm,
-                                    old_value=first, new_value=second))  # fmt: skip
+            conflicts.append(
+                _event(
+                    review,
+                    AuditAction.CONFLICT,
+                    study_id=study_id,
+                    field=field,
+                    arm=arm,
+                    old_value=first,
+                    new_value=second,
+                )
+            )
     Consensus.objects.bulk_create(consensus)
     agreed = len(consensus) - len(conflicts)
     AuditEvent.objects.bulk_create(
-        [_event(review, AuditAction.AGREED, study_id=study_id, note=f"{agreed} of {len(consensus)} values agreed"),
-         *conflicts]
-    )  # fmt: skip
+        [
+            _event(review, AuditAction.AGREED, study_id=study_id, note=f"{agreed} of {len(consensus)} values agreed"),
+            *conflicts,
+        ]
+    )
 
 
 @transaction.atomic
@@ -311,9 +360,17 @@ def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", no
         cell.refresh_from_db()
         who = cell.resolved_by.username if cell.resolved_by else "the extractors' agreement"
         raise ExtractionError(f"this value was already settled by {who}: '{cell.value}'")
-    AuditEvent.objects.create(review=review, action=AuditAction.RESOLVED, user=user, study_id=cell.study_id,
-                              field=cell.field, arm=cell.arm, new_value=final, note=note.strip(),
-                              old_value=f"1: {entered.get(1, '')} / 2: {entered.get(2, '')}")  # fmt: skip
+    AuditEvent.objects.create(
+        review=review,
+        action=AuditAction.RESOLVED,
+        user=user,
+        study_id=cell.study_id,
+        field=cell.field,
+        arm=cell.arm,
+        new_value=final,
+        note=note.strip(),
+        old_value=f"1: {entered.get(1, '')} / 2: {entered.get(2, '')}",
+    )
     cell.refresh_from_db()
     return cell
 

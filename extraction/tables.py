@@ -17,8 +17,9 @@ def consensus_table(review, *, typed: bool = False) -> tuple[list[str], list[lis
     fields = list(FormField.objects.filter(review=review).order_by("section__position", "position", "id"))
     keys = [field.key for field in fields]
     rows = defaultdict(dict)
-    cells = Consensus.objects.filter(review=review).values_list("study_id", "study__label", "field__key", "arm",
-                                                                 "value")  # fmt: skip
+    cells = Consensus.objects.filter(review=review).values_list(
+        "study_id", "study__label", "field__key", "arm", "value"
+    )
     study_level = {field.key for field in fields if not field.per_arm}
     for study_id, label, key, arm, value in cells.iterator(chunk_size=5000):
         if key in study_level:
@@ -72,8 +73,9 @@ def field_agreement(review) -> list[FieldAgreement]:
         agreeing = sum(checks.agree(field, a, b) for a, b in compared)
         kappa = None
         if field.field_type in KAPPA_TYPES and compared:
-            labels = [(checks.normalise(field, a) or "(empty)", checks.normalise(field, b) or "(empty)")
-                      for a, b in compared]  # fmt: skip
+            labels = [
+                (checks.normalise(field, a) or "(empty)", checks.normalise(field, b) or "(empty)") for a, b in compared
+            ]
             kappa = agreement(labels).kappa
         result.append(FieldAgreement(field, len(compared), agreeing, kappa))
     return result
@@ -98,8 +100,12 @@ def conflict_rows(conflicts) -> list[ConflictRow]:
         key = (value.extraction.study_id, value.field_id, value.arm)
         if key in wanted:
             entered[key, value.extraction.slot] = value
-    return [ConflictRow(c, entered.get(((c.study_id, c.field_id, c.arm), 1)),
-                        entered.get(((c.study_id, c.field_id, c.arm), 2))) for c in cells]  # fmt: skip
+    return [
+        ConflictRow(
+            c, entered.get(((c.study_id, c.field_id, c.arm), 1)), entered.get(((c.study_id, c.field_id, c.arm), 2))
+        )
+        for c in cells
+    ]
 
 
 def open_conflicts(review):

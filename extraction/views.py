@@ -82,8 +82,11 @@ def section_add(request, review_id):
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = SectionForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.add_section(review=review, user=request.user,
-                                                       title=form.cleaned_data["title"]), "Section added.")  # fmt: skip
+        _attempt(
+            request,
+            lambda: services.add_section(review=review, user=request.user, title=form.cleaned_data["title"]),
+            "Section added.",
+        )
     else:
         messages.error(request, "Give the section a title.")
     return redirect("extraction:form", review_id=review.pk)
@@ -115,8 +118,11 @@ def field_edit(request, review_id, field_id):
 @require_POST
 def field_retire(request, review_id, field_id):
     field, review, _ = child_for_user(request, review_id, FormField.objects.all(), field_id, LEAD_ONLY)
-    _attempt(request, lambda: services.retire_field(review=review, user=request.user, field_id=field.pk),
-             f"“{field.label}” is no longer asked; its values are kept.")  # fmt: skip
+    _attempt(
+        request,
+        lambda: services.retire_field(review=review, user=request.user, field_id=field.pk),
+        f"“{field.label}” is no longer asked; its values are kept.",
+    )
     return redirect("extraction:form", review_id=review.pk)
 
 
@@ -135,8 +141,11 @@ def reassign(request, review_id, extraction_id):
     form = ReassignForm(request.POST, people=services.extractors(review))
     if form.is_valid():
         person = form.cleaned_data["extractor"]
-        _attempt(request, lambda: services.reassign(review=review, user=request.user, extraction_id=extraction.pk,
-                                                    extractor=person), f"Given to {person.username}.")  # fmt: skip
+        _attempt(
+            request,
+            lambda: services.reassign(review=review, user=request.user, extraction_id=extraction.pk, extractor=person),
+            f"Given to {person.username}.",
+        )
     else:
         messages.error(request, "Choose a lead or reviewer of this review.")
     return redirect("extraction:overview", review_id=review.pk)
@@ -164,10 +173,13 @@ def extract(request, review_id, extraction_id):
         arm_count += {"add_arm": 1, "remove_arm": -1}.get(action, 0)
         try:
             problems = services.save_extraction(
-                review=review, extraction_id=extraction.pk, user=request.user,
-                entries=_entries(request.POST, fields, max(arm_count, 1)), arm_count=arm_count,
+                review=review,
+                extraction_id=extraction.pk,
+                user=request.user,
+                entries=_entries(request.POST, fields, max(arm_count, 1)),
+                arm_count=arm_count,
                 submit=action == "submit",
-            )  # fmt: skip
+            )
         except REFUSALS as exc:
             messages.error(request, f"Not saved: {exc}.")
             return redirect("extraction:extract", review_id=review.pk, extraction_id=extraction.pk)
@@ -216,10 +228,18 @@ def conflicts(request, review_id):
 @require_POST
 def resolve(request, review_id, consensus_id):
     cell, review, _ = child_for_user(request, review_id, Consensus.objects.all(), consensus_id, ADJUDICATORS)
-    _attempt(request, lambda: services.resolve(
-        review=review, consensus_id=cell.pk, user=request.user, choice=request.POST.get("choice", ""),
-        value=request.POST.get("value", ""), note=request.POST.get("note", ""),
-    ), "Resolved.")  # fmt: skip
+    _attempt(
+        request,
+        lambda: services.resolve(
+            review=review,
+            consensus_id=cell.pk,
+            user=request.user,
+            choice=request.POST.get("choice", ""),
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", ""),
+        ),
+        "Resolved.",
+    )
     page = _int(request.POST.get("page"), 1)
     return redirect(reverse("extraction:conflicts", args=[review.pk]) + f"?page={page}")
 
@@ -255,9 +275,11 @@ def unlock(request, review_id):
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = UnlockForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.unlock(review=review, user=request.user,
-                                                  reason=form.cleaned_data["reason"]),
-                 "Extraction unlocked; analyses of the locked data are marked stale.")  # fmt: skip
+        _attempt(
+            request,
+            lambda: services.unlock(review=review, user=request.user, reason=form.cleaned_data["reason"]),
+            "Extraction unlocked; analyses of the locked data are marked stale.",
+        )
     else:
         messages.error(request, "Say why the extraction is unlocked.")
     return redirect("extraction:overview", review_id=review.pk)
@@ -291,8 +313,17 @@ def audit_export(request, review_id):
         .order_by("at", "id")
     )
     rows = [AUDIT_COLUMNS] + [
-        [e.at.isoformat(), e.user.username if e.user else "", e.get_action_display(), e.study.label if e.study else "",
-         e.field.key if e.field else "", e.arm if e.arm is not None else "", e.old_value, e.new_value, e.note]
+        [
+            e.at.isoformat(),
+            e.user.username if e.user else "",
+            e.get_action_display(),
+            e.study.label if e.study else "",
+            e.field.key if e.field else "",
+            e.arm if e.arm is not None else "",
+            e.old_value,
+            e.new_value,
+            e.note,
+        ]
         for e in events.iterator(chunk_size=2000)
-    ]  # fmt: skip
+    ]
     return csv_download(download_name(review, "extraction-audit", "csv"), rows)

@@ -168,8 +168,10 @@ class BulkAcceptForm(forms.Form):
     """The score above which the lead merges every pending pair, and the count they were shown."""
 
     min_score = forms.FloatField(
-        label="Merge every pending pair scoring at least", min_value=0, max_value=2,
+        label="Merge every pending pair scoring at least",
+        min_value=0,
+        max_value=2,
         help_text="Title similarity (0 to 1), plus 0.1 for each of author, year, volume and page that agree "
         "and 0.5 for a shared DOI or PMID.",
-    )  # fmt: skip
+    )
     expected = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)

@@ -99,10 +99,13 @@ def restart_interrupted(record_import) -> bool:
     if not record_import.is_interrupted:
         return False
     restarted = RecordImport.objects.filter(
-        pk=record_import.pk, attempt=record_import.attempt, status=record_import.status,
+        pk=record_import.pk,
+        attempt=record_import.attempt,
+        status=record_import.status,
         stage_changed_at=record_import.stage_changed_at,
-    ).update(status=ImportStatus.QUEUED, stage="Waiting to start", attempt=F("attempt") + 1,
-             stage_changed_at=timezone.now())  # fmt: skip
+    ).update(
+        status=ImportStatus.QUEUED, stage="Waiting to start", attempt=F("attempt") + 1, stage_changed_at=timezone.now()
+    )
     return bool(restarted)
 
 
@@ -366,13 +369,19 @@ def separate(record, user):
     DuplicateCandidate.objects.bulk_create(
         [
             DuplicateCandidate(
-                review_id=record.review_id, first_id=min(record.pk, pk), second_id=max(record.pk, pk), score=0,
-                reasons="separated by hand", status=CandidateStatus.DISTINCT, decided_by=user, decided_at=now,
+                review_id=record.review_id,
+                first_id=min(record.pk, pk),
+                second_id=max(record.pk, pk),
+                score=0,
+                reasons="separated by hand",
+                status=CandidateStatus.DISTINCT,
+                decided_by=user,
+                decided_at=now,
             )
             for pk in others
             if (min(record.pk, pk), max(record.pk, pk)) not in existing
         ]
-    )  # fmt: skip
+    )
     record.duplicate_of = None
     record.save(update_fields=["duplicate_of"])
     remaining = [member for member in group if member.pk != record.pk]

@@ -23,9 +23,18 @@ from reviews.models import CandidateStatus, DuplicateCandidate, ImportStatus, Re
 from reviews.tasks import start_import
 
 KNOWN_SOURCES = (
-    "PubMed", "MEDLINE", "Embase", "CENTRAL", "Web of Science", "Scopus", "CINAHL", "PsycINFO",
-    "ClinicalTrials.gov", "WHO ICTRP", "Google Scholar",
-)  # fmt: skip
+    "PubMed",
+    "MEDLINE",
+    "Embase",
+    "CENTRAL",
+    "Web of Science",
+    "Scopus",
+    "CINAHL",
+    "PsycINFO",
+    "ClinicalTrials.gov",
+    "WHO ICTRP",
+    "Google Scholar",
+)
 PREVIEW_RECORDS = 5
 COMPARED_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract")
 RECORDS_PER_PAGE = 50
@@ -154,9 +163,12 @@ def record_list(request, review_id):
     query = request.GET.get("q", "").strip()
     if query:
         records = records.filter(
-            Q(title__icontains=query) | Q(abstract__icontains=query) | Q(doi__iexact=query) | Q(pmid=query)
+            Q(title__icontains=query)
+            | Q(abstract__icontains=query)
+            | Q(doi__iexact=query)
+            | Q(pmid=query)
             | Q(journal__icontains=query)
-        )  # fmt: skip
+        )
     show = request.GET.get("show", "unique")
     if show == "unique":
         records = records.unique()
@@ -251,8 +263,9 @@ def duplicate_accept_above(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = BulkAcceptForm(request.POST or request.GET or None)
     if not form.is_valid():
-        return render(request, "reviews/duplicates_accept_above.html", {"review": review, "membership": membership,
-                                                                         "form": form})  # fmt: skip
+        return render(
+            request, "reviews/duplicates_accept_above.html", {"review": review, "membership": membership, "form": form}
+        )
     min_score = form.cleaned_data["min_score"]
     if request.method == "POST":
         try:

@@ -83,7 +83,21 @@ class RecordResource(SafeResource):
     class Meta:
         model = Record
         fields = (
-            "id", "review", "source", "title", "abstract", "authors", "year", "journal", "volume", "issue", "pages",
-            "doi", "pmid", "keywords", "url", "duplicate_of",
-        )  # fmt: skip
+            "id",
+            "review",
+            "source",
+            "title",
+            "abstract",
+            "authors",
+            "year",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "keywords",
+            "url",
+            "duplicate_of",
+        )
         export_order = fields

@@ -55,8 +55,15 @@ def simulate_screening(review):
     truth = {}
 
     def vote(record, reviewer, stage, decision, note="", reason=None):
-        services.cast_vote(review=review, record_id=record.pk, stage=stage, reviewer=reviewer, decision=decision,
-                           note=note, exclusion_reason=reason if decision == "exclude" else None)  # fmt: skip
+        services.cast_vote(
+            review=review,
+            record_id=record.pk,
+            stage=stage,
+            reviewer=reviewer,
+            decision=decision,
+            note=note,
+            exclusion_reason=reason if decision == "exclude" else None,
+        )
 
     records = list(services.screenable(review, Stage.TITLE_ABSTRACT).order_by("pk"))
     screened = int(len(records) * SCREENED_SHARE)
@@ -84,20 +91,32 @@ def simulate_screening(review):
     for j, record in enumerate(reports):
         if record.pk not in truth:  # found by citation searching: not retrieved yet, but one
             if j % 6 == 0:
-                fulltext.mark_not_retrieved(review=review, record_id=record.pk, user=first,
-                                            reason="Conference abstract only; the authors did not reply.")  # fmt: skip
+                fulltext.mark_not_retrieved(
+                    review=review,
+                    record_id=record.pk,
+                    user=first,
+                    reason="Conference abstract only; the authors did not reply.",
+                )
             continue
         if record.pk in nmosd_records:
             vote(record, first, Stage.FULL_TEXT, "include")
             vote(record, second, Stage.FULL_TEXT, "exclude" if j % 11 == 3 else "include", reason=reasons[2])
             continue
         if j % 9 == 4:
-            fulltext.mark_not_retrieved(review=review, record_id=record.pk, user=first,
-                                        reason="Not held by the library; inter-library loan failed.")  # fmt: skip
+            fulltext.mark_not_retrieved(
+                review=review,
+                record_id=record.pk,
+                user=first,
+                reason="Not held by the library; inter-library loan failed.",
+            )
             continue
         if record.shown.pmid:
-            fulltext.attach_full_text(review=review, record_id=record.pk, user=first,
-                                      link=f"https://pubmed.ncbi.nlm.nih.gov/{record.shown.pmid}/")  # fmt: skip
+            fulltext.attach_full_text(
+                review=review,
+                record_id=record.pk,
+                user=first,
+                link=f"https://pubmed.ncbi.nlm.nih.gov/{record.shown.pmid}/",
+            )
         if j >= assessed:
             continue
         # An ADHD study included by the dataset is still no NMOSD study: wrong population.
@@ -107,8 +126,9 @@ def simulate_screening(review):
         second_reason = reasons[(j + 1) % len(reasons)] if j % 7 == 5 else reason
         vote(record, second, Stage.FULL_TEXT, "include" if j % 7 == 3 else "exclude", reason=second_reason)
     full_text_truth = {pk: (True, pk in nmosd_records) for pk, _ in truth.items()}
-    _adjudicate(review, Stage.FULL_TEXT, adjudicator, full_text_truth, keep_open=1, reasons=reasons,
-                never_open=nmosd_records)  # fmt: skip
+    _adjudicate(
+        review, Stage.FULL_TEXT, adjudicator, full_text_truth, keep_open=1, reasons=reasons, never_open=nmosd_records
+    )
 
 
 def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=(), never_open=frozenset()):
@@ -123,7 +143,11 @@ def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=(), nev
         # Excluding at full text, the adjudicator keeps the first reviewer's reason when they gave one.
         given = [vote.exclusion_reason for vote in sorted(votes, key=lambda v: v.pk) if vote.exclusion_reason]
         services.resolve_conflict(
-            review=review, record_id=record.pk, stage=stage, decision="include" if include else "exclude",
-            user=adjudicator, note="Checked against the eligibility criteria.",
+            review=review,
+            record_id=record.pk,
+            stage=stage,
+            decision="include" if include else "exclude",
+            user=adjudicator,
+            note="Checked against the eligibility criteria.",
             exclusion_reason=None if include or not reasons else (given + reasons)[0],
-        )  # fmt: skip
+        )

@@ -56,7 +56,7 @@ def report_list(request, review_id):
             ("awaiting", "Awaiting retrieval"),
             ("retrieved", "Retrieved"),
             ("not-retrieved", "Not retrieved"),
-        ],  # fmt: skip
+        ],
     }
     return render(request, "screening/reports.html", context)
 
@@ -100,13 +100,18 @@ def report_attach(request, review_id, record_id):
     if not form.is_valid():
         return _render_report(request, record, review, membership, status=400, full_text=form)
     return _saved_or_refused(
-        request, review, record,
+        request,
+        review,
+        record,
         lambda: fulltext.attach_full_text(
-            review=review, record_id=record.pk, user=request.user, pdf=form.cleaned_data["pdf"],
+            review=review,
+            record_id=record.pk,
+            user=request.user,
+            pdf=form.cleaned_data["pdf"],
             link=form.cleaned_data["link"],
         ),
         "Full text attached.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -116,12 +121,14 @@ def report_not_retrieved(request, review_id, record_id):
     if not form.is_valid():
         return _render_report(request, record, review, membership, status=400, not_retrieved=form)
     return _saved_or_refused(
-        request, review, record,
+        request,
+        review,
+        record,
         lambda: fulltext.mark_not_retrieved(
             review=review, record_id=record.pk, user=request.user, reason=form.cleaned_data["reason"]
         ),
         "Marked as not retrieved; it leaves full-text screening.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -132,13 +139,18 @@ def report_study(request, review_id, record_id):
         return _render_report(request, record, review, membership, status=400, study=form)
     study = form.cleaned_data["study"]
     return _saved_or_refused(
-        request, review, record,
+        request,
+        review,
+        record,
         lambda: fulltext.link_to_study(
-            review=review, record_id=record.pk, user=request.user, study_id=study and study.pk,
+            review=review,
+            record_id=record.pk,
+            user=request.user,
+            study_id=study and study.pk,
             new_label=form.cleaned_data["new_label"],
         ),
         "Study updated.",
-    )  # fmt: skip
+    )
 
 
 def report_pdf(request, review_id, record_id):

@@ -60,18 +60,36 @@ def layout(flow) -> dict:
 
     rows = [
         [
-            box("dbr", ["Records identified from:", f"Databases {_count(flow.database_results)}"]
+            box(
+                "dbr",
+                ["Records identified from:", f"Databases {_count(flow.database_results)}"]
                 + [f"   {name} {_count(n)}" for name, n in flow.database_specific_results.items()]
                 + [f"Registers {_count(flow.register_results)}"]
-                + [f"   {name} {_count(n)}" for name, n in flow.register_specific_results.items()]),
-            box("dbr_side", ["Records removed before screening:", f"Duplicate records {_count(flow.duplicates)}",
-                             "Records marked as ineligible by automation tools " + _count(flow.excluded_automatic),
-                             f"Records removed for other reasons {_count(flow.excluded_other)}"]),
-            box("other", ["Records identified from:", f"Websites {_count(flow.website_results)}",
-                          f"Organisations {_count(flow.organisation_results)}",
-                          f"Citation searching {_count(flow.citations_results)}"]
-                + ([f"Duplicates of records already found {_count(flow.other_duplicates)}"]
-                   if flow.other_duplicates else [])),
+                + [f"   {name} {_count(n)}" for name, n in flow.register_specific_results.items()],
+            ),
+            box(
+                "dbr_side",
+                [
+                    "Records removed before screening:",
+                    f"Duplicate records {_count(flow.duplicates)}",
+                    "Records marked as ineligible by automation tools " + _count(flow.excluded_automatic),
+                    f"Records removed for other reasons {_count(flow.excluded_other)}",
+                ],
+            ),
+            box(
+                "other",
+                [
+                    "Records identified from:",
+                    f"Websites {_count(flow.website_results)}",
+                    f"Organisations {_count(flow.organisation_results)}",
+                    f"Citation searching {_count(flow.citations_results)}",
+                ]
+                + (
+                    [f"Duplicates of records already found {_count(flow.other_duplicates)}"]
+                    if flow.other_duplicates
+                    else []
+                ),
+            ),
         ],
         [
             box("dbr", ["Records screened", _count(flow.records_screened)]),
@@ -90,10 +108,15 @@ def layout(flow) -> dict:
             box("other_side", ["Reports excluded:", *_reasons(flow.other_excluded)]),
         ],
         [
-            box("dbr", [f"Studies included in review {_count(flow.total_studies)}",
-                        f"Reports of included studies {_count(flow.total_reports)}"]),
+            box(
+                "dbr",
+                [
+                    f"Studies included in review {_count(flow.total_studies)}",
+                    f"Reports of included studies {_count(flow.total_reports)}",
+                ],
+            ),
         ],
-    ]  # fmt: skip
+    ]
     y = TOP
     row_tops = []
     for row in rows:
@@ -116,21 +139,45 @@ def layout(flow) -> dict:
     assessed, reports_excluded, other_assessed, other_excluded = rows[3]
     (included,) = rows[4]
     arrows = [
-        below(identified, screened), beside(identified, removed), beside(screened, excluded),
-        below(screened, sought), beside(sought, not_retrieved), below(sought, assessed),
-        beside(assessed, reports_excluded), below(assessed, included), below(other_identified, other_sought),
-        beside(other_sought, other_not_retrieved), below(other_sought, other_assessed),
+        below(identified, screened),
+        beside(identified, removed),
+        beside(screened, excluded),
+        below(screened, sought),
+        beside(sought, not_retrieved),
+        below(sought, assessed),
+        beside(assessed, reports_excluded),
+        below(assessed, included),
+        below(other_identified, other_sought),
+        beside(other_sought, other_not_retrieved),
+        below(other_sought, other_assessed),
         beside(other_assessed, other_excluded),
-    ]  # fmt: skip
+    ]
     corner = (other_assessed.x + other_assessed.w / 2, included.y + included.h / 2)
-    elbows = [(other_assessed.x + other_assessed.w / 2, other_assessed.y + other_assessed.h, *corner,
-               included.x + included.w, corner[1])]  # fmt: skip
+    elbows = [
+        (
+            other_assessed.x + other_assessed.w / 2,
+            other_assessed.y + other_assessed.h,
+            *corner,
+            included.x + included.w,
+            corner[1],
+        )
+    ]
     headings = [
-        Box(col["dbr"][0], 10, col["dbr_side"][0] + col["dbr_side"][1] - col["dbr"][0],
-            ["Identification of new studies via databases and registers"], heading=True),
-        Box(col["other"][0], 10, col["other_side"][0] + col["other_side"][1] - col["other"][0],
-            ["Identification of new studies via other methods"], heading=True),
-    ]  # fmt: skip
+        Box(
+            col["dbr"][0],
+            10,
+            col["dbr_side"][0] + col["dbr_side"][1] - col["dbr"][0],
+            ["Identification of new studies via databases and registers"],
+            heading=True,
+        ),
+        Box(
+            col["other"][0],
+            10,
+            col["other_side"][0] + col["other_side"][1] - col["other"][0],
+            ["Identification of new studies via other methods"],
+            heading=True,
+        ),
+    ]
     phases = [
         ("Identification", row_tops[0], row_tops[1] - GAP / 2),
         ("Screening", row_tops[1] - GAP / 2 + 4, row_tops[4] - GAP / 2),
@@ -154,5 +201,5 @@ def layout(flow) -> dict:
                 "cy": (top + bottom) / 2,
             }
             for label, top, bottom in phases
-        ],  # fmt: skip
+        ],
     }

@@ -13,8 +13,18 @@ class VoteResource(SafeResource):
 
     class Meta:
         model = Vote
-        fields = ("id", "review", "record", "stage", "reviewer", "decision", "exclusion_reason", "note", "created_at",
-                  "updated_at")  # fmt: skip
+        fields = (
+            "id",
+            "review",
+            "record",
+            "stage",
+            "reviewer",
+            "decision",
+            "exclusion_reason",
+            "note",
+            "created_at",
+            "updated_at",
+        )
         export_order = fields
 
 
@@ -24,8 +34,18 @@ class ResolutionResource(SafeResource):
 
     class Meta:
         model = Resolution
-        fields = ("id", "review", "record", "stage", "decision", "method", "exclusion_reason", "resolved_by", "note",
-                  "created_at")  # fmt: skip
+        fields = (
+            "id",
+            "review",
+            "record",
+            "stage",
+            "decision",
+            "method",
+            "exclusion_reason",
+            "resolved_by",
+            "note",
+            "created_at",
+        )
         export_order = fields
 
 
@@ -55,6 +75,5 @@ class ReportResource(SafeResource):
 
     class Meta:
         model = Report
-        fields = ("id", "review", "record", "pdf", "link", "not_retrieved_reason", "study", "updated_by",
-                  "updated_at")  # fmt: skip
+        fields = ("id", "review", "record", "pdf", "link", "not_retrieved_reason", "study", "updated_by", "updated_at")
         export_order = fields

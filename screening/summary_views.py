@@ -13,10 +13,31 @@ from .models import Resolution, Stage
 from .prisma import count_flow
 from .prisma_diagram import layout
 
-AGREEMENT_COLUMNS = ["stage", "reviewer_1", "reviewer_2", "records", "percent_agreement", "kappa", "kappa_se",
-                     "kappa_ci_low", "kappa_ci_high", "pabak", "ac1"]  # fmt: skip
-DECISION_COLUMNS = ["record_id", "title", "stage", "kind", "who", "when", "decision", "exclusion_reason", "note",
-                    "method"]  # fmt: skip
+AGREEMENT_COLUMNS = [
+    "stage",
+    "reviewer_1",
+    "reviewer_2",
+    "records",
+    "percent_agreement",
+    "kappa",
+    "kappa_se",
+    "kappa_ci_low",
+    "kappa_ci_high",
+    "pabak",
+    "ac1",
+]
+DECISION_COLUMNS = [
+    "record_id",
+    "title",
+    "stage",
+    "kind",
+    "who",
+    "when",
+    "decision",
+    "exclusion_reason",
+    "note",
+    "method",
+]
 
 
 def _prisma_svg(review, flow) -> str:
@@ -72,8 +93,21 @@ def agreement_export(request, review_id):
     rows = [AGREEMENT_COLUMNS]
     for stage, first, second, result in _agreement_rows(review):
         low, high = result.kappa_ci or (None, None)
-        rows.append([stage.label, first, second, result.n, result.percent_agreement, result.kappa, result.kappa_se,
-                     low, high, result.pabak, result.ac1])  # fmt: skip
+        rows.append(
+            [
+                stage.label,
+                first,
+                second,
+                result.n,
+                result.percent_agreement,
+                result.kappa,
+                result.kappa_se,
+                low,
+                high,
+                result.pabak,
+                result.ac1,
+            ]
+        )
     return csv_download(download_name(review, "agreement", "csv"), rows)
 
 
@@ -83,15 +117,34 @@ def _label(reason):
 
 def _vote_row(event):
     vote = event.vote
-    return [vote.record_id, vote.record.shown.title, vote.get_stage_display(), "vote", vote.reviewer.username,
-            event.at.isoformat(), event.decision, _label(event.exclusion_reason), event.note, ""]  # fmt: skip
+    return [
+        vote.record_id,
+        vote.record.shown.title,
+        vote.get_stage_display(),
+        "vote",
+        vote.reviewer.username,
+        event.at.isoformat(),
+        event.decision,
+        _label(event.exclusion_reason),
+        event.note,
+        "",
+    ]
 
 
 def _resolution_row(resolution):
     who = resolution.resolved_by.username if resolution.resolved_by else ""
-    return [resolution.record_id, resolution.record.shown.title, resolution.get_stage_display(), "resolution", who,
-            resolution.created_at.isoformat(), resolution.decision, _label(resolution.exclusion_reason),
-            resolution.note, resolution.get_method_display()]  # fmt: skip
+    return [
+        resolution.record_id,
+        resolution.record.shown.title,
+        resolution.get_stage_display(),
+        "resolution",
+        who,
+        resolution.created_at.isoformat(),
+        resolution.decision,
+        _label(resolution.exclusion_reason),
+        resolution.note,
+        resolution.get_method_display(),
+    ]
 
 
 def decisions_export(request, review_id):

@@ -60,8 +60,11 @@ def _read(tables: list[str]) -> dict[str, object]:
 def build(media: Path) -> DemoSnapshot:
     """Build the demo in the (empty) test database, keep its rows and files, and empty the tables again."""
     before = _row_counts()
-    with override_settings(MEDIA_ROOT=media, IMPORTS_IN_BACKGROUND=False,
-                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):  # fmt: skip
+    with override_settings(
+        MEDIA_ROOT=media,
+        IMPORTS_IN_BACKGROUND=False,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
         call_command("demo", stdout=io.StringIO())
     after = _row_counts()
     filled = sorted(table for table, count in after.items() if count > before.get(table, 0))

@@ -112,8 +112,14 @@ class ExtractionSetup:
         for extraction, arr in zip(self.study.extractions.order_by("slot"), ["1.2", "1.4"], strict=True):
             values = {**base, "arr_before_mean": arr}
             entries = {(fields[key].pk, 1 if fields[key].per_arm else 0): (text, "") for key, text in values.items()}
-            services.save_extraction(review=review, extraction_id=extraction.pk, user=extraction.extractor,
-                                     entries=entries, arm_count=1, submit=True)  # fmt: skip
+            services.save_extraction(
+                review=review,
+                extraction_id=extraction.pk,
+                user=extraction.extractor,
+                entries=entries,
+                arm_count=1,
+                submit=True,
+            )
         self.lead_extraction = self.study.extractions.get(extractor=personas.lead)
         self.conflict = Consensus.objects.get(study=self.study, status="conflict")
         self.field = fields["dose"]

@@ -29,10 +29,24 @@ def start_gunicorn(env: dict, *, port: int = 0, workers: int = 1, timeout: int =
     listener = socket.create_server(("127.0.0.1", port))
     port = listener.getsockname()[1]
     master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers), "--bind",
-         f"fd://{listener.fileno()}", "--timeout", str(timeout), "--log-level", log_level],
-        cwd=ROOT, env={**os.environ, **env}, pass_fds=[listener.fileno()],
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"fd://{listener.fileno()}",
+            "--timeout",
+            str(timeout),
+            "--log-level",
+            log_level,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        pass_fds=[listener.fileno()],
+    )
     listener.close()  # gunicorn holds its own copy
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

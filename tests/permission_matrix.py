@@ -74,8 +74,12 @@ def _report(p: Personas) -> dict:
 
 def _extraction(p: Personas, **extra) -> dict:
     setup = p.extraction()
-    ids = {"field_id": setup.field.pk, "extraction_id": setup.lead_extraction.pk, "consensus_id": setup.conflict.pk,
-           "study_id": setup.study.pk}  # fmt: skip
+    ids = {
+        "field_id": setup.field.pk,
+        "extraction_id": setup.lead_extraction.pk,
+        "consensus_id": setup.conflict.pk,
+        "study_id": setup.study.pk,
+    }
     return {"review_id": p.review.pk, **{name: ids[name] for name in extra.get("ids", ())}, **extra.get("fixed", {})}
 
 
@@ -151,9 +155,7 @@ MATRIX: dict[str, Route] = {
     "extraction:extract": Route(kwargs=_ext("extraction_id"), allowed=LEAD, refused=404),
     "extraction:reassign": Route(method="post", kwargs=_ext("extraction_id"), allowed=LEAD),
     "extraction:conflicts": Route(kwargs=_ext(), allowed=ADJUDICATORS),
-    "extraction:resolve": Route(
-        method="post", kwargs=_ext("consensus_id"), allowed=ADJUDICATORS, data={"choice": "1"}
-    ),  # fmt: skip
+    "extraction:resolve": Route(method="post", kwargs=_ext("consensus_id"), allowed=ADJUDICATORS, data={"choice": "1"}),
     "extraction:study": Route(kwargs=_ext("study_id"), allowed=EVERY_ROLE),
     "extraction:lock": Route(method="post", kwargs=_ext(), allowed=LEAD),
     "extraction:unlock": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"reason": "Erratum"}),
@@ -171,7 +173,7 @@ MATRIX: dict[str, Route] = {
             "subgroup": "treatment",
             "median_policy": "flag",
         },
-    ),  # fmt: skip
+    ),
     "analysis:run": Route(kwargs=_run(), allowed=EVERY_ROLE),
     "analysis:mappings": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
     "analysis:mapping_add": Route(kwargs=_locked_review, allowed=LEAD),

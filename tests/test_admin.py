@@ -16,8 +16,20 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-HISTORY = [Vote, VoteEvent, Resolution, AuditEvent, Value, Consensus, Extraction, ExtractionLock, AnalysisRun,
-           Record, RecordImport, DuplicateCandidate]  # fmt: skip
+HISTORY = [
+    Vote,
+    VoteEvent,
+    Resolution,
+    AuditEvent,
+    Value,
+    Consensus,
+    Extraction,
+    ExtractionLock,
+    AnalysisRun,
+    Record,
+    RecordImport,
+    DuplicateCandidate,
+]
 
 
 @pytest.fixture
@@ -66,8 +78,9 @@ def test_history_cannot_be_added_changed_deleted_or_imported_in_the_admin(client
 def test_the_lock_stays_until_the_lead_unlocks_with_a_reason(client, trail, superuser):
     lock = ExtractionLock.objects.get(review=trail.review)
     client.post(_url(ExtractionLock, "delete", lock.pk), {"post": "yes"})
-    client.post(_url(ExtractionLock, "changelist"), {"action": "delete_selected", "_selected_action": [lock.pk],
-                                                     "post": "yes"})  # fmt: skip
+    client.post(
+        _url(ExtractionLock, "changelist"), {"action": "delete_selected", "_selected_action": [lock.pk], "post": "yes"}
+    )
     client.post(_url(ExtractionLock, "change", lock.pk), {"review": trail.review.pk})
     assert services.is_locked(trail.review)
     assert not AuditEvent.objects.filter(action=AuditAction.UNLOCKED).exists()

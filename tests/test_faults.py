@@ -30,9 +30,16 @@ def _database_url() -> str:
 
 
 def production_env(settings, database_url: str) -> dict:
-    return {"DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0", "IMPORTS_IN_BACKGROUND": "0", "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "CONN_MAX_AGE": "0"}  # fmt: skip
+    return {
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "IMPORTS_IN_BACKGROUND": "0",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CONN_MAX_AGE": "0",
+    }
 
 
 @pytest.fixture
@@ -45,8 +52,10 @@ def server(settings):
         # A killed worker's server session ends only when PostgreSQL notices; wait so the test database can go.
         for _ in range(100):
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                               "AND pid <> pg_backend_pid()")  # fmt: skip
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
                 if cursor.fetchone()[0] == 0:
                     break
             time.sleep(0.3)
@@ -90,8 +99,12 @@ def post(server, path: str, cookie: str, body: str, timeout=120) -> int:
     """POST as the logged-in user (the CSRF check is met with the token the middleware accepts from a cookie);
     0 when the connection dies."""
     token = "a" * 32
-    headers = {"Cookie": f"{cookie}; csrftoken={token}", "X-CSRFToken": token, "Host": "127.0.0.1",
-               "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    headers = {
+        "Cookie": f"{cookie}; csrftoken={token}",
+        "X-CSRFToken": token,
+        "Host": "127.0.0.1",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
         conn.request("POST", path, body=body, headers=headers)
@@ -136,8 +149,11 @@ def test_a_worker_killed_while_writing_an_import_leaves_no_record_and_it_can_be_
 def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server, transactional_db):
     lead = make_user("lena")
     review = make_review(lead=lead, title_abstract_reviewers=1)
-    records = list(make_import(review, lead, ris(*({"TI": f"Trial {i}", "DO": f"10.2/{i}"} for i in range(400))))
-                   .records.order_by("pk"))  # fmt: skip
+    records = list(
+        make_import(review, lead, ris(*({"TI": f"Trial {i}", "DO": f"10.2/{i}"} for i in range(400)))).records.order_by(
+            "pk"
+        )
+    )
     cookie = session_cookie(lead)
     acknowledged, cut_off = [], []
     in_flight = threading.Event()

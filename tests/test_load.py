@@ -20,10 +20,29 @@ def test_a_short_load_run_loses_and_duplicates_nothing():
     # A database of its own beside this run's test database, so parallel runs never drop each other's.
     own = f"{connection.settings_dict['NAME']}_load"
     result = subprocess.run(
-        [sys.executable, "bench/load.py", "--database", database, "--reviewers", "6", "--seconds", "10",
-         "--records", "300", "--workers", "2", "--think", "0.2", "--pg-database", own],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "bench/load.py",
+            "--database",
+            database,
+            "--reviewers",
+            "6",
+            "--seconds",
+            "10",
+            "--records",
+            "300",
+            "--workers",
+            "2",
+            "--think",
+            "0.2",
+            "--pg-database",
+            own,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     counts = re.search(r"acknowledged: ([\d,]+) votes, ([\d,]+) values", result.stdout).groups()
     votes, values = (int(count.replace(",", "")) for count in counts)

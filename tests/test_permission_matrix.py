@@ -183,6 +183,10 @@ def test_each_persona_gets_exactly_what_the_admin_matrix_allows(client, admin_pe
 
 def test_staff_without_permissions_may_do_nothing_in_the_admin(client, admin_personas):
     client.force_login(make_user("bare-staff", is_staff=True))
-    done = [(label, action) for label in sorted(ADMIN_MATRIX) for action in ADMIN_ACTIONS
-            if _admin_allows(client, apps.get_model(label), action)]  # fmt: skip
+    done = [
+        (label, action)
+        for label in sorted(ADMIN_MATRIX)
+        for action in ADMIN_ACTIONS
+        if _admin_allows(client, apps.get_model(label), action)
+    ]
     assert done == []

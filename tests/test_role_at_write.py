@@ -35,8 +35,9 @@ def state(personas):
     records = list(Record.objects.filter(review=personas.review).unique().order_by("pk"))
     personas.fresh, personas.conflicting = records[0], records[1]
     for who, decision in ((personas.lead, "include"), (personas.reviewer, "exclude")):
-        screening.cast_vote(review=personas.review, record_id=personas.conflicting.pk, stage=TA, reviewer=who,
-                            decision=decision)  # fmt: skip
+        screening.cast_vote(
+            review=personas.review, record_id=personas.conflicting.pk, stage=TA, reviewer=who, decision=decision
+        )
     personas.setup = setup
     team.add_member(review=personas.review, user=make_user("colead"), role=Role.LEAD)
     return personas
@@ -51,43 +52,94 @@ def entries(p):
 
 
 WRITES = {
-    "extraction: save a draft": ("reviewer", lambda p: extraction.save_extraction(
-        review=p.review, extraction_id=draft(p).pk, user=p.reviewer, entries=entries(p), arm_count=1, submit=False)),
-    "extraction: submit": ("reviewer", lambda p: extraction.save_extraction(
-        review=p.review, extraction_id=draft(p).pk, user=p.reviewer, entries=entries(p), arm_count=1, submit=True)),
-    "extraction: resolve a conflict": ("adjudicator", lambda p: extraction.resolve(
-        review=p.review, consensus_id=p.setup.conflict.pk, user=p.adjudicator, choice="1")),
-    "extraction: add a section": ("lead", lambda p: extraction.add_section(
-        review=p.review, user=p.lead, title="Safety")),
-    "extraction: retire a field": ("lead", lambda p: extraction.retire_field(
-        review=p.review, user=p.lead, field_id=p.setup.field.pk)),
+    "extraction: save a draft": (
+        "reviewer",
+        lambda p: extraction.save_extraction(
+            review=p.review, extraction_id=draft(p).pk, user=p.reviewer, entries=entries(p), arm_count=1, submit=False
+        ),
+    ),
+    "extraction: submit": (
+        "reviewer",
+        lambda p: extraction.save_extraction(
+            review=p.review, extraction_id=draft(p).pk, user=p.reviewer, entries=entries(p), arm_count=1, submit=True
+        ),
+    ),
+    "extraction: resolve a conflict": (
+        "adjudicator",
+        lambda p: extraction.resolve(review=p.review, consensus_id=p.setup.conflict.pk, user=p.adjudicator, choice="1"),
+    ),
+    "extraction: add a section": (
+        "lead",
+        lambda p: extraction.add_section(review=p.review, user=p.lead, title="Safety"),
+    ),
+    "extraction: retire a field": (
+        "lead",
+        lambda p: extraction.retire_field(review=p.review, user=p.lead, field_id=p.setup.field.pk),
+    ),
     "extraction: assign": ("lead", lambda p: extraction.assign_automatically(review=p.review, user=p.lead)),
-    "extraction: reassign": ("lead", lambda p: extraction.reassign(
-        review=p.review, user=p.lead, extraction_id=draft(p).pk, extractor=p.lead)),
-    "screening: vote": ("reviewer", lambda p: screening.cast_vote(
-        review=p.review, record_id=p.fresh.pk, stage=TA, reviewer=p.reviewer, decision="include")),
-    "screening: resolve a conflict": ("adjudicator", lambda p: screening.resolve_conflict(
-        review=p.review, record_id=p.conflicting.pk, stage=TA, decision="include", user=p.adjudicator)),
-    "full text: attach": ("reviewer", lambda p: fulltext.attach_full_text(
-        review=p.review, record_id=p.full_text().record.pk, user=p.reviewer, link="https://example.org/ft")),
-    "full text: link to a study": ("adjudicator", lambda p: fulltext.link_to_study(
-        review=p.review, record_id=p.full_text().record.pk, user=p.adjudicator, study_id=p.draft_study.pk)),
-    "identification: decide a pair": ("reviewer", lambda p: identification.decide(
-        p.identification().candidate.pk, p.review, is_duplicate=False, user=p.reviewer)),
-    "identification: separate a duplicate": ("reviewer", lambda p: identification.separate(
-        p.identification().duplicate, p.reviewer)),
+    "extraction: reassign": (
+        "lead",
+        lambda p: extraction.reassign(review=p.review, user=p.lead, extraction_id=draft(p).pk, extractor=p.lead),
+    ),
+    "screening: vote": (
+        "reviewer",
+        lambda p: screening.cast_vote(
+            review=p.review, record_id=p.fresh.pk, stage=TA, reviewer=p.reviewer, decision="include"
+        ),
+    ),
+    "screening: resolve a conflict": (
+        "adjudicator",
+        lambda p: screening.resolve_conflict(
+            review=p.review, record_id=p.conflicting.pk, stage=TA, decision="include", user=p.adjudicator
+        ),
+    ),
+    "full text: attach": (
+        "reviewer",
+        lambda p: fulltext.attach_full_text(
+            review=p.review, record_id=p.full_text().record.pk, user=p.reviewer, link="https://example.org/ft"
+        ),
+    ),
+    "full text: link to a study": (
+        "adjudicator",
+        lambda p: fulltext.link_to_study(
+            review=p.review, record_id=p.full_text().record.pk, user=p.adjudicator, study_id=p.draft_study.pk
+        ),
+    ),
+    "identification: decide a pair": (
+        "reviewer",
+        lambda p: identification.decide(p.identification().candidate.pk, p.review, is_duplicate=False, user=p.reviewer),
+    ),
+    "identification: separate a duplicate": (
+        "reviewer",
+        lambda p: identification.separate(p.identification().duplicate, p.reviewer),
+    ),
     "analysis: run": ("lead", lambda p: analysis.run_analysis(review=p.review, user=p.lead)),
-    "analysis: outcome mapping": ("lead", lambda p: outcomes.save_mapping(
-        review=p.review, user=p.lead, mapping=None, key="relapses", label="Relapses", group_field="treatment",
-        columns={"n": "n"})),
-    "members: add": ("lead", lambda p: team.add_member(
-        review=p.review, user=p.outsider, role=Role.REVIEWER, by=p.lead)),
-    "members: change a role": ("lead", lambda p: team.change_role(
-        membership=p.review.memberships.get(user=p.reviewer), role=Role.LEAD, by=p.lead)),
-    "members: remove": ("lead", lambda p: team.remove_member(
-        membership=p.review.memberships.get(user=p.adjudicator), by=p.lead)),
+    "analysis: outcome mapping": (
+        "lead",
+        lambda p: outcomes.save_mapping(
+            review=p.review,
+            user=p.lead,
+            mapping=None,
+            key="relapses",
+            label="Relapses",
+            group_field="treatment",
+            columns={"n": "n"},
+        ),
+    ),
+    "members: add": (
+        "lead",
+        lambda p: team.add_member(review=p.review, user=p.outsider, role=Role.REVIEWER, by=p.lead),
+    ),
+    "members: change a role": (
+        "lead",
+        lambda p: team.change_role(membership=p.review.memberships.get(user=p.reviewer), role=Role.LEAD, by=p.lead),
+    ),
+    "members: remove": (
+        "lead",
+        lambda p: team.remove_member(membership=p.review.memberships.get(user=p.adjudicator), by=p.lead),
+    ),
     "settings": ("lead", lambda p: team.update_review(review=p.review, exclusion_reasons=["Other"], by=p.lead)),
-}  # fmt: skip
+}
 
 
 def everything():

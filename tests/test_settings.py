@@ -83,8 +83,14 @@ def test_without_secret_key_one_random_key_is_made_kept_and_passes_the_deploy_ch
     assert _setting("SECRET_KEY", SECRET_KEY_FILE=str(key_file)) == first  # the same key after a restart
     assert _setting("SECRET_KEY", SECRET_KEY_FILE=str(tmp_path / "other")) != first  # another installation
     assert _setting("SECRET_KEY", SECRET_KEY_FILE=str(key_file), SECRET_KEY="s" * 60) == "s" * 60
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY_FILE=str(key_file),
-                     ALLOWED_HOSTS="tandem.example.org")  # fmt: skip
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY_FILE=str(key_file),
+        ALLOWED_HOSTS="tandem.example.org",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -23,9 +23,22 @@ from .sensitivity import Omission, leave_one_out
 from .subgroups import SubgroupAnalysis, subgroup_analysis
 
 RESULT_KEYS = (
-    "k", "estimate", "se", "ci_lower", "ci_upper", "pi_lower", "pi_upper", "z_or_t", "p_value",
-    "tau2", "i2", "h2", "q", "q_df", "q_p_value",
-)  # fmt: skip
+    "k",
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "pi_lower",
+    "pi_upper",
+    "z_or_t",
+    "p_value",
+    "tau2",
+    "i2",
+    "h2",
+    "q",
+    "q_df",
+    "q_p_value",
+)
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,7 @@ class PairwiseComparison:
 
     def continuous_row(self) -> dict[str, object]:
         a, c = self.intervention, self.comparator
-        return {"study": self.label, "n1": a.n, "mean1": a.mean, "sd1": a.sd, "n2": c.n, "mean2": c.mean,
-                "sd2": c.sd}  # fmt: skip
+        return {"study": self.label, "n1": a.n, "mean1": a.mean, "sd1": a.sd, "n2": c.n, "mean2": c.mean, "sd2": c.sd}
 
 
 def pairwise_comparisons(

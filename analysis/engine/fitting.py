@@ -254,9 +254,11 @@ def _maximise_likelihood(X: FloatArray, y: FloatArray, v: FloatArray, restricted
     """Direct bounded maximisation, for the data on which Fisher scoring oscillates instead of converging."""
     upper = max(100.0, 10 * float(np.var(y)))
     result = optimize.minimize_scalar(
-        lambda t: -_log_likelihood(X, y, v, t, restricted), bounds=(0.0, upper), method="bounded",
+        lambda t: -_log_likelihood(X, y, v, t, restricted),
+        bounds=(0.0, upper),
+        method="bounded",
         options={"xatol": 1e-10},
-    )  # fmt: skip
+    )
     if not result.success:
         raise ModelError("the (restricted) likelihood for τ² could not be maximised")
     return float(result.x)

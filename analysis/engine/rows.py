@@ -165,8 +165,14 @@ def pre_post_row(measure: str, values: Values, default_r: float, check: RowCheck
         compute = effects.standardised_mean_change_change if measure == "SMCC" else effects.mean_change
         result = compute(n, pre.mean, pre.sd, post.mean, post.sd, r)
     converted = "; ".join(f"{when}: {s.note}" for when, s in (("pre", pre), ("post", post)) if s.note)
-    return {"yi": float(result.yi), "vi": float(result.vi), "r": r, "r_assumed": r_assumed,
-            "converted": converted, "skewed": pre.skewed or post.skewed}  # fmt: skip
+    return {
+        "yi": float(result.yi),
+        "vi": float(result.vi),
+        "r": r,
+        "r_assumed": r_assumed,
+        "converted": converted,
+        "skewed": pre.skewed or post.skewed,
+    }
 
 
 def _common_sd(values: Values, difference: float, n1: float, n2: float, check: RowChecker) -> Summary | None:
@@ -244,9 +250,18 @@ def two_group_row(measure: str, values: Values, check: RowChecker) -> Row | None
     compute = effects.standardised_mean_difference if measure == "SMD" else effects.mean_difference
     result = compute(n1, first.mean, first.sd, n2, second.mean, second.sd)
     notes = "; ".join(f"group {g}: {s.note}" for g, s in ((1, first), (2, second)) if s.note)
-    return {"yi": float(result.yi), "vi": float(result.vi), "n1": n1, "mean1": first.mean, "sd1": first.sd,
-            "n2": n2, "mean2": second.mean, "sd2": second.sd, "converted": notes,
-            "skewed": first.skewed or second.skewed}  # fmt: skip
+    return {
+        "yi": float(result.yi),
+        "vi": float(result.vi),
+        "n1": n1,
+        "mean1": first.mean,
+        "sd1": first.sd,
+        "n2": n2,
+        "mean2": second.mean,
+        "sd2": second.sd,
+        "converted": notes,
+        "skewed": first.skewed or second.skewed,
+    }
 
 
 def two_by_two_row(values: Values, check: RowChecker) -> Row | None:

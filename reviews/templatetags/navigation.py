@@ -25,8 +25,11 @@ def review_nav(context):
         ("Duplicates", [url("reviews:duplicates")], True),
         ("Screen titles", [url("screening:queue", "title-abstract")], role in SCREENERS),
         ("Screen full texts", [url("screening:queue", "full-text")], role in SCREENERS),
-        ("Conflicts", [url("screening:conflicts", "title-abstract"), url("screening:conflicts", "full-text")],
-         role in ADJUDICATORS),
+        (
+            "Conflicts",
+            [url("screening:conflicts", "title-abstract"), url("screening:conflicts", "full-text")],
+            role in ADJUDICATORS,
+        ),
         ("Retrieve full texts", [url("screening:reports")], True),
         ("Agreement", [url("screening:agreement")], True),
         ("Extraction", [url("extraction:overview")], True),
@@ -34,12 +37,16 @@ def review_nav(context):
         ("PRISMA", [url("screening:prisma")], True),
         ("Team", [url("reviews:members")], True),
         ("Settings", [url("reviews:settings")], role == Role.LEAD),
-    ]  # fmt: skip
+    ]
     shown = [(label, addresses) for label, addresses, visible in sections if visible]
     dashboard = sections[0][1][0]
     # The current section is the one with the longest address this page's path starts with (every address starts
     # with the dashboard's, which therefore counts only for itself).
-    matches = [(len(address), label) for label, addresses in shown for address in addresses
-               if path == address or (address != dashboard and path.startswith(address))]  # fmt: skip
+    matches = [
+        (len(address), label)
+        for label, addresses in shown
+        for address in addresses
+        if path == address or (address != dashboard and path.startswith(address))
+    ]
     current = max(matches)[1] if matches else None
     return {"review": review, "links": [(label, addresses[0], label == current) for label, addresses in shown]}

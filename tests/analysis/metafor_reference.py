@@ -18,8 +18,23 @@ from tests.analysis.reference import META_DATA
 REFERENCE = META_DATA / "metafor_reference"
 GENERATOR = REFERENCE / "generate.R"
 TOLERANCE = 1e-6
-RESULT_FIELDS = ("k", "estimate", "se", "z_or_t", "p_value", "ci_lower", "ci_upper", "pi_lower", "pi_upper",
-                 "tau2", "se_tau2", "i2", "h2", "q", "q_p_value")  # fmt: skip
+RESULT_FIELDS = (
+    "k",
+    "estimate",
+    "se",
+    "z_or_t",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+    "pi_lower",
+    "pi_upper",
+    "tau2",
+    "se_tau2",
+    "i2",
+    "h2",
+    "q",
+    "q_p_value",
+)
 
 
 def reference_files(folder: Path = REFERENCE) -> list[Path]:

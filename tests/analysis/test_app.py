@@ -92,7 +92,8 @@ def test_every_export_carries_the_engine_numbers(client, personas, run):
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(url("export", run, file_format="xlsx")).content))
     sheet_rows = [list(r) for r in workbook.active.iter_rows(values_only=True)]
     assert next(r for r in sheet_rows if r[:2] == ("edss", "azathioprine") or r[:2] == ["edss", "azathioprine"])[4] == (
-        pytest.approx(expected.estimate))  # fmt: skip
+        pytest.approx(expected.estimate)
+    )
     data = json.loads(client.get(url("export", run, file_format="json")).content)
     assert data["outcomes"]["edss"]["subgroups"]["azathioprine"]["estimate"] == pytest.approx(expected.estimate)
     assert data["parameters"]["method"] == "REML" and data["parameters"]["data_fingerprint"] == run.data_fingerprint

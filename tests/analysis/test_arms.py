@@ -28,13 +28,22 @@ def test_shared_comparator_is_split_evenly_and_the_split_is_said():
 
 
 def test_odd_splits_stay_exact_and_rates_split_person_time_too():
-    arms = [Arm("A", n=10, events=1, person_time=100), Arm("B", n=10, events=2, person_time=90),
-            Arm("C", n=10, events=2, person_time=90), Arm("placebo", n=31, events=7, person_time=250)]  # fmt: skip
+    arms = [
+        Arm("A", n=10, events=1, person_time=100),
+        Arm("B", n=10, events=2, person_time=90),
+        Arm("C", n=10, events=2, person_time=90),
+        Arm("placebo", n=31, events=7, person_time=250),
+    ]
     comparisons = [("A", "placebo"), ("B", "placebo"), ("C", "placebo")]
     split = pairwise_comparisons("S", arms, comparisons)
     assert split[0].comparator.n == pytest.approx(31 / 3) and split[0].comparator.events == pytest.approx(7 / 3)
-    assert split[0].rate_row() == {"study": "S (A vs placebo)", "x1i": 1, "t1i": 100, "x2i": pytest.approx(7 / 3),
-                                   "t2i": pytest.approx(250 / 3)}  # fmt: skip
+    assert split[0].rate_row() == {
+        "study": "S (A vs placebo)",
+        "x1i": 1,
+        "t1i": 100,
+        "x2i": pytest.approx(7 / 3),
+        "t2i": pytest.approx(250 / 3),
+    }
 
 
 def test_a_study_without_an_arm_yields_only_its_own_comparisons():

@@ -47,8 +47,9 @@ def test_sd_comes_back_from_the_se_or_the_ci_a_paper_would_print(n):
     crit = stats.t.ppf(0.975, n - 1) if n < 60 else stats.norm.ppf(0.975)
     reported = {"n1": n, "n2": n, "mean2": 8.0, "sd2": 3.0}
     by_se = table([{"study": "A", "mean1": mean, "se1": se, **reported}]).studies.iloc[0]
-    by_ci = table([{"study": "A", "mean1": mean, "ci_lower1": mean - crit * se, "ci_upper1": mean + crit * se,
-                    **reported}]).studies.iloc[0]  # fmt: skip
+    by_ci = table(
+        [{"study": "A", "mean1": mean, "ci_lower1": mean - crit * se, "ci_upper1": mean + crit * se, **reported}]
+    ).studies.iloc[0]
     assert by_se.sd1 == pytest.approx(sd) and by_ci.sd1 == pytest.approx(sd)
     assert by_se.converted == "group 1: SD from SE"
     assert by_ci.converted.startswith("group 1: SD from 95% CI")
@@ -59,8 +60,7 @@ def test_common_sd_from_the_difference_se_ci_t_or_p_gives_the_same_mean_differen
     df = n1 + n2 - 2
     t = md / se
     half = stats.t.ppf(0.975, df) * se
-    ways = [{"md_se": se}, {"md_ci_lower": md - half, "md_ci_upper": md + half}, {"t": t},
-            {"p": 2 * stats.t.sf(t, df)}]  # fmt: skip
+    ways = [{"md_se": se}, {"md_ci_lower": md - half, "md_ci_upper": md + half}, {"t": t}, {"p": 2 * stats.t.sf(t, df)}]
     for way in ways:
         row = {"study": "A", "n1": n1, "mean1": 10 + md, "n2": n2, "mean2": 10.0, **way}
         studies = table([row]).studies
@@ -82,8 +82,9 @@ def test_medians_of_two_groups_are_converted_and_flagged():
     row = two_group(mean1=None, sd1=None, median1=11, q1_1=8, q3_1=15, min1=2, max1=30)
     studies = table([row]).studies
     assert studies.converted[0] == "group 1: mean and SD from median, interquartile range, minimum and maximum"
-    assert studies.mean1[0] == pytest.approx(conversions.median_to_mean_sd(30, 11, q1=8, q3=15, minimum=2,
-                                                                           maximum=30).mean)  # fmt: skip
+    assert studies.mean1[0] == pytest.approx(
+        conversions.median_to_mean_sd(30, 11, q1=8, q3=15, minimum=2, maximum=30).mean
+    )
 
 
 def test_a_group_without_a_spread_is_named_with_every_way_to_give_one():
@@ -190,8 +191,11 @@ def test_generic_estimates_with_se_or_with_a_ratio_ci():
 
 
 def test_generic_rows_are_checked():
-    rows = [{"study": "A", "yi": 0.1}, {"study": "B", "estimate": 2, "ci_lower": 0, "ci_upper": 3},
-            {"study": "C", "estimate": 5, "ci_lower": 1, "ci_upper": 3}]  # fmt: skip
+    rows = [
+        {"study": "A", "yi": 0.1},
+        {"study": "B", "estimate": 2, "ci_lower": 0, "ci_upper": 3},
+        {"study": "C", "estimate": 5, "ci_lower": 1, "ci_upper": 3},
+    ]
     assert problems_of(rows, "GEN", ratio=True) == [
         "row 2 (study 'A'): give yi with sei, or estimate with ci_lower and ci_upper",
         "row 3 (study 'B'): a ratio and its CI must be greater than 0, got 0",

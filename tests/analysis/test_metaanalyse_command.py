@@ -115,10 +115,17 @@ def reference_case(reference, measure, method, **match):
 
 @pytest.mark.parametrize(
     ("name", "measure", "method"),
-    [("nielweise2007", "RR", "MH"), ("nielweise2007", "OR", "PETO"), ("hahn2001", "RD", "REML"),
-     ("hart1999", "IRR", "MH"), ("nielweise2008", "IRD", "DL"), ("normand1999", "MD", "REML"),
-     ("gibson2002", "SMD", "PM"), ("pignon2000", "GEN", "REML")],
-)  # fmt: skip
+    [
+        ("nielweise2007", "RR", "MH"),
+        ("nielweise2007", "OR", "PETO"),
+        ("hahn2001", "RD", "REML"),
+        ("hart1999", "IRR", "MH"),
+        ("nielweise2008", "IRD", "DL"),
+        ("normand1999", "MD", "REML"),
+        ("gibson2002", "SMD", "PM"),
+        ("pignon2000", "GEN", "REML"),
+    ],
+)
 def test_every_design_from_a_csv_with_metafors_columns_gives_metafors_numbers(tmp_path, name, measure, method):
     path, reference = reference_csv(tmp_path, name)
     data = json.loads(run(str(path), "--measure", measure, "--method", method, "--json"))
@@ -165,18 +172,27 @@ def test_mantel_haenszel_report_shows_the_ratio_and_the_method_note(tmp_path):
 @pytest.mark.parametrize(
     ("content", "options", "message"),
     [
-        ("study,ai,n1i,ci,n2i\nA,3,20,2,20\nB,9,8,1,10\n", ["--measure", "RR"],
-         "row 3 (study 'B'): ai (9 events) is more than n1i (8 patients)"),
+        (
+            "study,ai,n1i,ci,n2i\nA,3,20,2,20\nB,9,8,1,10\n",
+            ["--measure", "RR"],
+            "row 3 (study 'B'): ai (9 events) is more than n1i (8 patients)",
+        ),
         ("study,ai,n1i,ci,n2i\nA,3,20,two,20\n", ["--measure", "OR"], "row 2: ci is not a number: 'two'"),
         ("study,x1i,t1i,x2i,t2i\nA,3,0,2,20\n", ["--measure", "IRR"], "row 2 (study 'A'): t1i must be greater than 0"),
-        ("study,ai,n1i,ci,n2i\nA,3,20,2,20\n", ["--measure", "RR", "--method", "PETO"],
-         "Peto's method pools odds ratios"),
-        ("study,n1,mean1,sd1,n2,mean2,sd2\nA,20,1,1,20,2,1\n", ["--measure", "MD", "--method", "MH"],
-         "Mantel-Haenszel pools counts"),
+        (
+            "study,ai,n1i,ci,n2i\nA,3,20,2,20\n",
+            ["--measure", "RR", "--method", "PETO"],
+            "Peto's method pools odds ratios",
+        ),
+        (
+            "study,n1,mean1,sd1,n2,mean2,sd2\nA,20,1,1,20,2,1\n",
+            ["--measure", "MD", "--method", "MH"],
+            "Mantel-Haenszel pools counts",
+        ),
         ("study,ai,n1i,ci,n2i\nA,3,20,2,20\n", ["--measure", "RR", "--cc", "-1"], "at least 0"),
         ("study,n1,mean1,n2,mean2\nA,20,1,20,2\n", ["--measure", "SMD"], "row 2 (study 'A'): group 1 needs mean1"),
     ],
-)  # fmt: skip
+)
 def test_new_designs_errors_name_the_row(tmp_path, content, options, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)

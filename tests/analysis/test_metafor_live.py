@@ -95,8 +95,17 @@ def _continuous(rng: np.random.Generator) -> pd.DataFrame:
     sd1, sd2 = rng.uniform(0.5, 3, k).round(2), rng.uniform(0.5, 3, k).round(2)
     mean2 = rng.normal(10, 2, k).round(2)
     mean1 = (mean2 + rng.normal(-0.5, 1, k)).round(2)
-    return pd.DataFrame({"study": [f"trial {i + 1}" for i in range(k)], "n1": n1, "mean1": mean1, "sd1": sd1,
-                         "n2": n2, "mean2": mean2, "sd2": sd2})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "study": [f"trial {i + 1}" for i in range(k)],
+            "n1": n1,
+            "mean1": mean1,
+            "sd1": sd1,
+            "n2": n2,
+            "mean2": mean2,
+            "sd2": sd2,
+        }
+    )
 
 
 def _generic(rng: np.random.Generator) -> pd.DataFrame:
@@ -104,15 +113,25 @@ def _generic(rng: np.random.Generator) -> pd.DataFrame:
     k = int(rng.integers(4, 25))
     log_hr, se = rng.normal(-0.2, 0.3, k), rng.uniform(0.05, 0.6, k)
     lower, upper = np.exp(log_hr - 1.96 * se).round(2), np.exp(log_hr + 1.96 * se).round(2)
-    return pd.DataFrame({"study": [f"cohort {i + 1}" for i in range(k)], "estimate": np.exp(log_hr).round(2),
-                         "ci_lower": lower, "ci_upper": upper})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "study": [f"cohort {i + 1}" for i in range(k)],
+            "estimate": np.exp(log_hr).round(2),
+            "ci_lower": lower,
+            "ci_upper": upper,
+        }
+    )
 
 
 def test_engine_matches_metafor_on_random_data(rscript, tmp_path):
     for seed in SEEDS:
         rng = np.random.default_rng(seed)
-        for design, make in (("dichotomous", _dichotomous), ("rate", _rate), ("continuous", _continuous),
-                             ("generic", _generic)):  # fmt: skip
+        for design, make in (
+            ("dichotomous", _dichotomous),
+            ("rate", _rate),
+            ("continuous", _continuous),
+            ("generic", _generic),
+        ):
             make(rng).to_csv(tmp_path / f"{design}-{design}{seed}.csv", index=False)
     run(rscript, RANDOM, tmp_path)
     checked, problems = 0, []

@@ -16,11 +16,27 @@ from tests.analysis.test_effects import normand_mean_differences
 METHOD_OF_CASE = {"bcg_rr_reml": "REML", "bcg_rr_reml_predict": "REML", "bcg_rr_dl": "DL", "bcg_rr_ee": "FE"}
 METHOD_OF_CASE["bcg_rr_fe"] = "FE"
 FIELD_OF_QUANTITY = {
-    "k": "k", "tau2": "tau2", "se_tau2": "se_tau2", "tau": "tau", "I2_pct": "i2", "H2": "h2", "Q": "q",
-    "Q_df": "q_df", "Q_p": "q_p_value", "estimate": "estimate", "pred": "estimate", "se": "se", "zval": "z_or_t",
-    "pval": "p_value", "ci_lb": "ci_lower", "ci_ub": "ci_upper", "pi_lb": "pi_lower", "pi_ub": "pi_upper",
-    "pi_lb_z": "pi_lower", "pi_ub_z": "pi_upper",
-}  # fmt: skip
+    "k": "k",
+    "tau2": "tau2",
+    "se_tau2": "se_tau2",
+    "tau": "tau",
+    "I2_pct": "i2",
+    "H2": "h2",
+    "Q": "q",
+    "Q_df": "q_df",
+    "Q_p": "q_p_value",
+    "estimate": "estimate",
+    "pred": "estimate",
+    "se": "se",
+    "zval": "z_or_t",
+    "pval": "p_value",
+    "ci_lb": "ci_lower",
+    "ci_ub": "ci_upper",
+    "pi_lb": "pi_lower",
+    "pi_ub": "pi_upper",
+    "pi_lb_z": "pi_lower",
+    "pi_ub_z": "pi_upper",
+}
 
 
 def bcg_rows():
@@ -100,9 +116,26 @@ RAUDENBUSH_YI = [
     -0.07,
 ]
 RAUDENBUSH_VI = [
-    .0156, .0216, .0279, .1391, .1362, .0106, .0106, .0484, .0269, .0630, .0912, .0497, .0835, .0841, .0253, .0279,
-    .0193, .0088, .0303,
-]  # fmt: skip
+    0.0156,
+    0.0216,
+    0.0279,
+    0.1391,
+    0.1362,
+    0.0106,
+    0.0106,
+    0.0484,
+    0.0269,
+    0.0630,
+    0.0912,
+    0.0497,
+    0.0835,
+    0.0841,
+    0.0253,
+    0.0279,
+    0.0193,
+    0.0088,
+    0.0303,
+]
 # method: (tau2, estimate, se, z, ci_lb, ci_ub), then the same with Hartung-Knapp: (se, t, ci_lb, ci_ub)
 RAUDENBUSH = {
     "FE": ((0.0, 0.0604, 0.0365, 1.6553, -0.0111, 0.1318), (0.0515, 1.1733, -0.0477, 0.1685)),

@@ -58,8 +58,9 @@ class Visitor:
     def __init__(self, browser, base_url: str, username: str, password: str):
         self.username = username
         self.base_url = base_url
-        self.context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                           accept_downloads=True)  # fmt: skip
+        self.context = browser.new_context(
+            base_url=base_url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
         self.context.set_default_timeout(TIMEOUT_MS)
         self.csp_violations = []
         self.context.on("console", self._note_csp_violation)

@@ -92,22 +92,43 @@ JT  - Neurology
 AID - 10.1000/mg.1 [doi]
 """
 
-INCLUDED = ["Tocilizumab in neuromyelitis", "Interleukin-6 receptor blockade", "Azathioprine in neuromyelitis",
-            "Long-term azathioprine", "Azathioprine in children"]  # fmt: skip
+INCLUDED = [
+    "Tocilizumab in neuromyelitis",
+    "Interleukin-6 receptor blockade",
+    "Azathioprine in neuromyelitis",
+    "Long-term azathioprine",
+    "Azathioprine in children",
+]
 EXCLUDED = ["Interferon beta"]
 DISPUTED = "Rituximab in refractory myasthenia"
 
 # Values every extractor types for each study: one arm, ARR and EDSS before and during treatment.
 STUDY_VALUES = {
-    "Zhang 2020": {"Treatment": "tocilizumab", "Patients (n)": "12", "ARR": ("2.1", "0.9", "0.3", "0.4"),
-                   "EDSS": ("5.0", "1.8", "4.2", "1.9")},
-    "Ringelstein 2015": {"Treatment": "tocilizumab", "Patients (n)": "8", "ARR": ("1.9", "0.8", "0.2", "0.3"),
-                         "EDSS": ("6.0", "1.5", "5.1", "1.6")},
-    "Costanzi 2011": {"Treatment": "azathioprine", "Patients (n)": "99", "ARR": ("2.2", "1.4", "0.8", "1.0"),
-                      "EDSS": ("5.5", "2.0", "5.0", "2.1")},
-    "Elsone 2014": {"Treatment": "azathioprine", "Patients (n)": "103", "ARR": ("1.5", "1.2", "0.6", "0.9"),
-                    "EDSS": ("4.0", "2.2", "3.8", "2.3")},
-}  # fmt: skip
+    "Zhang 2020": {
+        "Treatment": "tocilizumab",
+        "Patients (n)": "12",
+        "ARR": ("2.1", "0.9", "0.3", "0.4"),
+        "EDSS": ("5.0", "1.8", "4.2", "1.9"),
+    },
+    "Ringelstein 2015": {
+        "Treatment": "tocilizumab",
+        "Patients (n)": "8",
+        "ARR": ("1.9", "0.8", "0.2", "0.3"),
+        "EDSS": ("6.0", "1.5", "5.1", "1.6"),
+    },
+    "Costanzi 2011": {
+        "Treatment": "azathioprine",
+        "Patients (n)": "99",
+        "ARR": ("2.2", "1.4", "0.8", "1.0"),
+        "EDSS": ("5.5", "2.0", "5.0", "2.1"),
+    },
+    "Elsone 2014": {
+        "Treatment": "azathioprine",
+        "Patients (n)": "103",
+        "ARR": ("1.5", "1.2", "0.6", "0.9"),
+        "EDSS": ("4.0", "2.2", "3.8", "2.3"),
+    },
+}
 STAT_LABELS = [("before", "mean"), ("before", "SD"), ("after", "mean"), ("after", "SD")]
 # One extractor of this study slips on the number of patients: the conflict the adjudicator resolves.
 SLIP = ("Ringelstein 2015", "Patients (n)", "80")

@@ -5,9 +5,18 @@ from extraction.models import FormField
 from screening.models import Study
 from tests.factories import make_user
 
-BASE = {"study_design": "retrospective cohort", "country": "China", "treatment": "tocilizumab", "n": "20",
-        "women": "18", "men": "2", "arr_before_mean": "1.5", "arr_before_sd": "0.8", "arr_after_mean": "0.2",
-        "arr_after_sd": "0.3"}  # fmt: skip
+BASE = {
+    "study_design": "retrospective cohort",
+    "country": "China",
+    "treatment": "tocilizumab",
+    "n": "20",
+    "women": "18",
+    "men": "2",
+    "arr_before_mean": "1.5",
+    "arr_before_sd": "0.8",
+    "arr_after_mean": "0.2",
+    "arr_after_sd": "0.3",
+}
 
 
 class Team:
@@ -42,6 +51,10 @@ class Team:
     def submit(self, study, slot, arms=1, submit=True, **values):
         extraction = self.extraction(study, slot)
         return services.save_extraction(
-            review=self.review, extraction_id=extraction.pk, user=extraction.extractor,
-            entries=self.entries(arms, **values), arm_count=arms, submit=submit,
-        )  # fmt: skip
+            review=self.review,
+            extraction_id=extraction.pk,
+            user=extraction.extractor,
+            entries=self.entries(arms, **values),
+            arm_count=arms,
+            submit=submit,
+        )

@@ -103,10 +103,9 @@ def test_admin_rename_of_a_locked_study_is_refused_with_a_message(client, locked
     before = shown(locked.review)
     page = client.post(
         reverse("admin:screening_study_change", args=[locked.study.pk]),
-        {"review": locked.review.pk, "label": "Renamed 2020", "reports-TOTAL_FORMS": "0",
-         "reports-INITIAL_FORMS": "0"},
+        {"review": locked.review.pk, "label": "Renamed 2020", "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0"},
         follow=True,
-    )  # fmt: skip
+    )
     assert page.status_code == 200 and "extraction of this review is locked" in page.content.decode()
     assert shown(locked.review) == before
 

@@ -107,8 +107,9 @@ def test_consensus_exports(client, team):
         team.submit(study, 1, arms=2)
         team.submit(study, 2, arms=2)
     client.force_login(team.personas.viewer)
-    rows = list(csv.DictReader(io.StringIO(client.get(url("export", team, file_format="csv")).content.decode(
-        "utf-8-sig"))))  # fmt: skip
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(url("export", team, file_format="csv")).content.decode("utf-8-sig")))
+    )
     assert len(rows) == 4 and {row["arm"] for row in rows} == {"1", "2"}
     assert rows[0]["country"] == "China" and rows[0]["n"] == "20" and rows[0]["arr_before_mean"] == "1.5"
     data = json.loads(client.get(url("export", team, file_format="json")).content)
@@ -159,12 +160,22 @@ def test_admin_edit_and_import_are_refused_when_locked(client, team):
 def test_form_builder_adds_edits_and_retires_fields(client, team):
     client.force_login(team.personas.lead)
     section = team.fields["n"].section
-    refused = client.post(url("field_add", team), {"section": section.pk, "key": "relapse_type", "label": "Type",
-                                                   "field_type": "choice", "tolerance": 0})  # fmt: skip
+    refused = client.post(
+        url("field_add", team),
+        {"section": section.pk, "key": "relapse_type", "label": "Type", "field_type": "choice", "tolerance": 0},
+    )
     assert refused.status_code == 400 and "needs at least one option" in refused.content.decode()
-    client.post(url("field_add", team), {"section": section.pk, "key": "relapse_type", "label": "Type",
-                                         "field_type": "choice", "choices": "optic neuritis\nmyelitis",
-                                         "tolerance": 0})  # fmt: skip
+    client.post(
+        url("field_add", team),
+        {
+            "section": section.pk,
+            "key": "relapse_type",
+            "label": "Type",
+            "field_type": "choice",
+            "choices": "optic neuritis\nmyelitis",
+            "tolerance": 0,
+        },
+    )
     field = team.review.extraction_fields.get(key="relapse_type")
     assert field.choices == ["optic neuritis", "myelitis"]
     client.post(url("field_retire", team, field_id=field.pk))
@@ -183,7 +194,8 @@ def test_the_extraction_page_refuses_changes_when_locked(client, personas):
     client.force_login(draft.extractor)
     page = url("extract", team, extraction_id=draft.pk)
     assert "Submit" not in client.get(page).content.decode()
-    refused = client.post(page, {"arm_count": "1", "action": "save", f"v-{team.fields['country'].pk}-0": "Peru"},
-                          follow=True)  # fmt: skip
+    refused = client.post(
+        page, {"arm_count": "1", "action": "save", f"v-{team.fields['country'].pk}-0": "Peru"}, follow=True
+    )
     assert "extraction of this review is locked" in refused.content.decode()
     assert Value.objects.get(extraction=draft, field=team.fields["country"]).value == "China"

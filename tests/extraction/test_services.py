@@ -42,8 +42,9 @@ def test_reassigning_only_before_the_extractor_starts(team):
     services.reassign(review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=other)
     team.submit(team.studies[0], 1, submit=False)
     with pytest.raises(services.ExtractionError, match="already started"):
-        services.reassign(review=team.review, user=team.personas.lead, extraction_id=extraction.pk,
-                          extractor=team.personas.lead)  # fmt: skip
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.lead
+        )
 
 
 def test_submission_checks_types_ranges_required_fields_and_sums(team):
@@ -67,15 +68,24 @@ def test_nobody_saves_into_someone_elses_extraction(team):
     extraction = team.extraction(team.studies[0], 1)
     intruder = team.personas.reviewer if extraction.extractor != team.personas.reviewer else team.personas.lead
     with pytest.raises(services.ExtractionError, match="not your extraction"):
-        services.save_extraction(review=team.review, extraction_id=extraction.pk, user=intruder, entries={},
-                                 arm_count=1, submit=False)  # fmt: skip
+        services.save_extraction(
+            review=team.review, extraction_id=extraction.pk, user=intruder, entries={}, arm_count=1, submit=False
+        )
 
 
 def test_values_agree_after_normalisation_and_within_tolerance(team):
     study = team.studies[0]
     team.submit(study, 1, arr_before_mean="1,5", country="China ", treatment="Tocilizumab", age_mean="35.02")
-    team.submit(study, 2, arr_before_mean="1.50", country="china", treatment="tocilizumab", age_mean="35.06",
-                dose="8 mg/kg", arr_after_mean="0.25")  # fmt: skip
+    team.submit(
+        study,
+        2,
+        arr_before_mean="1.50",
+        country="china",
+        treatment="tocilizumab",
+        age_mean="35.06",
+        dose="8 mg/kg",
+        arr_after_mean="0.25",
+    )
     cells = {(c.field.key, c.arm): c for c in Consensus.objects.filter(study=study).select_related("field")}
     assert cells["arr_before_mean", 1].status == ConsensusStatus.AGREED and cells["arr_before_mean", 1].value == "1.5"
     assert cells["treatment", 1].value == "tocilizumab" and cells["country", 0].status == ConsensusStatus.AGREED
@@ -95,10 +105,16 @@ def test_different_arm_counts_surface_as_conflicts(team):
 
 def test_a_conflict_is_settled_once(team, conflict):
     with pytest.raises(services.ExtractionError, match="at most 20"):
-        services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator,
-                         choice="other", value="25")  # fmt: skip
-    cell = services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator,
-                            choice="2", note="Table 2 says 0.4")  # fmt: skip
+        services.resolve(
+            review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator, choice="other", value="25"
+        )
+    cell = services.resolve(
+        review=team.review,
+        consensus_id=conflict.pk,
+        user=team.personas.adjudicator,
+        choice="2",
+        note="Table 2 says 0.4",
+    )
     assert (cell.value, cell.status, cell.resolved_by) == ("0.4", ConsensusStatus.RESOLVED, team.personas.adjudicator)
     with pytest.raises(services.ExtractionError, match="already settled by adjudicator: '0.4'"):
         services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.lead, choice="1")
@@ -159,17 +175,17 @@ WRITE_PATHS = {
     "bulk_update": lambda t: Value.objects.bulk_update(list(Value.objects.all()[:3]), ["value"]),
     "bulk_create": lambda t: Value.objects.bulk_create(
         [Value(review=t.review, extraction=Extraction.objects.first(), field=t.fields["dose"], arm=5)]
-    ),  # fmt: skip
+    ),
     "consensus save": lambda t: Consensus.objects.first().save(),
     "form field save": lambda t: FormField.objects.first().save(),
     "service: new field": lambda t: services.save_field(
         review=t.review,
         user=t.personas.lead,
         field=FormField(section=FormField.objects.first().section, key="extra", label="Extra"),
-    ),  # fmt: skip
+    ),
     "service: retire field": lambda t: services.retire_field(
         review=t.review, user=t.personas.lead, field_id=t.fields["dose"].pk
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -68,10 +68,16 @@ def test_merged_fields_take_the_best_value_of_each_field():
     merged = merged_fields(
         [
             {"title": "TOCILIZUMAB IN NMOSD", "abstract": "", "authors": ["Zhang C"], "year": 2020, "doi": ""},
-            {"title": "Tocilizumab in NMOSD", "abstract": "Long abstract", "authors": ["Zhang C", "Zhang M"],
-             "year": 2021, "doi": "10.1/x", "keywords": ["nmosd"]},
+            {
+                "title": "Tocilizumab in NMOSD",
+                "abstract": "Long abstract",
+                "authors": ["Zhang C", "Zhang M"],
+                "year": 2021,
+                "doi": "10.1/x",
+                "keywords": ["nmosd"],
+            },
         ]
-    )  # fmt: skip
+    )
     assert merged["title"] == "Tocilizumab in NMOSD"
     assert (merged["abstract"], merged["authors"], merged["year"], merged["doi"]) == (
         "Long abstract",

@@ -44,8 +44,9 @@ def load_adversarial(folder=SET, with_dois=True):
 def test_no_distinct_pair_is_merged_automatically(with_dois):
     citations, labelled = load_adversarial(with_dois=with_dois)
     links = [(m.first, m.second) for m in find_duplicates(citations) if m.certain]
-    group_of = {member: number for number, group in enumerate(groups([c.id for c in citations], links))
-                for member in group}  # fmt: skip
+    group_of = {
+        member: number for number, group in enumerate(groups([c.id for c in citations], links)) for member in group
+    }
     together = [(a, b) for a, b, *_ in labelled if a in group_of and group_of.get(a) == group_of.get(b)]
     wrong = [(kind, reason) for a, b, duplicate, kind, reason in labelled if not duplicate and (a, b) in together]
     assert wrong == []
@@ -57,5 +58,14 @@ def test_the_set_covers_every_class_with_300_pairs():
     _, labelled = load_adversarial()
     classes = {kind for *_, kind, _ in labelled}
     assert len(labelled) >= 300
-    assert classes >= {"recurring-heading", "erratum", "letter-reply", "special-issue-introduction", "book-review",
-                       "abstract-article", "meeting-report", "retraction", "true-duplicate"}  # fmt: skip
+    assert classes >= {
+        "recurring-heading",
+        "erratum",
+        "letter-reply",
+        "special-issue-introduction",
+        "book-review",
+        "abstract-article",
+        "meeting-report",
+        "retraction",
+        "true-duplicate",
+    }

@@ -6,8 +6,15 @@ from reviews.dedup import Citation, is_recurring_heading, keys_of, notice_kind, 
 from reviews.dedup_rules import RULES, Evidence, Pair, evaluate, pages_agree
 
 TITLE = "Tocilizumab in neuromyelitis optica spectrum disorder: a randomised trial"
-BASE = {"title": TITLE, "authors": ("Zhang, C.",), "year": 2020, "journal": "Lancet Neurology", "volume": "19",
-        "issue": "4", "pages": "391-401"}  # fmt: skip
+BASE = {
+    "title": TITLE,
+    "authors": ("Zhang, C.",),
+    "year": 2020,
+    "journal": "Lancet Neurology",
+    "volume": "19",
+    "issue": "4",
+    "pages": "391-401",
+}
 
 
 def pair(left=None, **right):
@@ -27,7 +34,7 @@ CASES = {
     "similar title and one detail": (
         pair(title=TITLE[:-6]),
         pair(title=TITLE[:-6], authors=(), year=None, volume="", pages=""),
-    ),  # fmt: skip
+    ),
     "same citation, other title": (pair(title="Tocilizumab bei NMOSD"), pair(title="Other", pages="1")),
     "different DOIs": (pair({"doi": "10.1/a"}, doi="10.1/b"), pair({"doi": "10.1/a"})),
     "different PMIDs": (pair({"pmid": "1"}, pmid="2"), pair({"pmid": "1"}, pmid="1")),
@@ -41,7 +48,7 @@ CASES = {
     "meeting abstract and article": (
         pair(journal="Neurology. Conference: AAN annual meeting", volume="92"),
         pair(journal="Lancet Neurology. Conference: 2020"),
-    ),  # fmt: skip
+    ),
     "other journal, pages unconfirmed": (pair(journal="ACP Journal Club", pages=""), pair(journal="Lancet Neurol")),
     "near title, no volume or pages": (
         pair({"volume": "", "pages": ""}, title=TITLE[:-2], volume="", pages=""),
@@ -80,27 +87,55 @@ def test_every_rule_says_for_or_against():
 
 @pytest.mark.parametrize(
     ("pages", "parsed"),
-    [("391-401", ("", 391, 401, False)), ("iii–xi", ("", 3, 11, True)), ("S12-4", ("s", 12, 4, False)),
-     ("pp. 77", ("", 77, None, False)), ("e12724", ("e", 12724, None, False)), ("Suppl-29", ()), ("01-Jun", ()),
-     ("xiv", ("", 14, None, True)), ("iiii", ())],
-)  # fmt: skip
+    [
+        ("391-401", ("", 391, 401, False)),
+        ("iii–xi", ("", 3, 11, True)),
+        ("S12-4", ("s", 12, 4, False)),
+        ("pp. 77", ("", 77, None, False)),
+        ("e12724", ("e", 12724, None, False)),
+        ("Suppl-29", ()),
+        ("01-Jun", ()),
+        ("xiv", ("", 14, None, True)),
+        ("iiii", ()),
+    ],
+)
 def test_page_ranges_parse_roman_numerals_and_ignore_damaged_fields(pages, parsed):
     assert page_range(pages) == parsed
 
 
 @pytest.mark.parametrize(
     ("a", "b", "agree"),
-    [("391-401", "391", True), ("569", "567-569", True), ("25-28", "125-128", True), ("e12724", "1-6", True),
-     ("iii", "3", False), ("iii-xi", "v-vii", False), ("S12", "E12", False), ("945", "943-944", False)],
-)  # fmt: skip
+    [
+        ("391-401", "391", True),
+        ("569", "567-569", True),
+        ("25-28", "125-128", True),
+        ("e12724", "1-6", True),
+        ("iii", "3", False),
+        ("iii-xi", "v-vii", False),
+        ("S12", "E12", False),
+        ("945", "943-944", False),
+    ],
+)
 def test_pages_agree_only_when_they_can_be_one_item(a, b, agree):
     assert pages_agree(page_range(a), page_range(b)) is agree
 
 
 @pytest.mark.parametrize(
-    "title", ["Editorial", "Editor's Comments", "Editorial Introduction", "Introduction to the special issue",
-              "Erratum", "Correction", "Reply", "Letter", "Book reviews II", "Meeting report", "EDITORIAL 2"],
-)  # fmt: skip
+    "title",
+    [
+        "Editorial",
+        "Editor's Comments",
+        "Editorial Introduction",
+        "Introduction to the special issue",
+        "Erratum",
+        "Correction",
+        "Reply",
+        "Letter",
+        "Book reviews II",
+        "Meeting report",
+        "EDITORIAL 2",
+    ],
+)
 def test_recurring_headings_come_from_the_data_file(title):
     assert is_recurring_heading(title)
 
@@ -112,10 +147,18 @@ def test_a_heading_followed_by_a_subject_is_not_generic():
 
 @pytest.mark.parametrize(
     ("title", "kind"),
-    [("Erratum: X", "correction"), ("X (vol 142, pg 310, 2003)", "correction"), ("Retraction: X", "retraction"),
-     ("X - Reply", "reply"), ("In reply: X", "reply"), ("Comment on: X", "comment"), ("Re: X", "comment"),
-     ("Correction of post-stroke cognitive impairment", ""), ("X.[Erratum appears in J Pediatr. 2003]", ""),
-     ("Retraction of the tongue in sleep apnoea", "")],
-)  # fmt: skip
+    [
+        ("Erratum: X", "correction"),
+        ("X (vol 142, pg 310, 2003)", "correction"),
+        ("Retraction: X", "retraction"),
+        ("X - Reply", "reply"),
+        ("In reply: X", "reply"),
+        ("Comment on: X", "comment"),
+        ("Re: X", "comment"),
+        ("Correction of post-stroke cognitive impairment", ""),
+        ("X.[Erratum appears in J Pediatr. 2003]", ""),
+        ("Retraction of the tongue in sleep apnoea", ""),
+    ],
+)
 def test_notice_markers_come_from_the_data_file(title, kind):
     assert notice_kind(title) == kind

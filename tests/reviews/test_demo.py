@@ -108,5 +108,7 @@ def test_demo_analysis_pools_both_outcomes_by_treatment(demo):
     for outcome in ("arr", "edss"):
         subgroups = run.results["outcomes"][outcome]["subgroups"]
         assert {group: result["patients"] for group, result in subgroups.items()} == {
-            "azathioprine": 930, "tocilizumab": 148}  # fmt: skip
+            "azathioprine": 930,
+            "tocilizumab": 148,
+        }
         assert subgroups["tocilizumab"]["estimate"] < 0, "less during treatment than before"

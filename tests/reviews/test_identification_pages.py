@@ -29,9 +29,14 @@ def test_logging_a_search(client, personas):
     client.force_login(personas.reviewer)
     response = client.post(
         url("searches", personas),
-        {"source": "Embase", "platform": "Ovid", "source_type": "database", "date_searched": "2026-10-01",
-         "strategy": "exp neuromyelitis optica/"},
-    )  # fmt: skip
+        {
+            "source": "Embase",
+            "platform": "Ovid",
+            "source_type": "database",
+            "date_searched": "2026-10-01",
+            "strategy": "exp neuromyelitis optica/",
+        },
+    )
     assert response.status_code == 302
     search = Search.objects.get(review=personas.review)
     assert (str(search), search.created_by) == ("Embase via Ovid, 2026-10-01", personas.reviewer)

@@ -47,9 +47,18 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, "results.ris", "binary"),
         (b"PK\x03\x04not really a workbook", "sheet.xlsx", ""),
     ],
-    ids=["billion-laughs", "external-entity", "deep-nesting", "empty", "blank", "no-records", "huge-line", "png",
-         "broken-zip"],
-)  # fmt: skip
+    ids=[
+        "billion-laughs",
+        "external-entity",
+        "deep-nesting",
+        "empty",
+        "blank",
+        "no-records",
+        "huge-line",
+        "png",
+        "broken-zip",
+    ],
+)
 def test_hostile_files_get_a_clear_error(data, filename, message):
     with pytest.raises(ImportFileError) as raised:
         parse_file(data, filename)
@@ -60,8 +69,10 @@ def test_hostile_files_get_a_clear_error(data, filename, message):
 @pytest.mark.parametrize("declared", ["ISO-8859-1", "TTF-8", "UTF-16"])
 def test_endnote_xml_is_read_in_the_encoding_found_whatever_it_declares(declared):
     # A misspelt declaration ("TTF-8") came from the ten-minute fuzz run; it escaped as a LookupError.
-    xml = (f'<?xml version="1.0" encoding="{declared}"?><xml><records><record><titles>'
-           "<title>Névromyélite optique</title></titles></record></records></xml>")  # fmt: skip
+    xml = (
+        f'<?xml version="1.0" encoding="{declared}"?><xml><records><record><titles>'
+        "<title>Névromyélite optique</title></titles></record></records></xml>"
+    )
     encoding = "latin-1" if declared == "ISO-8859-1" else "utf-8"
     parsed = check_parse(xml.encode(encoding), "library.xml")
     assert parsed.records[0].title == "Névromyélite optique"

@@ -18,9 +18,10 @@ def stalled(personas, minutes=20, status=ImportStatus.RUNNING):
     """An import left mid-way by a process that ended `minutes` ago."""
     record_import = make_import(personas.review, personas.lead, ris(TOCILIZUMAB, AZATHIOPRINE), run=False)
     RecordImport.objects.filter(pk=record_import.pk).update(
-        status=status, stage="Writing 2 records and removing duplicates",
+        status=status,
+        stage="Writing 2 records and removing duplicates",
         stage_changed_at=timezone.now() - timedelta(minutes=minutes),
-    )  # fmt: skip
+    )
     record_import.refresh_from_db()
     return record_import
 

@@ -123,8 +123,14 @@ def test_removing_an_exclusion_reason_that_votes_give_is_refused_with_a_message(
     search = make_search(personas.review, personas.lead, source="Reference lists", source_type="citation")
     record = make_import(personas.review, personas.lead, ris({"TI": "Rituximab in NMOSD"}), search=search).records.get()
     fulltext.attach_full_text(review=personas.review, record_id=record.pk, user=personas.lead, link="https://x.org")
-    services.cast_vote(review=personas.review, record_id=record.pk, stage="full_text", reviewer=personas.lead,
-                       decision="exclude", exclusion_reason=reason)  # fmt: skip
+    services.cast_vote(
+        review=personas.review,
+        record_id=record.pk,
+        stage="full_text",
+        reviewer=personas.lead,
+        decision="exclude",
+        exclusion_reason=reason,
+    )
     client.force_login(personas.lead)
     response = client.post(
         reverse("reviews:settings", args=[personas.review.pk]),

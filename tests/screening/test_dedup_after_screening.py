@@ -19,8 +19,13 @@ BRIDGE = {"TI": TITLE, "AU": ["Zhang, C."], "PY": "2020", "DO": "10.1016/S1474-4
 
 
 def include(personas, record, reviewer="reviewer"):
-    services.cast_vote(review=personas.review, record_id=record.pk, stage=Stage.TITLE_ABSTRACT,
-                       reviewer=getattr(personas, reviewer), decision="include")  # fmt: skip
+    services.cast_vote(
+        review=personas.review,
+        record_id=record.pk,
+        stage=Stage.TITLE_ABSTRACT,
+        reviewer=getattr(personas, reviewer),
+        decision="include",
+    )
 
 
 @pytest.fixture

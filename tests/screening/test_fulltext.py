@@ -66,15 +66,17 @@ def test_two_reports_of_one_study(personas, database_records):
         review=personas.review, record_id=follow_up.record_id, user=personas.lead, study_id=trial.report.study_id
     )
     assert Study.objects.get().reports.count() == 2, "the emptied study is removed"
-    fulltext.link_to_study(review=personas.review, record_id=follow_up.record_id, user=personas.lead,
-                           new_label="TANGO extension")  # fmt: skip
+    fulltext.link_to_study(
+        review=personas.review, record_id=follow_up.record_id, user=personas.lead, new_label="TANGO extension"
+    )
     assert sorted(Study.objects.values_list("label", flat=True)) == ["TANGO extension", "Zhang 2020"]
 
 
 def test_a_report_not_included_has_no_study(personas, database_records):
     include_at(personas, database_records[0], TA)
-    fulltext.attach_full_text(review=personas.review, record_id=database_records[0].pk, user=personas.lead,
-                              link="https://example.org/zhang")  # fmt: skip
+    fulltext.attach_full_text(
+        review=personas.review, record_id=database_records[0].pk, user=personas.lead, link="https://example.org/zhang"
+    )
     with pytest.raises(services.ScreeningError, match="only reports included"):
         fulltext.link_to_study(review=personas.review, record_id=database_records[0].pk, user=personas.lead)
 
@@ -87,8 +89,9 @@ def test_not_retrieved_reports_leave_full_text_screening(personas, database_reco
     fulltext.mark_not_retrieved(review=personas.review, record_id=record.pk, user=personas.lead, reason="No reply")
     assert not services.screenable(personas.review, FT).exists()
     assert services.next_record(personas.review, FT, personas.reviewer) is None
-    fulltext.attach_full_text(review=personas.review, record_id=record.pk, user=personas.lead,
-                              link="https://example.org/found")  # fmt: skip
+    fulltext.attach_full_text(
+        review=personas.review, record_id=record.pk, user=personas.lead, link="https://example.org/found"
+    )
     assert services.next_record(personas.review, FT, personas.reviewer) == record
 
 
@@ -102,8 +105,12 @@ def test_a_new_pdf_replaces_the_old_file_on_disk(personas, django_capture_on_com
     report = personas.full_text().report
     old = report.pdf.name
     with django_capture_on_commit_callbacks(execute=True):
-        fulltext.attach_full_text(review=personas.review, record_id=report.record_id, user=personas.lead,
-                                  pdf=ContentFile(MINIMAL_PDF + b"%v2", name="v2.pdf"))  # fmt: skip
+        fulltext.attach_full_text(
+            review=personas.review,
+            record_id=report.record_id,
+            user=personas.lead,
+            pdf=ContentFile(MINIMAL_PDF + b"%v2", name="v2.pdf"),
+        )
     report.refresh_from_db()
     assert not report.pdf.storage.exists(old) and report.pdf.read().endswith(b"%v2")
 
@@ -116,8 +123,7 @@ def test_a_new_pdf_replaces_the_old_file_on_disk(personas, django_capture_on_com
         ("paper.pdf", MINIMAL_PDF + b"x" * (1024 * 1024 + 1), "full texts may be at most 1 MB"),
     ],
 )
-def test_uploads_that_are_not_small_pdfs_are_refused_with_a_reason(client, personas, settings, name, content,
-                                                                   message):  # fmt: skip
+def test_uploads_that_are_not_small_pdfs_are_refused_with_a_reason(client, personas, settings, name, content, message):
     settings.MAX_PDF_MB = 1
     record = personas.full_text().record
     before = Report.objects.get().pdf.name
@@ -159,8 +165,9 @@ def test_report_list_runs_a_constant_number_of_queries(client, personas, databas
     personas.full_text()
     for record in database_records:
         include_at(personas, record, TA)
-        fulltext.attach_full_text(review=personas.review, record_id=record.pk, user=personas.lead,
-                                  link="https://example.org/x")  # fmt: skip
+        fulltext.attach_full_text(
+            review=personas.review, record_id=record.pk, user=personas.lead, link="https://example.org/x"
+        )
     client.force_login(personas.lead)
     with django_assert_num_queries(5):  # session, user, membership, count, page
         client.get(reverse("screening:reports", args=[personas.review.pk]))
@@ -187,8 +194,9 @@ def test_a_share_of_single_screened_records_gets_a_second_vote(personas):
 def test_the_full_text_queue_links_the_pdf(client, personas, database_records):
     record = database_records[0]
     include_at(personas, record, TA)
-    fulltext.attach_full_text(review=personas.review, record_id=record.pk, user=personas.lead,
-                              pdf=ContentFile(MINIMAL_PDF, name="zhang.pdf"))  # fmt: skip
+    fulltext.attach_full_text(
+        review=personas.review, record_id=record.pk, user=personas.lead, pdf=ContentFile(MINIMAL_PDF, name="zhang.pdf")
+    )
     client.force_login(personas.reviewer)
     page = client.get(reverse("screening:queue", args=[personas.review.pk, "full-text"])).content.decode()
     assert report_url(personas, "report_pdf", record) in page and "Attach or mark as not retrieved" in page
@@ -222,9 +230,13 @@ def two_reasons(personas, database_records):
 def exclude_at_full_text(personas, record, who, reason):
     reviewer = getattr(personas, who)
     return services.cast_vote(
-        review=personas.review, record_id=record.pk, stage=FT, reviewer=reviewer, decision="exclude",
+        review=personas.review,
+        record_id=record.pk,
+        stage=FT,
+        reviewer=reviewer,
+        decision="exclude",
         exclusion_reason=reason,
-    )  # fmt: skip
+    )
 
 
 def test_two_exclusions_for_different_reasons_are_a_conflict_and_prisma_counts_the_adjudicated_reason(
@@ -237,8 +249,14 @@ def test_two_exclusions_for_different_reasons_are_a_conflict_and_prisma_counts_t
     assert [conflict for conflict, _ in services.conflicts(personas.review, FT)] == [record]
     with pytest.raises(services.ScreeningError, match="can no longer change"):
         exclude_at_full_text(personas, record, "lead", design)
-    adjudicate = partial(services.resolve_conflict, review=personas.review, record_id=record.pk, stage=FT,
-                         decision="exclude", user=personas.adjudicator)  # fmt: skip
+    adjudicate = partial(
+        services.resolve_conflict,
+        review=personas.review,
+        record_id=record.pk,
+        stage=FT,
+        decision="exclude",
+        user=personas.adjudicator,
+    )
     with pytest.raises(services.ScreeningError, match="exclusion reasons"):
         adjudicate()
     adjudicate(exclusion_reason=design)

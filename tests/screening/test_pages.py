@@ -69,8 +69,14 @@ def test_titles_are_escaped_even_when_highlighted(client, personas, records):
 
 
 def test_blinded_reviewers_never_see_another_vote(client, personas, records):
-    services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
-                       reviewer=personas.lead, decision="exclude", note="LEAD-SECRET-NOTE")  # fmt: skip
+    services.cast_vote(
+        review=personas.review,
+        record_id=records[0].pk,
+        stage=Stage.TITLE_ABSTRACT,
+        reviewer=personas.lead,
+        decision="exclude",
+        note="LEAD-SECRET-NOTE",
+    )
     client.force_login(personas.reviewer)
     page = client.get(queue_url(personas)).content.decode()
     assert "neuromyelitis optica spectrum disorder: a randomised trial" in page
@@ -82,16 +88,26 @@ def test_blinded_reviewers_never_see_another_vote(client, personas, records):
 def test_unblinded_reviews_show_other_votes(client, personas, records):
     personas.review.blinded = False
     personas.review.save()
-    services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
-                       reviewer=personas.lead, decision="exclude")  # fmt: skip
+    services.cast_vote(
+        review=personas.review,
+        record_id=records[0].pk,
+        stage=Stage.TITLE_ABSTRACT,
+        reviewer=personas.lead,
+        decision="exclude",
+    )
     client.force_login(personas.reviewer)
     assert "lead: Exclude" in client.get(queue_url(personas)).content.decode()
 
 
 def test_adjudicator_resolves_a_conflict_and_a_second_resolution_is_told(client, personas, records):
     for who, decision in (("lead", "include"), ("reviewer", "maybe")):
-        services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
-                           reviewer=getattr(personas, who), decision=decision)  # fmt: skip
+        services.cast_vote(
+            review=personas.review,
+            record_id=records[0].pk,
+            stage=Stage.TITLE_ABSTRACT,
+            reviewer=getattr(personas, who),
+            decision=decision,
+        )
     client.force_login(personas.adjudicator)
     conflicts = reverse("screening:conflicts", kwargs={"review_id": personas.review.pk, "stage_slug": TA})
     assert "lead: <strong>Include</strong>" in client.get(conflicts).content.decode()
@@ -158,8 +174,14 @@ def conflicts_page(client, personas, who):
 def lead_voted_conflict(personas, records):
     """The lead voted include on the first record, the reviewer exclude with a note: a conflict."""
     cast(personas, records[0], personas.lead, "include")
-    services.cast_vote(review=personas.review, record_id=records[0].pk, stage=Stage.TITLE_ABSTRACT,
-                       reviewer=personas.reviewer, decision="exclude", note="REVIEWER-SECRET-NOTE")  # fmt: skip
+    services.cast_vote(
+        review=personas.review,
+        record_id=records[0].pk,
+        stage=Stage.TITLE_ABSTRACT,
+        reviewer=personas.reviewer,
+        decision="exclude",
+        note="REVIEWER-SECRET-NOTE",
+    )
     return records[0]
 
 

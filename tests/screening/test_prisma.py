@@ -17,8 +17,13 @@ TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
 
 
 def study(letter, **extra):
-    return {"TI": f"Study {letter}: tocilizumab cohort number {ord(letter)}", "AU": [f"Author{letter}, X."],
-            "PY": "2020", "DO": f"10.1000/study-{letter}", **extra}  # fmt: skip
+    return {
+        "TI": f"Study {letter}: tocilizumab cohort number {ord(letter)}",
+        "AU": [f"Author{letter}, X."],
+        "PY": "2020",
+        "DO": f"10.1000/study-{letter}",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -32,20 +37,32 @@ def review(personas):
     review, lead = personas.review, personas.lead
     review.title_abstract_reviewers = review.full_text_reviewers = 1
     review.save()
-    reasons = {"population": review.exclusion_reasons.get(), "design": review.exclusion_reasons.create(
-        label="Wrong design (< 5 patients), e.g. review; case report", position=2)}  # fmt: skip
+    reasons = {
+        "population": review.exclusion_reasons.get(),
+        "design": review.exclusion_reasons.create(
+            label="Wrong design (< 5 patients), e.g. review; case report", position=2
+        ),
+    }
     searches = [
-        ("PubMed", "database", "ABCDEA"), ("Embase", "database", "BFG"), ("ClinicalTrials.gov", "register", "H"),
+        ("PubMed", "database", "ABCDEA"),
+        ("Embase", "database", "BFG"),
+        ("ClinicalTrials.gov", "register", "H"),
         ("Reference lists", "citation", "IJ"),
-    ]  # fmt: skip
+    ]
     for source, source_type, letters in searches:
         search = make_search(review, lead, source=source, source_type=source_type)
         make_import(review, lead, ris(*(study(letter) for letter in letters)), search=search)
     record = {r.shown.title.split(":")[0][-1]: r for r in review.records.unique()}
 
     def decide(letter, stage, decision, reason=None):
-        services.cast_vote(review=review, record_id=record[letter].pk, stage=stage, reviewer=lead, decision=decision,
-                           exclusion_reason=reasons.get(reason))  # fmt: skip
+        services.cast_vote(
+            review=review,
+            record_id=record[letter].pk,
+            stage=stage,
+            reviewer=lead,
+            decision=decision,
+            exclusion_reason=reasons.get(reason),
+        )
 
     for letter in "ABCDH":
         decide(letter, TA, "include")
@@ -62,12 +79,29 @@ def review(personas):
 
 
 EXPECTED = {
-    "database_results": 9, "register_results": 1, "website_results": 0, "organisation_results": 0,
-    "citations_results": 2, "duplicates": 2, "excluded_automatic": 0, "excluded_other": 0, "records_screened": 8,
-    "records_excluded": 3, "dbr_sought_reports": 5, "dbr_notretrieved_reports": 1, "dbr_assessed": 4,
-    "other_sought_reports": 2, "other_notretrieved_reports": 1, "other_assessed": 1, "new_studies": 2,
-    "new_reports": 3, "total_studies": 2, "total_reports": 3, "previous_studies": 0, "previous_reports": 0,
-}  # fmt: skip
+    "database_results": 9,
+    "register_results": 1,
+    "website_results": 0,
+    "organisation_results": 0,
+    "citations_results": 2,
+    "duplicates": 2,
+    "excluded_automatic": 0,
+    "excluded_other": 0,
+    "records_screened": 8,
+    "records_excluded": 3,
+    "dbr_sought_reports": 5,
+    "dbr_notretrieved_reports": 1,
+    "dbr_assessed": 4,
+    "other_sought_reports": 2,
+    "other_notretrieved_reports": 1,
+    "other_assessed": 1,
+    "new_studies": 2,
+    "new_reports": 3,
+    "total_studies": 2,
+    "total_reports": 3,
+    "previous_studies": 0,
+    "previous_reports": 0,
+}
 
 
 def test_every_count_of_the_constructed_review(review):

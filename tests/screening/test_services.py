@@ -25,9 +25,13 @@ def records(personas):
 
 def vote(personas, who, record, decision, stage=TA, **extra):
     return services.cast_vote(
-        review=personas.review, record_id=record.pk, stage=stage, reviewer=getattr(personas, who), decision=decision,
+        review=personas.review,
+        record_id=record.pk,
+        stage=stage,
+        reviewer=getattr(personas, who),
+        decision=decision,
         **extra,
-    )  # fmt: skip
+    )
 
 
 def test_agreeing_votes_resolve_the_record_at_once(personas, records):
@@ -45,9 +49,13 @@ def test_disagreement_or_maybe_is_a_conflict_for_the_adjudicator(personas, recor
     [(record, votes)] = services.conflicts(personas.review, TA)
     assert record == records[0] and len(votes) == 2
     resolution = services.resolve_conflict(
-        review=personas.review, record_id=record.pk, stage=TA, decision="exclude", user=personas.adjudicator,
+        review=personas.review,
+        record_id=record.pk,
+        stage=TA,
+        decision="exclude",
+        user=personas.adjudicator,
         note="Not NMOSD",
-    )  # fmt: skip
+    )
     assert (resolution.method, resolution.resolved_by) == (ResolutionMethod.ADJUDICATION, personas.adjudicator)
     with pytest.raises(services.ScreeningError, match="already resolved"):
         services.resolve_conflict(
@@ -249,9 +257,12 @@ def test_twenty_threads_voting_and_resolving_lose_nothing():
             record = records[index % len(records)]
             if index < 10:
                 services.cast_vote(
-                    review=personas.review, record_id=record.pk, stage=TA, reviewer=voters[index // 5 % 2],
+                    review=personas.review,
+                    record_id=record.pk,
+                    stage=TA,
+                    reviewer=voters[index // 5 % 2],
                     decision="include" if index % 2 else "exclude",
-                )  # fmt: skip
+                )
             else:
                 services.resolve_conflict(
                     review=personas.review, record_id=record.pk, stage=TA, decision="include", user=personas.adjudicator

@@ -23,8 +23,14 @@ def records(personas):
 
 
 def vote(personas, who, record, decision, note=""):
-    services.cast_vote(review=personas.review, record_id=record.pk, stage=TA, reviewer=getattr(personas, who),
-                       decision=decision, note=note)  # fmt: skip
+    services.cast_vote(
+        review=personas.review,
+        record_id=record.pk,
+        stage=TA,
+        reviewer=getattr(personas, who),
+        decision=decision,
+        note=note,
+    )
 
 
 def rows(response):
@@ -39,16 +45,21 @@ def screened(personas, records):
     for record, lead, reviewer in zip(records, leads, reviewers, strict=True):
         vote(personas, "lead", record, lead, note="lead's reasoning")
         vote(personas, "reviewer", record, reviewer, note="reviewer's reasoning")
-    services.resolve_conflict(review=personas.review, record_id=records[3].pk, stage=TA, decision="include",
-                              user=personas.adjudicator)  # fmt: skip
+    services.resolve_conflict(
+        review=personas.review, record_id=records[3].pk, stage=TA, decision="include", user=personas.adjudicator
+    )
     return records
 
 
 def test_agreement_counts_resolved_records_only(client, personas, screened):
     client.force_login(personas.viewer)
     [row] = rows(client.get(reverse("screening:agreement_export", args=[personas.review.pk])))
-    assert (row["stage"], row["reviewer_1"], row["reviewer_2"], row["records"]) == ("Title/abstract", "lead",
-                                                                                     "reviewer", "4")  # fmt: skip
+    assert (row["stage"], row["reviewer_1"], row["reviewer_2"], row["records"]) == (
+        "Title/abstract",
+        "lead",
+        "reviewer",
+        "4",
+    )
     # 3 of 4 agree; p_e = (2/4)(1/4) + (2/4)(3/4) = 0.5, so kappa = (0.75 - 0.5) / 0.5.
     assert float(row["percent_agreement"]) == 75.0 and float(row["kappa"]) == pytest.approx(0.5)
     page = client.get(reverse("screening:agreement", args=[personas.review.pk])).content.decode()

@@ -20,5 +20,7 @@ class Command(BaseCommand):
         document = export_review(review)
         with open(output, "w", encoding="utf-8") as file:
             json.dump(document, file, ensure_ascii=False)
-        self.stdout.write(f"Review #{review.pk} “{review.title}”: {len(document['objects'])} objects and "
-                          f"{len(document['files'])} files written to {output}.")  # fmt: skip
+        self.stdout.write(
+            f"Review #{review.pk} “{review.title}”: {len(document['objects'])} objects and "
+            f"{len(document['files'])} files written to {output}."
+        )

@@ -62,9 +62,15 @@ class Builder:
 
     def pair(self, first, second, kind, label, reason):
         self.pairs.append(
-            {"pair": len(self.pairs) + 1, "first": first, "second": second, "class": kind, "label": label,
-             "reason": reason}
-        )  # fmt: skip
+            {
+                "pair": len(self.pairs) + 1,
+                "first": first,
+                "second": second,
+                "class": kind,
+                "label": label,
+                "reason": reason,
+            }
+        )
 
 
 def load(data):
@@ -78,21 +84,36 @@ def load(data):
         for row in frame.to_dict("records"):
             rows.append(
                 {
-                    "set": name, "source": f"{name}:{row['ID']}", "group": truth.get(row["ID"], f"{name}:{row['ID']}"),
-                    "title": row["title"], "author": row["author"], "year": row["year"], "journal": row["journal"],
-                    "volume": row["volume"], "issue": row[ISSUE_COLUMN[name]] if name in ISSUE_COLUMN else "",
-                    "pages": row["pages"], "doi": "",
+                    "set": name,
+                    "source": f"{name}:{row['ID']}",
+                    "group": truth.get(row["ID"], f"{name}:{row['ID']}"),
+                    "title": row["title"],
+                    "author": row["author"],
+                    "year": row["year"],
+                    "journal": row["journal"],
+                    "volume": row["volume"],
+                    "issue": row[ISSUE_COLUMN[name]] if name in ISSUE_COLUMN else "",
+                    "pages": row["pages"],
+                    "doi": "",
                 }
-            )  # fmt: skip
+            )
     frame = pd.read_csv(data / "dedup" / "asysd_diabetes_labelled_test_set.csv", encoding="latin-1", dtype=str)
     for row in frame.fillna("").to_dict("records"):
         rows.append(
             {
-                "set": "diabetes", "source": f"diabetes:{row['record_id']}", "group": None, "title": row["title"],
-                "author": row["author"].replace(" and ", "; "), "year": row["year"], "journal": row["journal"],
-                "volume": row["volume"], "issue": row["number"], "pages": row["pages"], "doi": row["doi"],
+                "set": "diabetes",
+                "source": f"diabetes:{row['record_id']}",
+                "group": None,
+                "title": row["title"],
+                "author": row["author"].replace(" and ", "; "),
+                "year": row["year"],
+                "journal": row["journal"],
+                "volume": row["volume"],
+                "issue": row["number"],
+                "pages": row["pages"],
+                "doi": row["doi"],
             }
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -149,8 +170,13 @@ def build(data):
     slots = journal_slots(rows, 60)
 
     # Recurring columns: the issue's case. Same heading, editor, journal, year and volume; other issue and pages.
-    add_headings(builder, slots[:20], EDITORIAL_HEADINGS, "recurring-heading",
-                 "same heading and editor in one volume, different issue and pages: two columns")  # fmt: skip
+    add_headings(
+        builder,
+        slots[:20],
+        EDITORIAL_HEADINGS,
+        "recurring-heading",
+        "same heading and editor in one volume, different issue and pages: two columns",
+    )
     for number, (a, b) in enumerate(slots[:20]):
         heading = EDITORIAL_HEADINGS[(number + 1) % len(EDITORIAL_HEADINGS)]
         editor = first_author(a)
@@ -166,31 +192,63 @@ def build(data):
         left = builder.record({**a, "title": heading, "author": editor, "pages": first}, source)
         right = builder.record({**b, "title": heading, "author": editor, "pages": second, "issue": a["issue"]}, source)
         builder.pair(left, right, "recurring-heading", "distinct", f"same issue, front matter {first} and {second}")
-    add_headings(builder, slots[35:45], SPECIAL_ISSUE_HEADINGS, "special-issue-introduction",
-                 "introductions to two special issues of one volume by the same guest editor")  # fmt: skip
-    add_headings(builder, slots[45:60], BOOK_REVIEW_HEADINGS, "book-review",
-                 "two book reviews in one volume, under the journal's generic heading", same_author=False)  # fmt: skip
-    add_headings(builder, slots[:15], MEETING_HEADINGS, "meeting-report",
-                 "two meeting reports of one volume under the same heading")  # fmt: skip
+    add_headings(
+        builder,
+        slots[35:45],
+        SPECIAL_ISSUE_HEADINGS,
+        "special-issue-introduction",
+        "introductions to two special issues of one volume by the same guest editor",
+    )
+    add_headings(
+        builder,
+        slots[45:60],
+        BOOK_REVIEW_HEADINGS,
+        "book-review",
+        "two book reviews in one volume, under the journal's generic heading",
+        same_author=False,
+    )
+    add_headings(
+        builder,
+        slots[:15],
+        MEETING_HEADINGS,
+        "meeting-report",
+        "two meeting reports of one volume under the same heading",
+    )
 
     real_notices(builder, rows)
     for number, row in enumerate(articles(rows, 30, 0)):
         template = ERRATUM_TITLES[number % len(ERRATUM_TITLES)]
-        title = template.format(title=row["title"].rstrip("."), volume=row["volume"], page=first_page(row),
-                                year=row["year"])  # fmt: skip
+        title = template.format(
+            title=row["title"].rstrip("."), volume=row["volume"], page=first_page(row), year=row["year"]
+        )
         notice = {**row, "title": title, "author": first_author(row), "issue": "", "pages": "", "doi": ""}
-        builder.pair(builder.record(row, row["source"]), builder.record(notice, f"{row['source']}, erratum built"),
-                     "erratum", "distinct", "an erratum and the article it corrects")  # fmt: skip
+        builder.pair(
+            builder.record(row, row["source"]),
+            builder.record(notice, f"{row['source']}, erratum built"),
+            "erratum",
+            "distinct",
+            "an erratum and the article it corrects",
+        )
     for number, row in enumerate(articles(rows, 25, 30)):
         title = RETRACTION_TITLES[number % len(RETRACTION_TITLES)].format(title=row["title"].rstrip("."))
         notice = {**row, "title": title, "issue": "", "pages": "", "doi": ""}
-        builder.pair(builder.record(row, row["source"]), builder.record(notice, f"{row['source']}, notice built"),
-                     "retraction", "distinct", "a retraction or expression of concern and its article")  # fmt: skip
+        builder.pair(
+            builder.record(row, row["source"]),
+            builder.record(notice, f"{row['source']}, notice built"),
+            "retraction",
+            "distinct",
+            "a retraction or expression of concern and its article",
+        )
     for number, row in enumerate(articles(rows, 25, 55)):
         title = REPLY_TITLES[number % len(REPLY_TITLES)].format(title=row["title"].rstrip("."))
         reply = {**row, "title": title, "pages": "", "doi": ""}
-        builder.pair(builder.record(row, row["source"]), builder.record(reply, f"{row['source']}, letter built"),
-                     "letter-reply", "distinct", "a letter or reply about an article, and the article")  # fmt: skip
+        builder.pair(
+            builder.record(row, row["source"]),
+            builder.record(reply, f"{row['source']}, letter built"),
+            "letter-reply",
+            "distinct",
+            "a letter or reply about an article, and the article",
+        )
     abstracts_and_articles(builder, rows)
     true_duplicates(builder, rows, 120)
     return builder
@@ -239,11 +297,13 @@ def abstracts_and_articles(builder, rows, limit=30):
             if similar and other_place and article["year"] >= abstract["year"] and abstract["title"] not in used:
                 used.add(abstract["title"])
                 builder.pair(
-                    builder.record(abstract, abstract["source"]), builder.record(article, article["source"]),
-                    "abstract-article", "distinct",
+                    builder.record(abstract, abstract["source"]),
+                    builder.record(article, article["source"]),
+                    "abstract-article",
+                    "distinct",
                     f"meeting abstract ({abstract['journal'][:40]}, {abstract['year']}) and the article "
                     f"({article['journal'][:40]} {article['volume']}:{article['pages']}, {article['year']})",
-                )  # fmt: skip
+                )
                 found += 1
                 break
         if found == limit:
@@ -265,8 +325,13 @@ def true_duplicates(builder, rows, count):
     step = max(1, len(messy) // count)
     for a, b in messy[::step][:count]:
         differing = ", ".join(f for f in ("title", "author", "journal", "volume", "issue", "pages") if a[f] != b[f])
-        builder.pair(builder.record(a, a["source"]), builder.record(b, b["source"]), "true-duplicate", "duplicate",
-                     f"one article in the published groups; differs in {differing}")  # fmt: skip
+        builder.pair(
+            builder.record(a, a["source"]),
+            builder.record(b, b["source"]),
+            "true-duplicate",
+            "duplicate",
+            f"one article in the published groups; differs in {differing}",
+        )
 
 
 def write(builder):
