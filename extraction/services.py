@@ -223,7 +223,7 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     every check. Returns the problems found (a draft is saved whatever they are). The assignment alone is not
     enough: an extractor whose role was since changed to one that does not extract is refused."""
     require_role(review=review, user=user, roles=EXTRACTOR_ROLES)
-    extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
+    extraction = _locked_with_its_pair(review, extraction_id)
     if extraction is None or extraction.extractor_id != user.pk:
         raise ExtractionError("this is not your extraction")
     if extraction.is_submitted:
@@ -294,6 +294,15 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     if extraction.is_submitted:
         _compare_if_complete(review, extraction.study_id)
     return found
+
+
+def _locked_with_its_pair(review, extraction_id) -> Extraction | None:
+    """The extraction, with both extractions of its study locked (in slot order, so writers never deadlock). When the
+    two extractors submit at once, the second waits until the first commits and then sees it submitted: the study
+    is compared exactly once, never by neither (each seeing the other as a draft)."""
+    study_id = Extraction.objects.filter(review=review, pk=extraction_id).values_list("study_id", flat=True).first()
+    pair = Extraction.objects.select_for_update(of=("self",)).filter(review=review, study_id=study_id)
+    return next((e for e in pair.order_by("slot") if e.pk == extraction_id), None)
 
 
 def _compare_if_complete(review, study_id) -> None:

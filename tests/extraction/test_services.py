@@ -1,12 +1,13 @@
 """Dual extraction: form, assignment, checks, comparison, conflicts, lock, unlock and the audit trail."""
 
+import contextlib
 import threading
 
 import pytest
 from django.db import connection
 
 from analysis.models import AnalysisRun
-from extraction import services
+from extraction import locking, services
 from extraction.locking import ExtractionLocked
 from extraction.models import AuditAction, AuditEvent, Consensus, ConsensusStatus, Extraction, FormField, Value
 from tests.extraction.helpers import Team
@@ -147,6 +148,58 @@ def test_concurrent_resolutions_one_wins(personas):
         thread.join()
     assert sorted(outcomes) == ["refused"] * 7 + ["won"]
     assert AuditEvent.objects.filter(action=AuditAction.RESOLVED).count() == 1
+
+
+def _role_check_locking_the_membership_only(*, review, user, roles):
+    from reviews.models import Membership
+
+    membership = Membership.objects.select_for_update().filter(review=review, user_id=user.pk).order_by().first()
+    assert membership is not None and membership.role in roles
+    return membership
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other_locks", ["as deployed", "taken away"])
+def test_both_extractors_submitting_at_once_still_compare_the_study(personas, monkeypatch, other_locks):
+    """Each submission pauses just before it compares the pair, so that the two overlap as widely as they can.
+    Unless the pair is locked first, each sees the other as a draft and the study never gets its consensus. Two
+    locks taken earlier for other reasons serialise the submissions as deployed (the role check's query joins the
+    review row, and the lock guard locks the review's ExtractionLock row); "taken away" shows that the comparison
+    does not rest on them."""
+    if other_locks == "taken away":
+        monkeypatch.setattr(services, "require_role", _role_check_locking_the_membership_only)
+        monkeypatch.setattr(locking, "ensure_unlocked", lambda *review_ids: None)
+    team = Team(personas)
+    study = team.studies[0]
+    pause, compare = threading.Barrier(2), services._compare_if_complete
+
+    def compare_once_both_submitted(review, study_id):
+        # The second to arrive finds the barrier broken when the other submission waited for its locks, as it should.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            pause.wait(timeout=2)
+        compare(review, study_id)
+
+    monkeypatch.setattr(services, "_compare_if_complete", compare_once_both_submitted)
+    errors = []
+
+    def submit(slot):
+        try:
+            team.submit(study, slot, arr_after_mean=f"0.{slot}")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(slot,)) for slot in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Extraction.objects.filter(study=study, status="submitted").count() == 2
+    assert Consensus.objects.filter(study=study, status=ConsensusStatus.CONFLICT).count() == 1
+    assert AuditEvent.objects.filter(study=study, action=AuditAction.AGREED).count() == 1
 
 
 def complete(team):
