@@ -4,8 +4,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from reviews.access import LEAD_ONLY, require_role
+from reviews.access import LEAD_ONLY, Staff, require_role
 from reviews.models import ExclusionReason, Membership, Review, Role
+
+Writer = AbstractBaseUser | Staff
 
 
 class TeamRuleError(Exception):
@@ -24,18 +26,17 @@ def create_review(*, creator: AbstractBaseUser, exclusion_reasons: list[str], **
     return review
 
 
-def _ensure_lead(review: Review, by: AbstractBaseUser | None) -> None:
-    """Settings and the team change at a lead's request, as their role is now; `by` is None only for set-up by the
-    system (the demo, commands, tests). The team's rows are locked first, in one order, so that two leads changing
-    each other's roles at once take turns instead of deadlocking."""
-    if by is None:
-        return
+def _ensure_lead(review: Review, by: Writer) -> None:
+    """Settings and the team change at a lead's request, as their role is now, or at a staff account's in the admin
+    (access.Staff): the writer is always named, so no caller skips the check by leaving it out (the demo and the
+    tests' set-up name their lead). The team's rows are locked first, in one order, so that two leads changing each
+    other's roles at once take turns instead of deadlocking."""
     list(Membership.objects.select_for_update().filter(review=review).order_by("pk").values_list("pk", flat=True))
     require_role(review=review, user=by, roles=LEAD_ONLY)
 
 
 @transaction.atomic(durable=True)
-def update_review(*, review: Review, exclusion_reasons: list[str], by: AbstractBaseUser | None = None) -> Review:
+def update_review(*, review: Review, exclusion_reasons: list[str], by: Writer) -> Review:
     _ensure_lead(review, by)
     review.save()
     _replace_exclusion_reasons(review, exclusion_reasons)
@@ -62,7 +63,7 @@ def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
 
 
 @transaction.atomic(durable=True)
-def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: AbstractBaseUser | None = None) -> Membership:
+def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Writer) -> Membership:
     _ensure_lead(review, by)
     try:
         with transaction.atomic():
@@ -72,7 +73,7 @@ def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Abstrac
 
 
 @transaction.atomic(durable=True)
-def change_role(*, membership: Membership, role: str, by: AbstractBaseUser | None = None) -> Membership:
+def change_role(*, membership: Membership, role: str, by: Writer) -> Membership:
     _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD and role != Role.LEAD:
         _ensure_another_lead(membership)
@@ -82,7 +83,7 @@ def change_role(*, membership: Membership, role: str, by: AbstractBaseUser | Non
 
 
 @transaction.atomic(durable=True)
-def remove_member(*, membership: Membership, by: AbstractBaseUser | None = None) -> None:
+def remove_member(*, membership: Membership, by: Writer) -> None:
     _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD:
         _ensure_another_lead(membership)
