@@ -164,31 +164,63 @@ def assign_automatically(*, review, user) -> int:
 
 @transaction.atomic
 def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
-    """Give an extraction nobody has started to another extractor."""
+    """Give an extraction to another extractor: one nobody has started, or a draft whose extractor may no longer
+    extract (their role was changed, or they left the team), which would otherwise keep the study from ever being
+    compared. Such a draft's values are set aside rather than handed on, so the new extractor starts independently
+    from an empty form; the audit trail keeps what was entered, and says which values were set aside and by whom."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
     if extraction is None:
         raise ExtractionError("no such extraction in this review")
-    if extraction.is_submitted or extraction.values.exists():
-        raise ExtractionError(f"{extraction.extractor.username} has already started this extraction")
-    if not extractors(review).filter(pk=extractor.pk).exists():
-        raise ExtractionError(f"{extractor.username} is not a lead or reviewer of this review")
     previous = extraction.extractor.username
+    if extraction.is_submitted:
+        raise ExtractionError(f"{previous} has already submitted this extraction")
+    drafted = list(extraction.values.order_by("field__section__position", "field__position", "arm"))
+    if drafted and may_extract(review, extraction.extractor):
+        raise ExtractionError(f"{previous} has already started this extraction")
+    if not may_extract(review, extractor):
+        raise ExtractionError(f"{extractor.username} is not a lead or reviewer of this review")
     extraction.extractor = extractor
+    if drafted:
+        extraction.arm_count = 1  # the number of arms was part of the draft set aside
     try:
         with transaction.atomic():
-            extraction.save(update_fields=["extractor"])
+            extraction.save(update_fields=["extractor", "arm_count"])
     except IntegrityError as exc:
         raise ExtractionError(f"{extractor.username} already extracts this study") from exc
-    AuditEvent.objects.create(
-        review=review,
-        action=AuditAction.ASSIGNED,
-        user=user,
-        study=extraction.study,
-        old_value=previous,
-        new_value=extractor.username,
+    set_aside = f"set aside when {previous}'s draft was given to {extractor.username}"
+    Value.objects.filter(pk__in=[value.pk for value in drafted]).delete()
+    AuditEvent.objects.bulk_create(
+        [
+            _event(
+                review,
+                AuditAction.ASSIGNED,
+                user,
+                study=extraction.study,
+                old_value=previous,
+                new_value=extractor.username,
+                note=f"{len(drafted)} drafted values set aside" if drafted else "",
+            ),
+            *(
+                _event(
+                    review,
+                    AuditAction.CHANGED,
+                    user,
+                    study=extraction.study,
+                    field_id=value.field_id,
+                    arm=value.arm,
+                    old_value=value.value,
+                    note=f"{set_aside}; note was: {value.note}" if value.note else set_aside,
+                )
+                for value in drafted
+            ),
+        ]
     )
     return extraction
+
+
+def may_extract(review, person) -> bool:
+    return extractors(review).filter(pk=person.pk).exists()
 
 
 def active_fields(review):

@@ -137,6 +137,28 @@ def test_lock_and_unlock_from_the_overview(client, team):
     assert not services.is_locked(team.review)
 
 
+def test_the_lead_gives_a_stuck_draft_to_another_extractor_from_the_overview(client, team):
+    """The reviewer saved a draft of study 0 and was then made a viewer: the overview offers the lead to give it to
+    someone who does not extract the study yet, and no longer offers the drafts of people who still extract."""
+    stuck = team.extraction(team.studies[0], 2)
+    started = team.extraction(team.studies[1], 1)
+    team.submit(team.studies[0], 2, submit=False)
+    team.submit(team.studies[1], 1, submit=False)
+    team.review.memberships.filter(user=stuck.extractor).update(role="viewer")
+    client.force_login(team.personas.lead)
+    page = client.get(url("overview", team)).content.decode()
+    assert "may no longer extract: giving the draft to someone else sets its values aside" in page
+    assert url("reassign", team, extraction_id=stuck.pk) in page
+    assert url("reassign", team, extraction_id=started.pk) not in page
+    assert f'<option value="{team.second.pk}">reviewer2</option>' in page
+    done = client.post(url("reassign", team, extraction_id=stuck.pk), {"extractor": team.second.pk}, follow=True)
+    assert "Given to reviewer2." in done.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.extractor == team.second and not stuck.values.exists()
+    client.force_login(team.personas.reviewer)
+    assert "Give to" not in client.get(url("overview", team)).content.decode()
+
+
 def test_admin_edit_and_import_are_refused_when_locked(client, team):
     complete_and_lock(team)
     staff = make_user("staff", is_staff=True, is_superuser=True)

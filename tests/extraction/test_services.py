@@ -10,6 +10,8 @@ from analysis.models import AnalysisRun
 from extraction import locking, services
 from extraction.locking import ExtractionLocked
 from extraction.models import AuditAction, AuditEvent, Consensus, ConsensusStatus, Extraction, FormField, Value
+from reviews.models import Role
+from reviews.services import change_role
 from tests.extraction.helpers import Team
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,71 @@ def test_reassigning_only_before_the_extractor_starts(team):
     with pytest.raises(services.ExtractionError, match="already started"):
         services.reassign(
             review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.lead
+        )
+
+
+def _demoted_reviewers_draft(team):
+    """Study 0's second extraction (the reviewer's) saved as a draft, with a note, before the reviewer was made a
+    viewer."""
+    study = team.studies[0]
+    extraction = team.extraction(study, 2)
+    assert extraction.extractor == team.personas.reviewer
+    entries = team.entries(arms=2, country="Japan")
+    entries[team.fields["dose"].pk, 1] = ("8 mg/kg", "Table 1")
+    services.save_extraction(
+        review=team.review,
+        extraction_id=extraction.pk,
+        user=extraction.extractor,
+        entries=entries,
+        arm_count=2,
+        submit=False,
+    )
+    membership = team.review.memberships.get(user=team.personas.reviewer)
+    change_role(membership=membership, role=Role.VIEWER, by=team.personas.lead)
+    return extraction
+
+
+def test_a_draft_whose_extractor_was_demoted_goes_to_another_extractor_with_its_values_in_the_trail(team):
+    extraction = _demoted_reviewers_draft(team)
+    drafted = sorted(extraction.values.values_list("field_id", "arm", "value"))
+    services.reassign(review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.second)
+    extraction.refresh_from_db()
+    assert (extraction.extractor, extraction.status, extraction.arm_count) == (team.second, "draft", 1)
+    assert not extraction.values.exists(), "the new extractor starts from an empty form"
+    events = AuditEvent.objects.filter(study=team.studies[0], user=team.personas.lead)
+    assigned = events.get(action=AuditAction.ASSIGNED, old_value="reviewer")
+    assert (assigned.new_value, assigned.note) == ("reviewer2", f"{len(drafted)} drafted values set aside")
+    set_aside = sorted(events.filter(action=AuditAction.CHANGED).values_list("field_id", "arm", "old_value"))
+    assert set_aside == drafted
+    dose = events.get(action=AuditAction.CHANGED, field=team.fields["dose"])
+    assert dose.note == "set aside when reviewer's draft was given to reviewer2; note was: Table 1"
+    assert AuditEvent.objects.filter(action=AuditAction.ENTERED, user=team.personas.reviewer).count() == len(drafted)
+    team.submit(team.studies[0], 1)
+    team.submit(team.studies[0], 2)
+    assert Consensus.objects.filter(study=team.studies[0]).exists(), "the study is no longer stuck"
+
+
+def test_a_started_or_submitted_extraction_stays_with_its_extractor(team):
+    extraction = _demoted_reviewers_draft(team)
+    partner = team.extraction(team.studies[0], 1)
+    team.submit(team.studies[0], 1, submit=False)
+    with pytest.raises(services.ExtractionError, match="lead has already started"):
+        services.reassign(review=team.review, user=team.personas.lead, extraction_id=partner.pk, extractor=team.second)
+    with pytest.raises(services.ExtractionError, match="lead already extracts this study"):
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.lead
+        )
+    with pytest.raises(services.ExtractionError, match="viewer is not a lead or reviewer"):
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.viewer
+        )
+    assert extraction.values.exists(), "a refused reassignment sets nothing aside"
+    other = team.extraction(team.studies[1], 1)
+    team.submit(team.studies[1], 1)
+    team.review.memberships.filter(user=other.extractor).update(role=Role.VIEWER)
+    with pytest.raises(services.ExtractionError, match="already submitted"):
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=other.pk, extractor=team.personas.reviewer
         )
 
 
