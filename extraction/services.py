@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from reviews.access import ADJUDICATORS, LEAD_ONLY, require_role
+from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, require_role
 from reviews.models import Role
 
 from . import values as checks
@@ -381,6 +381,9 @@ def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", no
     cell = Consensus.objects.select_related("field", "resolved_by").filter(review=review, pk=consensus_id).first()
     if cell is None:
         raise ExtractionError("no such value in this review")
+    # Refused before anything about the cell is told, as screening refuses a voter.
+    if cell.study_id in own_studies(review, user)[0]:
+        raise ExtractionError("you extracted this study, so another lead or adjudicator settles its conflicts")
     entered = dict(
         Value.objects.filter(extraction__study_id=cell.study_id, field_id=cell.field_id, arm=cell.arm).values_list(
             "extraction__slot", "value"
@@ -414,6 +417,21 @@ def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", no
     )
     cell.refresh_from_db()
     return cell
+
+
+def own_studies(review, user) -> tuple[set[int], set[int]]:
+    """The studies this user extracted, split by the rule screening follows for votes (reviews.access.may_settle):
+    (left to others: their conflicts are neither shown to this user nor settled by them, while the team has a lead
+    or adjudicator who did not extract the study; settled alone: it has none, so this user settles them)."""
+    adjudicators = adjudicator_ids(review)
+    mine = Extraction.objects.filter(review=review, extractor_id=user.pk).values("study_id")
+    extracted_by = {}
+    for study_id, extractor_id in Extraction.objects.filter(study_id__in=mine).values_list("study_id", "extractor_id"):
+        extracted_by.setdefault(study_id, set()).add(extractor_id)
+    left, alone = set(), set()
+    for study_id, people in extracted_by.items():
+        (alone if may_settle(user, people, adjudicators) else left).add(study_id)
+    return left, alone
 
 
 def lock_blockers(review) -> list[str]:

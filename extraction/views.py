@@ -54,7 +54,7 @@ def overview(request, review_id):
         "agreement": [row for row in tables.field_agreement(review) if row.compared],
         "has_form": FormField.objects.filter(review=review).exists(),
         "unlock_form": UnlockForm(),
-        "open_conflicts": tables.open_conflicts(review).count(),
+        "open_conflicts": _conflicts_for(review, request.user)[0].count() if membership.role in ADJUDICATORS else 0,
     }
     return render(request, "extraction/overview.html", context)
 
@@ -237,10 +237,21 @@ def _int(text, default):
         return default
 
 
+def _conflicts_for(review, user):
+    """The open conflicts this user may see and settle, and the studies among them they extracted (services.resolve
+    refuses the rest)."""
+    left, alone = services.own_studies(review, user)
+    return tables.open_conflicts(review).exclude(study_id__in=left), alone
+
+
 def conflicts(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=ADJUDICATORS)
-    page = Paginator(tables.open_conflicts(review), CONFLICTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"review": review, "membership": membership, "page": page, "rows": tables.conflict_rows(page)}
+    shown, alone = _conflicts_for(review, request.user)
+    page = Paginator(shown, CONFLICTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = tables.conflict_rows(page)
+    for row in rows:
+        row.extracted = row.cell.study_id in alone
+    context = {"review": review, "membership": membership, "page": page, "rows": rows}
     return render(request, "extraction/conflicts.html", context)
 
 

@@ -50,6 +50,18 @@ def person(writer: "AbstractBaseUser | Staff") -> AbstractBaseUser:
     return writer.user if isinstance(writer, Staff) else writer
 
 
+def adjudicator_ids(review) -> set[int]:
+    """Ids of the members whose role may settle conflicts: the leads and the adjudicators."""
+    return set(review.memberships.filter(role__in=ADJUDICATORS).values_list("user_id", flat=True))
+
+
+def may_settle(user, took_part: set[int], adjudicators: set[int]) -> bool:
+    """Whether `user` may see and settle a disagreement between the members in `took_part` (who voted on a record,
+    who extracted a study): yes if they took no part in it; one who did only when no lead or adjudicator who took
+    no part is in the team (the page then says so). One rule for every stage."""
+    return user.pk not in took_part or not (adjudicators - took_part)
+
+
 class RoleRefused(PermissionDenied):
     """The writer's role in the review, as it is now, does not allow the write (a 403 when a page asked for it)."""
 

@@ -90,13 +90,45 @@ def test_conflicts_show_both_values_and_resolve_once(client, team, conflict):
     assert "already settled by adjudicator" in again.content.decode()
 
 
+def test_conflicts_of_a_study_the_lead_extracted_are_left_to_the_adjudicator(client, team, conflict):
+    other = team.studies[1]
+    team.submit(other, 1, dose="9 mg/kg")
+    team.submit(other, 2)
+    assert {e.extractor for e in other.extractions.all()} == {team.second, team.personas.lead}
+    client.force_login(team.personas.adjudicator)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "Study 0 2020" in page and "Study 1 2020" in page
+    client.force_login(team.personas.lead)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "Study 0 2020" not in page and "Study 1 2020" not in page
+    assert url("resolve", team, consensus_id=conflict.pk) not in page
+    assert "Conflicts to resolve</a> (0)" in client.get(url("overview", team)).content.decode()
+    refused = client.post(url("resolve", team, consensus_id=conflict.pk), {"choice": "1"}, follow=True)
+    assert "Not done: you extracted this study, so another lead or adjudicator settles its conflicts." in (
+        refused.content.decode()
+    )
+    conflict.refresh_from_db()
+    assert conflict.status == ConsensusStatus.CONFLICT
+
+
+def test_the_conflicts_page_tells_an_extractor_who_is_the_only_one_left(client, team, conflict):
+    team.review.memberships.filter(user=team.personas.adjudicator).delete()
+    client.force_login(team.personas.lead)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "You extracted this study. No other lead or adjudicator who did not extract it is in the team" in page
+    client.post(url("resolve", team, consensus_id=conflict.pk), {"choice": "2"})
+    conflict.refresh_from_db()
+    assert (conflict.status, conflict.value) == (ConsensusStatus.RESOLVED, "0.4")
+
+
 def test_conflicts_page_and_export_take_a_constant_number_of_queries(client, personas, django_assert_num_queries):
     team = Team(personas, studies=3)
     for study in team.studies:
         team.submit(study, 1, arr_after_mean="0.2", dose="x")
         team.submit(study, 2, arr_after_mean="0.4")
     client.force_login(personas.lead)
-    with django_assert_num_queries(6):  # session, user, membership, count, page, both values
+    # session, user, membership, adjudicators, extractors of the lead's studies, count, page, both values
+    with django_assert_num_queries(8):
         client.get(url("conflicts", team))
     with django_assert_num_queries(5):  # session, user, membership, fields, consensus
         client.get(url("export", team, file_format="csv"))

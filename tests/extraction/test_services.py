@@ -11,7 +11,7 @@ from extraction import locking, services
 from extraction.locking import ExtractionLocked
 from extraction.models import AuditAction, AuditEvent, Consensus, ConsensusStatus, Extraction, FormField, Value
 from reviews.models import Role
-from reviews.services import change_role
+from reviews.services import change_role, remove_member
 from tests.extraction.helpers import Team
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,29 @@ def test_a_conflict_is_settled_once(team, conflict):
     )
     assert (cell.value, cell.status, cell.resolved_by) == ("0.4", ConsensusStatus.RESOLVED, team.personas.adjudicator)
     with pytest.raises(services.ExtractionError, match="already settled by adjudicator: '0.4'"):
-        services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.lead, choice="1")
+        services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator, choice="1")
+
+
+def test_a_lead_who_extracted_the_study_leaves_its_conflicts_to_the_adjudicator(team, conflict):
+    """The lead extracted study 0: while the adjudicator, who did not, is in the team, the lead is refused before
+    being told anything of the cell (the same refusal whether it is open or settled)."""
+    lead, adjudicator = team.personas.lead, team.personas.adjudicator
+    assert team.extraction(team.studies[0], 1).extractor == lead
+    refusal = "you extracted this study, so another lead or adjudicator settles its conflicts"
+    with pytest.raises(services.ExtractionError, match=refusal):
+        services.resolve(review=team.review, consensus_id=conflict.pk, user=lead, choice="1")
+    assert services.own_studies(team.review, lead) == ({team.studies[0].pk, team.studies[1].pk}, set())
+    services.resolve(review=team.review, consensus_id=conflict.pk, user=adjudicator, choice="2")
+    with pytest.raises(services.ExtractionError, match=refusal):
+        services.resolve(review=team.review, consensus_id=conflict.pk, user=lead, choice="1")
+
+
+def test_an_extractor_who_is_the_only_one_left_settles_their_studys_conflicts(team, conflict):
+    lead = team.personas.lead
+    remove_member(membership=team.review.memberships.get(user=team.personas.adjudicator), by=lead)
+    assert services.own_studies(team.review, lead) == (set(), {team.studies[0].pk, team.studies[1].pk})
+    cell = services.resolve(review=team.review, consensus_id=conflict.pk, user=lead, choice="1")
+    assert (cell.status, cell.resolved_by) == (ConsensusStatus.RESOLVED, lead)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
@@ -201,7 +223,7 @@ def test_concurrent_resolutions_one_wins(personas):
     def settle(choice):
         barrier.wait()
         try:
-            services.resolve(review=team.review, consensus_id=cell.pk, user=personas.lead, choice=choice)
+            services.resolve(review=team.review, consensus_id=cell.pk, user=personas.adjudicator, choice=choice)
             outcomes.append("won")
         except services.ExtractionError:
             outcomes.append("refused")
@@ -337,7 +359,7 @@ def test_unlocking_needs_a_reason_and_marks_analyses_stale(locked):
 
 
 def test_the_audit_trail_records_every_step(team, conflict):
-    services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.lead, choice="1")
+    services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator, choice="1")
     actions = list(AuditEvent.objects.filter(study=team.studies[0]).values_list("action", flat=True))
     for action in ("assigned", "entered", "submitted", "agreed", "conflict", "resolved"):
         assert action in actions
