@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, require_role
+from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
 from reviews.models import Role
 
 from . import values as checks
@@ -54,7 +54,7 @@ def _form_changed(review, user, what: str) -> None:
     form = ensure_form(review)
     if Value.objects.filter(review=review).exists():
         ExtractionForm.objects.filter(pk=form.pk).update(version=form.version + 1)
-    AuditEvent.objects.create(review=review, action=AuditAction.FORM_CHANGED, user=user, note=what)
+    AuditEvent.objects.create(review=review, action=AuditAction.FORM_CHANGED, user=person(user), note=what)
 
 
 @transaction.atomic
@@ -76,17 +76,25 @@ def apply_template(*, review, user) -> int:
     return len(fields)
 
 
-@transaction.atomic
 def add_section(*, review, user, title: str) -> Section:
+    return save_section(review=review, user=user, section=Section(title=title))
+
+
+@transaction.atomic
+def save_section(*, review, user, section: Section) -> Section:
+    """Save a new section (at the end of the form) or a renamed or moved one."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
-    position = form.sections.count()
+    adding = section.pk is None
+    section.review, section.form, section.title = review, form, section.title.strip()
+    if adding:
+        section.position = form.sections.count()
     try:
         with transaction.atomic():
-            section = Section.objects.create(review=review, form=form, title=title.strip(), position=position)
+            section.save()
     except IntegrityError as exc:
-        raise ExtractionError(f"the form already has a section called '{title}'") from exc
-    _form_changed(review, user, f"section '{section.title}' added")
+        raise ExtractionError(f"the form already has a section called '{section.title}'") from exc
+    _form_changed(review, user, f"section '{section.title}' {'added' if adding else 'changed'}")
     return section
 
 
@@ -94,6 +102,8 @@ def add_section(*, review, user, title: str) -> Section:
 def save_field(*, review, user, field: FormField) -> FormField:
     """Save a new or edited field (from the lead's form builder)."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
+    if field.section.review_id != review.pk:
+        raise ExtractionError("that section belongs to another review's form")
     adding = field.pk is None
     field.review = review
     if adding:

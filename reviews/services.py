@@ -1,4 +1,5 @@
-"""Writes that span rows of the reviews app: each is one atomic function."""
+"""Writes that span rows of the reviews app: each is one atomic function. The team's writes are not durable: the
+admin and an import of members call them inside a transaction of their own (reviews/admin.py)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -62,7 +63,7 @@ def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
             reason.save(update_fields=["position"])
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Writer) -> Membership:
     _ensure_lead(review, by)
     try:
@@ -72,7 +73,7 @@ def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Writer)
         raise TeamRuleError(f"{user} is already a member of this review") from None
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def change_role(*, membership: Membership, role: str, by: Writer) -> Membership:
     _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD and role != Role.LEAD:
@@ -82,7 +83,7 @@ def change_role(*, membership: Membership, role: str, by: Writer) -> Membership:
     return membership
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def remove_member(*, membership: Membership, by: Writer) -> None:
     _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD:
