@@ -188,7 +188,7 @@ def test_the_lead_gives_a_stuck_draft_to_another_extractor_from_the_overview(cli
     stuck.refresh_from_db()
     assert stuck.extractor == team.second and not stuck.values.exists()
     client.force_login(team.personas.reviewer)
-    assert "Give to" not in client.get(url("overview", team)).content.decode()
+    assert "Give to someone else" not in client.get(url("overview", team)).content.decode()
 
 
 def test_admin_edit_and_import_are_refused_when_locked(client, team):
