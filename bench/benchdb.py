@@ -76,7 +76,7 @@ def submitted_review(studies: int):
 
     lead, review, _ = review_with_search()
     second = make_user("bench-extractor")
-    add_member(review=review, user=second, role=Role.REVIEWER)
+    add_member(review=review, user=second, role=Role.REVIEWER, by=lead)
     services.apply_template(review=review, user=lead)
     Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
     study_ids = list(Study.objects.filter(review=review).values_list("pk", flat=True))

@@ -130,7 +130,7 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
     people = []
     for i in range(reviewers):
         person = users.create_user(f"reviewer{i:02d}", password=PASSWORD)
-        add_member(review=review, user=person, role=Role.REVIEWER)
+        add_member(review=review, user=person, role=Role.REVIEWER, by=lead)
         people.append(person)
     search = make_search(review, lead)
     make_import(review, lead, search_export(range(records)), search=search)

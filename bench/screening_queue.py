@@ -28,7 +28,7 @@ def main():
 
     lead, review, search = review_with_search()
     reviewer = make_user("bench-reviewer")
-    add_member(review=review, user=reviewer, role=Role.REVIEWER)
+    add_member(review=review, user=reviewer, role=Role.REVIEWER, by=lead)
     record_import = RecordImport.objects.create(
         review=review, search=search, upload="none.ris", file_name="none.ris", created_by=lead
     )

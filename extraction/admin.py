@@ -1,33 +1,68 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from reviews.admin_base import HistoryAdmin, RefusedWritesAdmin
+from reviews.access import Staff
+from reviews.admin_base import HistoryAdmin, ReadOnlyAdmin, RefusedWritesAdmin
 
+from . import services
 from .models import AuditEvent, Consensus, Extraction, ExtractionForm, ExtractionLock, FormField, Section, Value
 from .resources import AuditEventResource, ConsensusResource, FormFieldResource, ValueResource
 
 
 @admin.register(ExtractionForm)
-class ExtractionFormAdmin(admin.ModelAdmin):
+class ExtractionFormAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: the version goes up by itself when the form changes after extraction started."""
+
     list_display = ["review", "version", "updated_at"]
     search_fields = ["review__title"]
     list_select_related = ["review"]
 
 
+class FormAdmin(RefusedWritesAdmin):
+    """Sections and fields are saved through the form builder's services, with the staff account as writer, so an
+    edit here raises the form's version once values exist and leaves a 'form changed' event in the audit trail.
+    They stay in their review, and are retired rather than deleted, as in the form builder: the values entered for
+    a field keep it."""
+
+    refusals = (*RefusedWritesAdmin.refusals, services.ExtractionError)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Section)
-class SectionAdmin(RefusedWritesAdmin, admin.ModelAdmin):
+class SectionAdmin(FormAdmin, admin.ModelAdmin):
     list_display = ["title", "form", "position"]
     search_fields = ["title", "review__title"]
     list_select_related = ["form__review"]
 
+    def get_fields(self, request, obj=None):
+        return ["review", "form", "title", "position"] if obj else ["review", "title"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["review", "form"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        services.save_section(review=obj.review, user=Staff(request.user), section=obj)
+
 
 @admin.register(FormField)
-class FormFieldAdmin(RefusedWritesAdmin, ImportExportModelAdmin):
+class FormFieldAdmin(FormAdmin, ImportExportModelAdmin):
     resource_classes = [FormFieldResource]
     list_display = ["key", "label", "field_type", "per_arm", "required", "retired", "section", "review"]
     list_filter = ["field_type", "per_arm", "required", "retired"]
     search_fields = ["key", "label", "review__title"]
     list_select_related = ["section", "review"]
+
+    def get_exclude(self, request, obj=None):
+        # A new field goes at the end of its section, in the form's current version.
+        return [] if obj else ["position", "added_in_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["review", "added_in_version"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        services.save_field(review=obj.review, user=Staff(request.user), field=obj)
 
 
 @admin.register(Extraction)

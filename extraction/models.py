@@ -204,6 +204,7 @@ class AuditAction(models.TextChoices):
     LOCKED = "locked", "Extraction locked"
     UNLOCKED = "unlocked", "Extraction unlocked"
     FORM_CHANGED = "form_changed", "Form changed"
+    STUDY_RENAMED = "study_renamed", "Study renamed"
 
 
 class AuditEvent(models.Model):

@@ -1,13 +1,23 @@
 from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
-from reviews.resources import SafeResource
+from reviews.resources import SafeResource, WorkflowResource
 from screening.models import Study
 
+from . import services
 from .models import AuditEvent, Consensus, FormField, Value
 
 
-class FormFieldResource(SafeResource):
+class FormFieldResource(WorkflowResource):
+    """Imported fields are saved by the form builder's service: the form's version and audit trail follow."""
+
+    refusals = (services.ExtractionError,)
+
+    def save_row(self, instance, is_create) -> None:
+        if is_create:
+            instance.pk = None  # the service numbers a new field itself
+        services.save_field(review=instance.review, user=self.writer, field=instance)
+
     class Meta:
         model = FormField
         fields = (

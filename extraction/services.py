@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from reviews.access import ADJUDICATORS, LEAD_ONLY, require_role
+from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
 from reviews.models import Role
 
 from . import values as checks
@@ -54,7 +54,7 @@ def _form_changed(review, user, what: str) -> None:
     form = ensure_form(review)
     if Value.objects.filter(review=review).exists():
         ExtractionForm.objects.filter(pk=form.pk).update(version=form.version + 1)
-    AuditEvent.objects.create(review=review, action=AuditAction.FORM_CHANGED, user=user, note=what)
+    AuditEvent.objects.create(review=review, action=AuditAction.FORM_CHANGED, user=person(user), note=what)
 
 
 @transaction.atomic
@@ -76,17 +76,25 @@ def apply_template(*, review, user) -> int:
     return len(fields)
 
 
-@transaction.atomic
 def add_section(*, review, user, title: str) -> Section:
+    return save_section(review=review, user=user, section=Section(title=title))
+
+
+@transaction.atomic
+def save_section(*, review, user, section: Section) -> Section:
+    """Save a new section (at the end of the form) or a renamed or moved one."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
-    position = form.sections.count()
+    adding = section.pk is None
+    section.review, section.form, section.title = review, form, section.title.strip()
+    if adding:
+        section.position = form.sections.count()
     try:
         with transaction.atomic():
-            section = Section.objects.create(review=review, form=form, title=title.strip(), position=position)
+            section.save()
     except IntegrityError as exc:
-        raise ExtractionError(f"the form already has a section called '{title}'") from exc
-    _form_changed(review, user, f"section '{section.title}' added")
+        raise ExtractionError(f"the form already has a section called '{section.title}'") from exc
+    _form_changed(review, user, f"section '{section.title}' {'added' if adding else 'changed'}")
     return section
 
 
@@ -94,6 +102,8 @@ def add_section(*, review, user, title: str) -> Section:
 def save_field(*, review, user, field: FormField) -> FormField:
     """Save a new or edited field (from the lead's form builder)."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
+    if field.section.review_id != review.pk:
+        raise ExtractionError("that section belongs to another review's form")
     adding = field.pk is None
     field.review = review
     if adding:
@@ -164,31 +174,63 @@ def assign_automatically(*, review, user) -> int:
 
 @transaction.atomic
 def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
-    """Give an extraction nobody has started to another extractor."""
+    """Give an extraction to another extractor: one nobody has started, or a draft whose extractor may no longer
+    extract (their role was changed, or they left the team), which would otherwise keep the study from ever being
+    compared. Such a draft's values are set aside rather than handed on, so the new extractor starts independently
+    from an empty form; the audit trail keeps what was entered, and says which values were set aside and by whom."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
     if extraction is None:
         raise ExtractionError("no such extraction in this review")
-    if extraction.is_submitted or extraction.values.exists():
-        raise ExtractionError(f"{extraction.extractor.username} has already started this extraction")
-    if not extractors(review).filter(pk=extractor.pk).exists():
-        raise ExtractionError(f"{extractor.username} is not a lead or reviewer of this review")
     previous = extraction.extractor.username
+    if extraction.is_submitted:
+        raise ExtractionError(f"{previous} has already submitted this extraction")
+    drafted = list(extraction.values.order_by("field__section__position", "field__position", "arm"))
+    if drafted and may_extract(review, extraction.extractor):
+        raise ExtractionError(f"{previous} has already started this extraction")
+    if not may_extract(review, extractor):
+        raise ExtractionError(f"{extractor.username} is not a lead or reviewer of this review")
     extraction.extractor = extractor
+    if drafted:
+        extraction.arm_count = 1  # the number of arms was part of the draft set aside
     try:
         with transaction.atomic():
-            extraction.save(update_fields=["extractor"])
+            extraction.save(update_fields=["extractor", "arm_count"])
     except IntegrityError as exc:
         raise ExtractionError(f"{extractor.username} already extracts this study") from exc
-    AuditEvent.objects.create(
-        review=review,
-        action=AuditAction.ASSIGNED,
-        user=user,
-        study=extraction.study,
-        old_value=previous,
-        new_value=extractor.username,
+    set_aside = f"set aside when {previous}'s draft was given to {extractor.username}"
+    Value.objects.filter(pk__in=[value.pk for value in drafted]).delete()
+    AuditEvent.objects.bulk_create(
+        [
+            _event(
+                review,
+                AuditAction.ASSIGNED,
+                user,
+                study=extraction.study,
+                old_value=previous,
+                new_value=extractor.username,
+                note=f"{len(drafted)} drafted values set aside" if drafted else "",
+            ),
+            *(
+                _event(
+                    review,
+                    AuditAction.CHANGED,
+                    user,
+                    study=extraction.study,
+                    field_id=value.field_id,
+                    arm=value.arm,
+                    old_value=value.value,
+                    note=f"{set_aside}; note was: {value.note}" if value.note else set_aside,
+                )
+                for value in drafted
+            ),
+        ]
     )
     return extraction
+
+
+def may_extract(review, person) -> bool:
+    return extractors(review).filter(pk=person.pk).exists()
 
 
 def active_fields(review):
@@ -223,7 +265,7 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     every check. Returns the problems found (a draft is saved whatever they are). The assignment alone is not
     enough: an extractor whose role was since changed to one that does not extract is refused."""
     require_role(review=review, user=user, roles=EXTRACTOR_ROLES)
-    extraction = Extraction.objects.select_for_update().filter(review=review, pk=extraction_id).first()
+    extraction = _locked_with_its_pair(review, extraction_id)
     if extraction is None or extraction.extractor_id != user.pk:
         raise ExtractionError("this is not your extraction")
     if extraction.is_submitted:
@@ -296,6 +338,15 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     return found
 
 
+def _locked_with_its_pair(review, extraction_id) -> Extraction | None:
+    """The extraction, with both extractions of its study locked (in slot order, so writers never deadlock). When the
+    two extractors submit at once, the second waits until the first commits and then sees it submitted: the study
+    is compared exactly once, never by neither (each seeing the other as a draft)."""
+    study_id = Extraction.objects.filter(review=review, pk=extraction_id).values_list("study_id", flat=True).first()
+    pair = Extraction.objects.select_for_update(of=("self",)).filter(review=review, study_id=study_id)
+    return next((e for e in pair.order_by("slot") if e.pk == extraction_id), None)
+
+
 def _compare_if_complete(review, study_id) -> None:
     """Once both extractions of a study are in, agreeing values become consensus; the rest are conflicts."""
     pair = list(Extraction.objects.filter(study_id=study_id).order_by("slot").prefetch_related("values"))
@@ -340,6 +391,9 @@ def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", no
     cell = Consensus.objects.select_related("field", "resolved_by").filter(review=review, pk=consensus_id).first()
     if cell is None:
         raise ExtractionError("no such value in this review")
+    # Refused before anything about the cell is told, as screening refuses a voter.
+    if cell.study_id in own_studies(review, user)[0]:
+        raise ExtractionError("you extracted this study, so another lead or adjudicator settles its conflicts")
     entered = dict(
         Value.objects.filter(extraction__study_id=cell.study_id, field_id=cell.field_id, arm=cell.arm).values_list(
             "extraction__slot", "value"
@@ -373,6 +427,21 @@ def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", no
     )
     cell.refresh_from_db()
     return cell
+
+
+def own_studies(review, user) -> tuple[set[int], set[int]]:
+    """The studies this user extracted, split by the rule screening follows for votes (reviews.access.may_settle):
+    (left to others: their conflicts are neither shown to this user nor settled by them, while the team has a lead
+    or adjudicator who did not extract the study; settled alone: it has none, so this user settles them)."""
+    adjudicators = adjudicator_ids(review)
+    mine = Extraction.objects.filter(review=review, extractor_id=user.pk).values("study_id")
+    extracted_by = {}
+    for study_id, extractor_id in Extraction.objects.filter(study_id__in=mine).values_list("study_id", "extractor_id"):
+        extracted_by.setdefault(study_id, set()).add(extractor_id)
+    left, alone = set(), set()
+    for study_id, people in extracted_by.items():
+        (alone if may_settle(user, people, adjudicators) else left).add(study_id)
+    return left, alone
 
 
 def lock_blockers(review) -> list[str]:

@@ -86,6 +86,7 @@ class ConflictRow:
     cell: Consensus
     first: Value | None
     second: Value | None
+    extracted: bool = False  # by the person looking, who is the only one left to settle it
 
 
 def conflict_rows(conflicts) -> list[ConflictRow]:

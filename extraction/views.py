@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from reviews.downloads import csv_download, download_name, json_download, xlsx_d
 from . import services, tables
 from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
 from .locking import ExtractionLocked
-from .models import AuditEvent, Consensus, Extraction, FormField
+from .models import AuditEvent, Consensus, Extraction, FormField, Value
 
 CONFLICTS_PER_PAGE = 50
 REFUSALS = (services.ExtractionError, ExtractionLocked)
@@ -32,6 +32,8 @@ def _attempt(request, change, success):
 def overview(request, review_id):
     review, membership = get_review_for_user(request, review_id)
     extractions = Extraction.objects.filter(review=review).select_related("extractor")
+    if membership.is_lead:
+        extractions = extractions.annotate(started=Exists(Value.objects.filter(extraction=OuterRef("pk"))))
     by_study = {}
     for extraction in extractions:
         by_study.setdefault(extraction.study_id, {})[extraction.slot] = extraction
@@ -39,6 +41,8 @@ def overview(request, review_id):
         (study, [by_study.get(study.pk, {}).get(slot) for slot in (1, 2)])
         for study in review.studies.order_by("label", "pk")
     ]
+    if membership.is_lead:
+        _offer_reassignment(review, studies)
     context = {
         "review": review,
         "membership": membership,
@@ -50,9 +54,24 @@ def overview(request, review_id):
         "agreement": [row for row in tables.field_agreement(review) if row.compared],
         "has_form": FormField.objects.filter(review=review).exists(),
         "unlock_form": UnlockForm(),
-        "open_conflicts": tables.open_conflicts(review).count(),
+        "open_conflicts": _conflicts_for(review, request.user)[0].count() if membership.role in ADJUDICATORS else 0,
     }
     return render(request, "extraction/overview.html", context)
+
+
+def _offer_reassignment(review, studies) -> None:
+    """Mark each extraction the lead may give to someone else (services.reassign) with the people it may go to:
+    one nobody has started, or a draft whose extractor may no longer extract, which is otherwise stuck."""
+    people = list(services.extractors(review))
+    allowed = {person.pk for person in people}
+    for _, slots in studies:
+        taken = {extraction.extractor_id for extraction in slots if extraction}
+        for extraction in slots:
+            if extraction is None or extraction.is_submitted:
+                continue
+            extraction.stuck = extraction.extractor_id not in allowed
+            if extraction.stuck or not extraction.started:
+                extraction.give_to = [person for person in people if person.pk not in taken]
 
 
 def form_builder(request, review_id):
@@ -218,10 +237,21 @@ def _int(text, default):
         return default
 
 
+def _conflicts_for(review, user):
+    """The open conflicts this user may see and settle, and the studies among them they extracted (services.resolve
+    refuses the rest)."""
+    left, alone = services.own_studies(review, user)
+    return tables.open_conflicts(review).exclude(study_id__in=left), alone
+
+
 def conflicts(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=ADJUDICATORS)
-    page = Paginator(tables.open_conflicts(review), CONFLICTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"review": review, "membership": membership, "page": page, "rows": tables.conflict_rows(page)}
+    shown, alone = _conflicts_for(review, request.user)
+    page = Paginator(shown, CONFLICTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = tables.conflict_rows(page)
+    for row in rows:
+        row.extracted = row.cell.study_id in alone
+    context = {"review": review, "membership": membership, "page": page, "rows": rows}
     return render(request, "extraction/conflicts.html", context)
 
 

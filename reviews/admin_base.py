@@ -1,4 +1,4 @@
-"""What the admin of every stage shares: read-only history, and refused writes shown as messages."""
+"""What the admin of every stage shares: read-only rows and history, and refused writes shown as messages."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -6,11 +6,9 @@ from django.http import HttpResponseRedirect
 from .guards import WriteRefused
 
 
-class HistoryAdmin:
-    """Rows that are a review's trail (votes and their history, resolutions, extracted values, consensus, the audit
-    trail, the lock, analysis runs, records and duplicate decisions): staff view and export them, nobody adds,
-    changes, deletes or imports them here, superusers included. A correction goes through the workflow (a new vote
-    or resolution, an unlock with its reason), which leaves history of its own."""
+class ReadOnlyAdmin:
+    """Rows that change only through the review's pages, whose services keep the workflow's rules: staff view and
+    export them, nobody adds, changes, deletes or imports them here, superusers included."""
 
     def has_add_permission(self, request, *args):
         return False
@@ -25,14 +23,23 @@ class HistoryAdmin:
         return False
 
 
+class HistoryAdmin(ReadOnlyAdmin):
+    """Rows that are a review's trail (votes and their history, resolutions, extracted values, consensus, the audit
+    trail, the lock, analysis runs, records and duplicate decisions). A correction goes through the workflow (a new
+    vote or resolution, an unlock with its reason), which leaves history of its own."""
+
+
 class RefusedWritesAdmin:
-    """Edits, deletions and bulk actions that a write guard refuses (reviews/guards.py: the extraction lock) end in
-    a message instead of an error page."""
+    """Edits, deletions and bulk actions that a write guard refuses (reviews/guards.py: the extraction lock), or that
+    a service refuses (an admin saving through the workflow's services lists their errors in `refusals`), end in a
+    message instead of an error page."""
+
+    refusals: tuple[type[Exception], ...] = (WriteRefused,)
 
     def _refusing(self, view, request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except WriteRefused as exc:
+        except self.refusals as exc:
             self.message_user(request, f"Not saved: {exc}.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 

@@ -145,6 +145,6 @@ def build_demo() -> DemoSummary:
         review = services.create_review(creator=users["lead"], exclusion_reasons=DEMO_EXCLUSION_REASONS, **DEMO_REVIEW)
         for username, role, _password in DEMO_USERS:
             if role != Role.LEAD:
-                services.add_member(review=review, user=users[username], role=role)
+                services.add_member(review=review, user=users[username], role=role, by=users["lead"])
     import_demo_searches(review, users["lead"])
     return DemoSummary(review=review, created=created, users=[(u, r.label, p) for u, r, p in DEMO_USERS])

@@ -1,11 +1,14 @@
-"""Writes that span rows of the reviews app: each is one atomic function."""
+"""Writes that span rows of the reviews app: each is one atomic function. The team's writes are not durable: the
+admin and an import of members call them inside a transaction of their own (reviews/admin.py)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from reviews.access import LEAD_ONLY, require_role
+from reviews.access import LEAD_ONLY, Staff, require_role
 from reviews.models import ExclusionReason, Membership, Review, Role
+
+Writer = AbstractBaseUser | Staff
 
 
 class TeamRuleError(Exception):
@@ -24,18 +27,17 @@ def create_review(*, creator: AbstractBaseUser, exclusion_reasons: list[str], **
     return review
 
 
-def _ensure_lead(review: Review, by: AbstractBaseUser | None) -> None:
-    """Settings and the team change at a lead's request, as their role is now; `by` is None only for set-up by the
-    system (the demo, commands, tests). The team's rows are locked first, in one order, so that two leads changing
-    each other's roles at once take turns instead of deadlocking."""
-    if by is None:
-        return
+def _ensure_lead(review: Review, by: Writer) -> None:
+    """Settings and the team change at a lead's request, as their role is now, or at a staff account's in the admin
+    (access.Staff): the writer is always named, so no caller skips the check by leaving it out (the demo and the
+    tests' set-up name their lead). The team's rows are locked first, in one order, so that two leads changing each
+    other's roles at once take turns instead of deadlocking."""
     list(Membership.objects.select_for_update().filter(review=review).order_by("pk").values_list("pk", flat=True))
     require_role(review=review, user=by, roles=LEAD_ONLY)
 
 
 @transaction.atomic(durable=True)
-def update_review(*, review: Review, exclusion_reasons: list[str], by: AbstractBaseUser | None = None) -> Review:
+def update_review(*, review: Review, exclusion_reasons: list[str], by: Writer) -> Review:
     _ensure_lead(review, by)
     review.save()
     _replace_exclusion_reasons(review, exclusion_reasons)
@@ -61,8 +63,8 @@ def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
             reason.save(update_fields=["position"])
 
 
-@transaction.atomic(durable=True)
-def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: AbstractBaseUser | None = None) -> Membership:
+@transaction.atomic
+def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Writer) -> Membership:
     _ensure_lead(review, by)
     try:
         with transaction.atomic():
@@ -71,8 +73,8 @@ def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Abstrac
         raise TeamRuleError(f"{user} is already a member of this review") from None
 
 
-@transaction.atomic(durable=True)
-def change_role(*, membership: Membership, role: str, by: AbstractBaseUser | None = None) -> Membership:
+@transaction.atomic
+def change_role(*, membership: Membership, role: str, by: Writer) -> Membership:
     _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD and role != Role.LEAD:
         _ensure_another_lead(membership)
@@ -81,8 +83,8 @@ def change_role(*, membership: Membership, role: str, by: AbstractBaseUser | Non
     return membership
 
 
-@transaction.atomic(durable=True)
-def remove_member(*, membership: Membership, by: AbstractBaseUser | None = None) -> None:
+@transaction.atomic
+def remove_member(*, membership: Membership, by: Writer) -> None:
     _ensure_lead(membership.review, by)
     if membership.role == Role.LEAD:
         _ensure_another_lead(membership)

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
-from reviews.admin_base import HistoryAdmin, RefusedWritesAdmin
+from reviews.access import Staff
+from reviews.admin_base import HistoryAdmin, ReadOnlyAdmin, RefusedWritesAdmin
 
+from . import fulltext
 from .models import Report, Resolution, Study, Vote, VoteEvent
 from .resources import ReportResource, ResolutionResource, StudyResource, VoteEventResource, VoteResource
+from .services import ScreeningError
 
 
 class VoteEventInline(HistoryAdmin, admin.TabularInline):
@@ -47,27 +50,43 @@ class VoteEventAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     raw_id_fields = ["vote", "exclusion_reason"]
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(ReadOnlyAdmin, admin.TabularInline):
     model = Report
     extra = 0
     fields = ["record", "pdf", "link", "not_retrieved_reason"]
-    raw_id_fields = ["record"]
-    can_delete = False
     show_change_link = True
 
 
 @admin.register(Study)
 class StudyAdmin(RefusedWritesAdmin, ExportMixin, admin.ModelAdmin):
+    """Staff rename a study here, through the same service as the workflow (fulltext.rename_study: the lock, the
+    extraction's audit trail). A study is made by including a report at full text and goes when its last report
+    is filed under another study, so it is neither added nor deleted here."""
+
     resource_classes = [StudyResource]
+    refusals = (*RefusedWritesAdmin.refusals, ScreeningError)
     list_display = ["label", "review", "created_at"]
     search_fields = ["label", "review__title"]
     list_select_related = ["review"]
-    autocomplete_fields = ["review"]
+    fields = ["review", "label", "created_at"]
+    readonly_fields = ["review", "created_at"]
     inlines = [ReportInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fulltext.rename_study(review=obj.review, study_id=obj.pk, label=obj.label, user=Staff(request.user))
 
 
 @admin.register(Report)
-class ReportAdmin(RefusedWritesAdmin, ExportMixin, admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only: a full text is attached, marked as not retrieved and filed under a study on the review's report
+    pages, whose services check the stage, the votes already cast and the lock, and name who changed it."""
+
     resource_classes = [ReportResource]
     list_display = ["record", "study", "is_retrieved", "is_not_retrieved", "updated_by", "updated_at", "review"]
     search_fields = ["record__title", "review__title", "not_retrieved_reason"]

@@ -3,10 +3,11 @@
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from reviews.access import ADJUDICATORS, SCREENERS, require_role
+from reviews.access import ADJUDICATORS, SCREENERS, person, require_role
 
 from .models import Report, Stage, Study, Vote, study_label
 from .services import ScreeningError, locked_record, sought_for_retrieval
+from .signals import study_renamed
 
 
 def _report_of_sought_record(review, record_id, user):
@@ -87,3 +88,21 @@ def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
                 "a study cannot be left without a report"
             ) from exc
     return report
+
+
+@transaction.atomic
+def rename_study(*, review, study_id: int, label: str, user) -> Study:
+    """Give a study another label (the admin's path, for staff). The lock guard refuses once its extraction is
+    locked, since the locked export shows labels; later stages record the rename in their trail (study_renamed)."""
+    require_role(review=review, user=user, roles=ADJUDICATORS)
+    study = Study.objects.select_for_update().filter(review=review, pk=study_id).first()
+    if study is None:
+        raise ScreeningError("no such study in this review")
+    label, previous = label.strip(), study.label
+    if not label:
+        raise ScreeningError("a study needs a label")
+    if label != previous:
+        study.label = label
+        study.save(update_fields=["label"])
+        study_renamed.send(sender=Study, review=review, study=study, previous=previous, user=person(user))
+    return study

@@ -5,7 +5,7 @@ from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Valu
 from django.db.models.functions import Mod
 from django.db.models.lookups import LessThan
 
-from reviews.access import ADJUDICATORS, SCREENERS, require_role
+from reviews.access import ADJUDICATORS, SCREENERS, adjudicator_ids, may_settle, require_role
 from reviews.models import DATABASES_AND_REGISTERS, Record
 
 from .models import Decision, FinalDecision, Report, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
@@ -210,16 +210,10 @@ def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclu
     return resolution
 
 
-def adjudicator_ids(review) -> set[int]:
-    """Ids of the members whose role may settle conflicts: the leads and the adjudicators."""
-    return set(review.memberships.filter(role__in=ADJUDICATORS).values_list("user_id", flat=True))
-
-
 def may_adjudicate(votes, user, adjudicators: set[int]) -> bool:
-    """Whether `user` may see and settle a conflict between these votes: yes if they did not vote on it; a voter
-    only when no lead or adjudicator who did not vote on it is in the team (the page then says so)."""
-    voters = {vote.reviewer_id for vote in votes}
-    return user.pk not in voters or not (adjudicators - voters)
+    """Whether `user` may see and settle a conflict between these votes (reviews.access.may_settle, the voters
+    taking part)."""
+    return may_settle(user, {vote.reviewer_id for vote in votes}, adjudicators)
 
 
 def conflicts(review, stage):

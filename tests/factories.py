@@ -29,9 +29,9 @@ class Personas:
         self.viewer = make_user(f"{prefix}viewer")
         self.outsider = make_user(f"{prefix}outsider")
         self.review = make_review(lead=self.lead)
-        services.add_member(review=self.review, user=self.reviewer, role=Role.REVIEWER)
-        services.add_member(review=self.review, user=self.adjudicator, role=Role.ADJUDICATOR)
-        services.add_member(review=self.review, user=self.viewer, role=Role.VIEWER)
+        services.add_member(review=self.review, user=self.reviewer, role=Role.REVIEWER, by=self.lead)
+        services.add_member(review=self.review, user=self.adjudicator, role=Role.ADJUDICATOR, by=self.lead)
+        services.add_member(review=self.review, user=self.viewer, role=Role.VIEWER, by=self.lead)
         self.other_review = make_review(lead=self.outsider, title="Someone else's review")
 
     def by_name(self, name: str):

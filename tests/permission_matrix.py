@@ -215,7 +215,6 @@ class AdminEntry:
 
 
 EDITABLE = AdminEntry()
-EDITABLE_EXPORTED = AdminEntry(export=STAFF)
 IMPORTED_AND_EXPORTED = AdminEntry(import_=STAFF, export=STAFF)
 READ_ONLY = AdminEntry(add=NOBODY, change=NOBODY, delete=NOBODY)
 HISTORY = AdminEntry(add=NOBODY, change=NOBODY, delete=NOBODY, export=STAFF)
@@ -223,23 +222,29 @@ HISTORY = AdminEntry(add=NOBODY, change=NOBODY, delete=NOBODY, export=STAFF)
 ADMIN_MATRIX: dict[str, AdminEntry] = {
     "auth.user": EDITABLE,
     "auth.group": EDITABLE,
-    # Deleting a review deletes its whole trail.
-    "reviews.review": AdminEntry(delete=SUPERUSER, export=STAFF),
+    # Deleting a review deletes its whole trail; one is created on the site, which makes its creator lead.
+    "reviews.review": AdminEntry(add=NOBODY, delete=SUPERUSER, export=STAFF),
+    # Through the team's services (at least one lead), the import too.
     "reviews.membership": IMPORTED_AND_EXPORTED,
-    "reviews.exclusionreason": EDITABLE,
-    "reviews.search": IMPORTED_AND_EXPORTED,
+    # Edited as a list on the review's settings page, which keeps the reasons votes give.
+    "reviews.exclusionreason": READ_ONLY,
+    # Logged on the review's search page; staff correct the description, not the review or the source type.
+    "reviews.search": AdminEntry(add=NOBODY, export=STAFF),
     "reviews.recordimport": READ_ONLY,
     "reviews.record": HISTORY,
     "reviews.duplicatecandidate": READ_ONLY,
     "screening.vote": HISTORY,
     "screening.voteevent": HISTORY,
     "screening.resolution": HISTORY,
-    # Editable until the extraction is locked (extraction/locking.py), then refused with a message.
-    "screening.study": EDITABLE_EXPORTED,
-    "screening.report": EDITABLE_EXPORTED,
-    "extraction.extractionform": EDITABLE,
-    "extraction.section": EDITABLE,
-    "extraction.formfield": IMPORTED_AND_EXPORTED,
+    # Renamed through the workflow's service until the extraction is locked (extraction/locking.py), then refused
+    # with a message; made and removed by filing reports at full text.
+    "screening.study": AdminEntry(add=NOBODY, delete=NOBODY, export=STAFF),
+    # Attached, marked as not retrieved and filed under a study on the review's report pages.
+    "screening.report": HISTORY,
+    "extraction.extractionform": READ_ONLY,
+    # Through the form builder's services (version, audit trail); retired there rather than deleted.
+    "extraction.section": AdminEntry(delete=NOBODY),
+    "extraction.formfield": AdminEntry(delete=NOBODY, import_=STAFF, export=STAFF),
     "extraction.extraction": READ_ONLY,
     "extraction.value": HISTORY,
     "extraction.consensus": HISTORY,

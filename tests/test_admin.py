@@ -38,7 +38,7 @@ def trail(personas):
     locked, and an analysis run."""
     personas.identification()
     setup = personas.extraction()
-    services.resolve(review=personas.review, consensus_id=setup.conflict.pk, user=personas.lead, choice="1")
+    services.resolve(review=personas.review, consensus_id=setup.conflict.pk, user=personas.adjudicator, choice="1")
     services.lock(review=personas.review, user=personas.lead)
     AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
     return personas

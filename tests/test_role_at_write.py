@@ -39,7 +39,7 @@ def state(personas):
             review=personas.review, record_id=personas.conflicting.pk, stage=TA, reviewer=who, decision=decision
         )
     personas.setup = setup
-    team.add_member(review=personas.review, user=make_user("colead"), role=Role.LEAD)
+    team.add_member(review=personas.review, user=make_user("colead"), role=Role.LEAD, by=personas.lead)
     return personas
 
 
@@ -152,7 +152,9 @@ def everything():
 
 
 def demote(personas, who):
-    team.change_role(membership=personas.review.memberships.get(user=personas.by_name(who)), role=Role.VIEWER)
+    team.change_role(
+        membership=personas.review.memberships.get(user=personas.by_name(who)), role=Role.VIEWER, by=personas.lead
+    )
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))

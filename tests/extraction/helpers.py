@@ -29,7 +29,7 @@ class Team:
         self.personas = personas
         self.review = personas.review
         self.second = make_user("reviewer2")
-        add_member(review=self.review, user=self.second, role=Role.REVIEWER)
+        add_member(review=self.review, user=self.second, role=Role.REVIEWER, by=personas.lead)
         services.apply_template(review=self.review, user=personas.lead)
         self.studies = [Study.objects.create(review=self.review, label=f"Study {i} 2020") for i in range(studies)]
         services.assign_automatically(review=self.review, user=personas.lead)

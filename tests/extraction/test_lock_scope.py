@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def locked(personas):
     """The full-text study extracted twice, its conflict resolved, the extraction locked."""
     setup = personas.extraction()
-    services.resolve(review=personas.review, consensus_id=setup.conflict.pk, user=personas.lead, choice="1")
+    services.resolve(review=personas.review, consensus_id=setup.conflict.pk, user=personas.adjudicator, choice="1")
     services.lock(review=personas.review, user=personas.lead)
     setup.review, setup.personas = personas.review, personas
     return setup

@@ -90,13 +90,45 @@ def test_conflicts_show_both_values_and_resolve_once(client, team, conflict):
     assert "already settled by adjudicator" in again.content.decode()
 
 
+def test_conflicts_of_a_study_the_lead_extracted_are_left_to_the_adjudicator(client, team, conflict):
+    other = team.studies[1]
+    team.submit(other, 1, dose="9 mg/kg")
+    team.submit(other, 2)
+    assert {e.extractor for e in other.extractions.all()} == {team.second, team.personas.lead}
+    client.force_login(team.personas.adjudicator)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "Study 0 2020" in page and "Study 1 2020" in page
+    client.force_login(team.personas.lead)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "Study 0 2020" not in page and "Study 1 2020" not in page
+    assert url("resolve", team, consensus_id=conflict.pk) not in page
+    assert "Conflicts to resolve</a> (0)" in client.get(url("overview", team)).content.decode()
+    refused = client.post(url("resolve", team, consensus_id=conflict.pk), {"choice": "1"}, follow=True)
+    assert "Not done: you extracted this study, so another lead or adjudicator settles its conflicts." in (
+        refused.content.decode()
+    )
+    conflict.refresh_from_db()
+    assert conflict.status == ConsensusStatus.CONFLICT
+
+
+def test_the_conflicts_page_tells_an_extractor_who_is_the_only_one_left(client, team, conflict):
+    team.review.memberships.filter(user=team.personas.adjudicator).delete()
+    client.force_login(team.personas.lead)
+    page = client.get(url("conflicts", team)).content.decode()
+    assert "You extracted this study. No other lead or adjudicator who did not extract it is in the team" in page
+    client.post(url("resolve", team, consensus_id=conflict.pk), {"choice": "2"})
+    conflict.refresh_from_db()
+    assert (conflict.status, conflict.value) == (ConsensusStatus.RESOLVED, "0.4")
+
+
 def test_conflicts_page_and_export_take_a_constant_number_of_queries(client, personas, django_assert_num_queries):
     team = Team(personas, studies=3)
     for study in team.studies:
         team.submit(study, 1, arr_after_mean="0.2", dose="x")
         team.submit(study, 2, arr_after_mean="0.4")
     client.force_login(personas.lead)
-    with django_assert_num_queries(6):  # session, user, membership, count, page, both values
+    # session, user, membership, adjudicators, extractors of the lead's studies, count, page, both values
+    with django_assert_num_queries(8):
         client.get(url("conflicts", team))
     with django_assert_num_queries(5):  # session, user, membership, fields, consensus
         client.get(url("export", team, file_format="csv"))
@@ -135,6 +167,28 @@ def test_lock_and_unlock_from_the_overview(client, team):
     assert "Say why the extraction is unlocked." in refused and services.is_locked(team.review)
     client.post(url("unlock", team), {"reason": "Erratum published"})
     assert not services.is_locked(team.review)
+
+
+def test_the_lead_gives_a_stuck_draft_to_another_extractor_from_the_overview(client, team):
+    """The reviewer saved a draft of study 0 and was then made a viewer: the overview offers the lead to give it to
+    someone who does not extract the study yet, and no longer offers the drafts of people who still extract."""
+    stuck = team.extraction(team.studies[0], 2)
+    started = team.extraction(team.studies[1], 1)
+    team.submit(team.studies[0], 2, submit=False)
+    team.submit(team.studies[1], 1, submit=False)
+    team.review.memberships.filter(user=stuck.extractor).update(role="viewer")
+    client.force_login(team.personas.lead)
+    page = client.get(url("overview", team)).content.decode()
+    assert "may no longer extract: giving the draft to someone else sets its values aside" in page
+    assert url("reassign", team, extraction_id=stuck.pk) in page
+    assert url("reassign", team, extraction_id=started.pk) not in page
+    assert f'<option value="{team.second.pk}">reviewer2</option>' in page
+    done = client.post(url("reassign", team, extraction_id=stuck.pk), {"extractor": team.second.pk}, follow=True)
+    assert "Given to reviewer2." in done.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.extractor == team.second and not stuck.values.exists()
+    client.force_login(team.personas.reviewer)
+    assert "Give to someone else" not in client.get(url("overview", team)).content.decode()
 
 
 def test_admin_edit_and_import_are_refused_when_locked(client, team):

@@ -1,14 +1,17 @@
 """Dual extraction: form, assignment, checks, comparison, conflicts, lock, unlock and the audit trail."""
 
+import contextlib
 import threading
 
 import pytest
 from django.db import connection
 
 from analysis.models import AnalysisRun
-from extraction import services
+from extraction import locking, services
 from extraction.locking import ExtractionLocked
 from extraction.models import AuditAction, AuditEvent, Consensus, ConsensusStatus, Extraction, FormField, Value
+from reviews.models import Role
+from reviews.services import change_role, remove_member
 from tests.extraction.helpers import Team
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,71 @@ def test_reassigning_only_before_the_extractor_starts(team):
     with pytest.raises(services.ExtractionError, match="already started"):
         services.reassign(
             review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.lead
+        )
+
+
+def _demoted_reviewers_draft(team):
+    """Study 0's second extraction (the reviewer's) saved as a draft, with a note, before the reviewer was made a
+    viewer."""
+    study = team.studies[0]
+    extraction = team.extraction(study, 2)
+    assert extraction.extractor == team.personas.reviewer
+    entries = team.entries(arms=2, country="Japan")
+    entries[team.fields["dose"].pk, 1] = ("8 mg/kg", "Table 1")
+    services.save_extraction(
+        review=team.review,
+        extraction_id=extraction.pk,
+        user=extraction.extractor,
+        entries=entries,
+        arm_count=2,
+        submit=False,
+    )
+    membership = team.review.memberships.get(user=team.personas.reviewer)
+    change_role(membership=membership, role=Role.VIEWER, by=team.personas.lead)
+    return extraction
+
+
+def test_a_draft_whose_extractor_was_demoted_goes_to_another_extractor_with_its_values_in_the_trail(team):
+    extraction = _demoted_reviewers_draft(team)
+    drafted = sorted(extraction.values.values_list("field_id", "arm", "value"))
+    services.reassign(review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.second)
+    extraction.refresh_from_db()
+    assert (extraction.extractor, extraction.status, extraction.arm_count) == (team.second, "draft", 1)
+    assert not extraction.values.exists(), "the new extractor starts from an empty form"
+    events = AuditEvent.objects.filter(study=team.studies[0], user=team.personas.lead)
+    assigned = events.get(action=AuditAction.ASSIGNED, old_value="reviewer")
+    assert (assigned.new_value, assigned.note) == ("reviewer2", f"{len(drafted)} drafted values set aside")
+    set_aside = sorted(events.filter(action=AuditAction.CHANGED).values_list("field_id", "arm", "old_value"))
+    assert set_aside == drafted
+    dose = events.get(action=AuditAction.CHANGED, field=team.fields["dose"])
+    assert dose.note == "set aside when reviewer's draft was given to reviewer2; note was: Table 1"
+    assert AuditEvent.objects.filter(action=AuditAction.ENTERED, user=team.personas.reviewer).count() == len(drafted)
+    team.submit(team.studies[0], 1)
+    team.submit(team.studies[0], 2)
+    assert Consensus.objects.filter(study=team.studies[0]).exists(), "the study is no longer stuck"
+
+
+def test_a_started_or_submitted_extraction_stays_with_its_extractor(team):
+    extraction = _demoted_reviewers_draft(team)
+    partner = team.extraction(team.studies[0], 1)
+    team.submit(team.studies[0], 1, submit=False)
+    with pytest.raises(services.ExtractionError, match="lead has already started"):
+        services.reassign(review=team.review, user=team.personas.lead, extraction_id=partner.pk, extractor=team.second)
+    with pytest.raises(services.ExtractionError, match="lead already extracts this study"):
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.lead
+        )
+    with pytest.raises(services.ExtractionError, match="viewer is not a lead or reviewer"):
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=extraction.pk, extractor=team.personas.viewer
+        )
+    assert extraction.values.exists(), "a refused reassignment sets nothing aside"
+    other = team.extraction(team.studies[1], 1)
+    team.submit(team.studies[1], 1)
+    team.review.memberships.filter(user=other.extractor).update(role=Role.VIEWER)
+    with pytest.raises(services.ExtractionError, match="already submitted"):
+        services.reassign(
+            review=team.review, user=team.personas.lead, extraction_id=other.pk, extractor=team.personas.reviewer
         )
 
 
@@ -117,7 +185,29 @@ def test_a_conflict_is_settled_once(team, conflict):
     )
     assert (cell.value, cell.status, cell.resolved_by) == ("0.4", ConsensusStatus.RESOLVED, team.personas.adjudicator)
     with pytest.raises(services.ExtractionError, match="already settled by adjudicator: '0.4'"):
-        services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.lead, choice="1")
+        services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator, choice="1")
+
+
+def test_a_lead_who_extracted_the_study_leaves_its_conflicts_to_the_adjudicator(team, conflict):
+    """The lead extracted study 0: while the adjudicator, who did not, is in the team, the lead is refused before
+    being told anything of the cell (the same refusal whether it is open or settled)."""
+    lead, adjudicator = team.personas.lead, team.personas.adjudicator
+    assert team.extraction(team.studies[0], 1).extractor == lead
+    refusal = "you extracted this study, so another lead or adjudicator settles its conflicts"
+    with pytest.raises(services.ExtractionError, match=refusal):
+        services.resolve(review=team.review, consensus_id=conflict.pk, user=lead, choice="1")
+    assert services.own_studies(team.review, lead) == ({team.studies[0].pk, team.studies[1].pk}, set())
+    services.resolve(review=team.review, consensus_id=conflict.pk, user=adjudicator, choice="2")
+    with pytest.raises(services.ExtractionError, match=refusal):
+        services.resolve(review=team.review, consensus_id=conflict.pk, user=lead, choice="1")
+
+
+def test_an_extractor_who_is_the_only_one_left_settles_their_studys_conflicts(team, conflict):
+    lead = team.personas.lead
+    remove_member(membership=team.review.memberships.get(user=team.personas.adjudicator), by=lead)
+    assert services.own_studies(team.review, lead) == (set(), {team.studies[0].pk, team.studies[1].pk})
+    cell = services.resolve(review=team.review, consensus_id=conflict.pk, user=lead, choice="1")
+    assert (cell.status, cell.resolved_by) == (ConsensusStatus.RESOLVED, lead)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
@@ -133,7 +223,7 @@ def test_concurrent_resolutions_one_wins(personas):
     def settle(choice):
         barrier.wait()
         try:
-            services.resolve(review=team.review, consensus_id=cell.pk, user=personas.lead, choice=choice)
+            services.resolve(review=team.review, consensus_id=cell.pk, user=personas.adjudicator, choice=choice)
             outcomes.append("won")
         except services.ExtractionError:
             outcomes.append("refused")
@@ -147,6 +237,58 @@ def test_concurrent_resolutions_one_wins(personas):
         thread.join()
     assert sorted(outcomes) == ["refused"] * 7 + ["won"]
     assert AuditEvent.objects.filter(action=AuditAction.RESOLVED).count() == 1
+
+
+def _role_check_locking_the_membership_only(*, review, user, roles):
+    from reviews.models import Membership
+
+    membership = Membership.objects.select_for_update().filter(review=review, user_id=user.pk).order_by().first()
+    assert membership is not None and membership.role in roles
+    return membership
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other_locks", ["as deployed", "taken away"])
+def test_both_extractors_submitting_at_once_still_compare_the_study(personas, monkeypatch, other_locks):
+    """Each submission pauses just before it compares the pair, so that the two overlap as widely as they can.
+    Unless the pair is locked first, each sees the other as a draft and the study never gets its consensus. Two
+    locks taken earlier for other reasons serialise the submissions as deployed (the role check's query joins the
+    review row, and the lock guard locks the review's ExtractionLock row); "taken away" shows that the comparison
+    does not rest on them."""
+    if other_locks == "taken away":
+        monkeypatch.setattr(services, "require_role", _role_check_locking_the_membership_only)
+        monkeypatch.setattr(locking, "ensure_unlocked", lambda *review_ids: None)
+    team = Team(personas)
+    study = team.studies[0]
+    pause, compare = threading.Barrier(2), services._compare_if_complete
+
+    def compare_once_both_submitted(review, study_id):
+        # The second to arrive finds the barrier broken when the other submission waited for its locks, as it should.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            pause.wait(timeout=2)
+        compare(review, study_id)
+
+    monkeypatch.setattr(services, "_compare_if_complete", compare_once_both_submitted)
+    errors = []
+
+    def submit(slot):
+        try:
+            team.submit(study, slot, arr_after_mean=f"0.{slot}")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(slot,)) for slot in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Extraction.objects.filter(study=study, status="submitted").count() == 2
+    assert Consensus.objects.filter(study=study, status=ConsensusStatus.CONFLICT).count() == 1
+    assert AuditEvent.objects.filter(study=study, action=AuditAction.AGREED).count() == 1
 
 
 def complete(team):
@@ -217,7 +359,7 @@ def test_unlocking_needs_a_reason_and_marks_analyses_stale(locked):
 
 
 def test_the_audit_trail_records_every_step(team, conflict):
-    services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.lead, choice="1")
+    services.resolve(review=team.review, consensus_id=conflict.pk, user=team.personas.adjudicator, choice="1")
     actions = list(AuditEvent.objects.filter(study=team.studies[0]).values_list("action", flat=True))
     for action in ("assigned", "entered", "submitted", "agreed", "conflict", "resolved"):
         assert action in actions

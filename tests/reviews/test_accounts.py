@@ -69,7 +69,7 @@ def test_admin_is_usable_by_staff(client):
         "admin:reviews_review_changelist",
         "admin:reviews_membership_changelist",
         "admin:reviews_exclusionreason_changelist",
-        "admin:reviews_review_add",
+        "admin:reviews_membership_add",
     ):
         assert client.get(reverse(url)).status_code == 200, url
 

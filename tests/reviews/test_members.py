@@ -1,3 +1,4 @@
+import inspect
 import threading
 
 import pytest
@@ -5,6 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from reviews import services
+from reviews.access import RoleRefused
 from reviews.models import Membership, Review, Role
 from tests.factories import make_review, make_user
 
@@ -42,7 +44,7 @@ def test_adding_an_existing_member_twice_is_refused(client, personas):
 
 def test_service_reports_duplicate_membership_from_the_constraint(personas):
     with pytest.raises(services.TeamRuleError, match="already a member"):
-        services.add_member(review=personas.review, user=personas.reviewer, role=Role.VIEWER)
+        services.add_member(review=personas.review, user=personas.reviewer, role=Role.VIEWER, by=personas.lead)
 
 
 def test_one_membership_per_user_and_review_is_a_database_constraint(personas):
@@ -94,7 +96,7 @@ def test_the_last_lead_cannot_step_down_or_be_removed(client, personas):
 
 def test_a_lead_may_step_down_once_another_lead_exists(client, personas):
     reviewer = personas.review.memberships.get(user=personas.reviewer)
-    services.change_role(membership=reviewer, role=Role.LEAD)
+    services.change_role(membership=reviewer, role=Role.LEAD, by=personas.lead)
     lead = personas.review.memberships.get(user=personas.lead)
     client.force_login(personas.lead)
     client.post(_members_url(personas.review, "member_remove", membership_id=lead.pk))
@@ -133,7 +135,7 @@ def test_members_page_lists_the_team(client, personas, django_assert_max_num_que
 def test_two_leads_demoting_each_other_at_once_leave_one_lead():
     first, second = make_user("first"), make_user("second")
     review = make_review(lead=first)
-    services.add_member(review=review, user=second, role=Role.LEAD)
+    services.add_member(review=review, user=second, role=Role.LEAD, by=first)
     barrier = threading.Barrier(2)
     errors = []
 
@@ -141,7 +143,7 @@ def test_two_leads_demoting_each_other_at_once_leave_one_lead():
         try:
             barrier.wait()
             membership = Membership.objects.get(review=review, user=user)
-            services.change_role(membership=membership, role=Role.VIEWER)
+            services.change_role(membership=membership, role=Role.VIEWER, by=user)
         except services.TeamRuleError as error:
             errors.append(error)
         finally:
@@ -154,3 +156,31 @@ def test_two_leads_demoting_each_other_at_once_leave_one_lead():
         thread.join()
     assert review.memberships.leads().count() == 1
     assert len(errors) == 1
+
+
+@pytest.mark.parametrize(
+    "write", [services.update_review, services.add_member, services.change_role, services.remove_member]
+)
+def test_every_team_and_settings_write_names_its_writer(personas, write):
+    """No caller skips the lead check by leaving the writer out: `by` is a required keyword (a lead, or staff in
+    the admin), and the call without it fails before anything is written."""
+    by = inspect.signature(write).parameters["by"]
+    assert by.kind is inspect.Parameter.KEYWORD_ONLY and by.default is inspect.Parameter.empty
+    membership = personas.review.memberships.get(user=personas.viewer)
+    arguments = {
+        services.update_review: {"review": personas.review, "exclusion_reasons": []},
+        services.add_member: {"review": personas.review, "user": personas.outsider, "role": Role.LEAD},
+        services.change_role: {"membership": membership, "role": Role.LEAD},
+        services.remove_member: {"membership": membership},
+    }[write]
+    before = sorted(Membership.objects.values_list("review_id", "user_id", "role"))
+    with pytest.raises(TypeError, match="by"):
+        write(**arguments)
+    assert sorted(Membership.objects.values_list("review_id", "user_id", "role")) == before
+    assert personas.review.exclusion_reasons.exists()
+
+
+def test_a_reviewer_naming_themselves_as_writer_is_refused(personas):
+    with pytest.raises(RoleRefused):
+        services.add_member(review=personas.review, user=personas.outsider, role=Role.LEAD, by=personas.reviewer)
+    assert not personas.review.memberships.filter(user=personas.outsider).exists()

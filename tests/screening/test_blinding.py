@@ -40,7 +40,7 @@ class Screening:
     def __init__(self, personas):
         self.personas, self.review = personas, personas.review
         self.hidden = make_user("reviewer2")
-        add_member(review=self.review, user=self.hidden, role=Role.REVIEWER)
+        add_member(review=self.review, user=self.hidden, role=Role.REVIEWER, by=personas.lead)
         self.population = self.review.exclusion_reasons.get()
         self.design = self.review.exclusion_reasons.create(label="Wrong design", position=2)
         personas.full_text()

@@ -109,7 +109,7 @@ def test_the_refusal_does_not_tell_whether_the_co_reviewer_agreed(personas, reco
         for decision in ("include", "exclude", "maybe")
     }
     personas.third = make_user("third")
-    add_member(review=personas.review, user=personas.third, role=Role.REVIEWER)
+    add_member(review=personas.review, user=personas.third, role=Role.REVIEWER, by=personas.lead)
     messages |= {refusal(personas, record, "third", "include") for record in (agreed, disagreed)}
     assert messages == {VOTES_FROZEN}
 
@@ -161,7 +161,7 @@ def test_no_third_vote_when_two_are_required(personas, records):
     vote(personas, "lead", records[0], "include")
     vote(personas, "reviewer", records[0], "exclude")
     personas.third = make_user("third")
-    add_member(review=personas.review, user=personas.third, role=Role.REVIEWER)
+    add_member(review=personas.review, user=personas.third, role=Role.REVIEWER, by=personas.lead)
     with pytest.raises(services.ScreeningError, match="all the votes it needs"):
         vote(personas, "third", records[0], "include")
 
@@ -183,7 +183,7 @@ def test_queue_gives_each_reviewer_only_records_needing_their_vote(personas, rec
     vote(personas, "reviewer", records[0], "include")
     vote(personas, "reviewer", records[1], "exclude")
     personas.third = make_user("third")
-    add_member(review=review, user=personas.third, role=Role.REVIEWER)
+    add_member(review=review, user=personas.third, role=Role.REVIEWER, by=personas.lead)
     vote(personas, "third", records[2], "exclude")
     vote(personas, "reviewer", records[2], "exclude")
     # records[2] has its two votes: nobody else gets it
@@ -199,7 +199,7 @@ def test_a_larger_team_starts_in_pairs_at_their_own_share_of_the_queue(personas)
     team = [personas.lead, personas.reviewer]
     for name in ("rhea", "raj", "rosa", "remy"):
         team.append(make_user(name))
-        add_member(review=review, user=team[-1], role=Role.REVIEWER)
+        add_member(review=review, user=team[-1], role=Role.REVIEWER, by=personas.lead)
     # Six screeners, two votes a record: three pairs, starting at records 1, 5 and 9 of 12.
     starts = [services.next_record(review, TA, person) for person in team]
     assert starts == [records[0], records[0], records[4], records[4], records[8], records[8]]
@@ -307,7 +307,7 @@ def test_a_voter_may_not_adjudicate_while_another_adjudicator_exists(personas, r
 
 
 def test_a_second_lead_who_did_not_vote_is_another_adjudicator(personas, records):
-    add_member(review=personas.review, user=make_user("second-lead"), role=Role.LEAD)
+    add_member(review=personas.review, user=make_user("second-lead"), role=Role.LEAD, by=personas.lead)
     personas.review.memberships.filter(user=personas.adjudicator).delete()
     vote(personas, "lead", records[0], "include")
     vote(personas, "reviewer", records[0], "exclude")
@@ -326,6 +326,6 @@ def test_a_voter_who_is_the_only_possible_adjudicator_decides(personas, records)
 
 
 def test_a_third_screener_opens_the_queue_of_a_review_without_records(personas):
-    add_member(review=personas.review, user=make_user("third"), role=Role.REVIEWER)
+    add_member(review=personas.review, user=make_user("third"), role=Role.REVIEWER, by=personas.lead)
     third = personas.review.memberships.get(user__username="third").user
     assert services.next_record(personas.review, TA, third) is None
