@@ -33,7 +33,7 @@ def fresh_database():
 
 def review_with_search():
     """(lead, review, search) of a new review, built with the project's own factories."""
-    from reviews.models import Search
+    from identification.models import Search
     from tests.factories import make_review, make_user
 
     lead = make_user("bench-lead")

@@ -32,9 +32,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviews.dedup import Citation, find_duplicates, groups  # noqa: E402
-from reviews.importers.normalise import authors as split_authors  # noqa: E402
-from reviews.importers.normalise import doi as clean_doi  # noqa: E402
+from identification.dedup import Citation, find_duplicates, groups  # noqa: E402
+from identification.importers.normalise import authors as split_authors  # noqa: E402
+from identification.importers.normalise import doi as clean_doi  # noqa: E402
 
 SRA_DM_SETS = ("stroke", "haematology", "cytology_screening", "respiratory")
 BIB_DEDUPE_VERSION = "0.11.0"

@@ -17,7 +17,7 @@ from benchdb import fresh_database, review_with_search
 def fuzz(minutes: float) -> dict[str, int]:
     from hypothesis import HealthCheck, given, settings
 
-    from tests.reviews.fuzz import check_parse, damaged_exports, random_files
+    from tests.identification.fuzz import check_parse, damaged_exports, random_files
 
     counts = {"random bytes": 0, "damaged exports": 0}
     fast = settings(
@@ -47,7 +47,7 @@ def big_upload(megabytes: int) -> tuple[int, str, float]:
     """A file over MAX_UPLOAD_MB posted to the import page: refused with the limit named, nothing saved."""
     from django.test import Client
 
-    from reviews.models import Record, RecordImport
+    from identification.models import Record, RecordImport
 
     lead, review, search = review_with_search()
     client = Client()

@@ -106,8 +106,8 @@ def main():
 
     from django.core.files import File
 
-    from reviews.identification import run_import
-    from reviews.models import RecordImport
+    from identification.models import RecordImport
+    from identification.services import run_import
 
     lead, review, search = review_with_search()
     with path.open("rb") as handle:

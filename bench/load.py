@@ -117,7 +117,8 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
 
     from extraction import services as extraction
     from extraction.models import Extraction, FormField
-    from reviews.models import Record, Role
+    from identification.models import Record
+    from reviews.models import Role
     from reviews.services import add_member, create_review
     from screening.models import Study
     from tests.factories import make_import, make_search

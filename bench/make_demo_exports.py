@@ -1,4 +1,4 @@
-"""Write the demo's search exports (reviews/demo_data/) from the shared Cohen 2006 ADHD screening set.
+"""Write the demo's search exports (identification/demo_data/) from the shared Cohen 2006 ADHD screening set.
 
 Run once from the repository root: .venv/bin/python bench/make_demo_exports.py
 

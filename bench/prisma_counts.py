@@ -16,7 +16,7 @@ from benchdb import fresh_database, review_with_search
 
 
 def build(records):
-    from reviews.models import Record, RecordImport, Search, SourceType
+    from identification.models import Record, RecordImport, Search, SourceType
     from screening.models import Report, Resolution, ResolutionMethod, Stage, Study
 
     lead, review, pubmed = review_with_search()

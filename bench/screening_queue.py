@@ -20,7 +20,8 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reviews.models import Record, RecordImport, Role
+    from identification.models import Record, RecordImport
+    from reviews.models import Role
     from reviews.services import add_member
     from screening import services
     from screening.models import Stage

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "reviews",
+    "accounts",
+    "identification",
     "screening",
     "extraction",
     "analysis",
@@ -101,7 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Log-in throttling (reviews/login_throttle.py): failures allowed per account and address within the window.
+# Log-in throttling (accounts/throttle.py): failures allowed per account and address within the window.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 # How many proxies in front of Tandem append the client's address to X-Forwarded-For; 0 trusts no such header.
@@ -115,9 +117,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reviews:list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 # Anyone reaching the server may create an account (then sees nothing until a
 # lead adds them to a review). Closed installations set ALLOW_SIGNUP=0 and
 # create accounts with `manage.py createuser`.

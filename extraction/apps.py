@@ -6,4 +6,9 @@ class ExtractionConfig(AppConfig):
     verbose_name = "Data extraction"
 
     def ready(self):
+        from reviews.stages import register
+
         from . import signals  # noqa: F401 - connects the receivers
+        from .stage import STAGE
+
+        register(STAGE)

@@ -1,6 +1,6 @@
 """The demo review's extraction: two extractors per included study, a few disagreements resolved, then locked.
 
-The 27 included studies are the illustrative NMOSD studies of reviews/demo_data/nmosd_illustrative.csv,
+The 27 included studies are the illustrative NMOSD studies of identification/demo_data/nmosd_illustrative.csv,
 whose values the extractors enter (one arm each). Extractor 2 slips on some studies the way people do
 (a misread SD, a country written differently, a transposed count), the adjudicator settles those
 conflicts with extractor 1's value, and the lead locks the extraction.
@@ -8,7 +8,7 @@ conflicts with extractor 1's value, and the lead locks the extraction.
 
 from django.contrib.auth import get_user_model
 
-from reviews.importers.normalise import fold
+from identification.importers.normalise import fold
 from screening.demo import nmosd_studies
 
 from . import services

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from reviews.models import DuplicateCandidate, Membership, Record, RecordImport, Review, Role
+from reviews.models import Membership, Review, Role
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 LEAD_ONLY: frozenset[str] = frozenset({Role.LEAD})
@@ -30,10 +30,6 @@ def get_review_for_user(
     if membership.role not in roles:
         raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot do this in this review")
     return membership.review, membership
-
-
-# Logging searches, importing and deciding duplicates; adjudicators and viewers only read.
-IDENTIFIERS: frozenset[str] = frozenset({Role.LEAD, Role.REVIEWER})
 
 
 @dataclass(frozen=True)
@@ -86,15 +82,3 @@ def child_for_user(request, review_id, queryset, pk, roles):
     if child is None:
         raise Http404("No such item in this review")
     return child, review, membership
-
-
-def get_import_for_user(request, review_id, import_id, *, roles=ANY_ROLE):
-    return child_for_user(request, review_id, RecordImport.objects.select_related("search"), import_id, roles)
-
-
-def get_record_for_user(request, review_id, record_id, *, roles=ANY_ROLE):
-    return child_for_user(request, review_id, Record.objects.select_related("source_import__search"), record_id, roles)
-
-
-def get_candidate_for_user(request, review_id, candidate_id, *, roles=ANY_ROLE):
-    return child_for_user(request, review_id, DuplicateCandidate.objects.all(), candidate_id, roles)

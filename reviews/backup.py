@@ -3,7 +3,10 @@ audit event and analysis, the team's accounts and the uploaded files, so that a 
 installation (or returns from a backup) exactly as it was.
 
 The object graph is the one deleting the review would remove (Django's collector follows every foreign key to
-it), so a new model of any app is exported without this module knowing about it.
+it), so a new model of any app is exported without this module knowing about it. The objects come in the order
+the kernel and the stages declare (reviews/stages.py: each stage's `export`), after the accounts; a model no stage
+declares comes last rather than not at all. Documents written before a model moved to another app name it by its
+former label (a stage's `formerly`) and are read as they are.
 
 Times are written to the microsecond (2026-12-01T20:15:59.000123Z); documents written before that hold them to the
 millisecond (…59.000Z or …59Z) and are read as they are."""
@@ -22,6 +25,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from reviews import stages
 from reviews.models import Review
 
 FORMAT = "tandem-review/1"
@@ -79,7 +83,11 @@ def _files(objects) -> dict[str, str]:
 def export_review(review: Review) -> dict:
     objects = _objects(review)
     users = _users(objects)
-    ordered = sorted(objects, key=lambda obj: (obj._meta.label, obj.pk))
+    position = {label: index for index, label in enumerate(stages.export_order())}
+    last = len(position)
+    ordered = sorted(
+        objects, key=lambda obj: (position.get(obj._meta.label_lower, last), obj._meta.label_lower, obj.pk)
+    )
     return {
         "format": FORMAT,
         "review": review.pk,
@@ -97,7 +105,9 @@ def import_review(document: dict) -> Review:
         raise BackupError(f"review {document['review']} already exists here: restore into a fresh database")
     user_model = get_user_model()
     touched = set()
-    for item in serializers.deserialize("json", StringIO(json.dumps(document["objects"]))):
+    former = stages.former_labels()
+    objects = [{**item, "model": former.get(item["model"], item["model"])} for item in document["objects"]]
+    for item in serializers.deserialize("json", StringIO(json.dumps(objects))):
         model = type(item.object)
         if model is user_model:
             existing = user_model.objects.filter(pk=item.object.pk).first()

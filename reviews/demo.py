@@ -1,15 +1,11 @@
 """The demo review a new installation shows: built with the real services."""
 
-import datetime
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files import File
 
 from reviews import services
-from reviews.identification import run_import
-from reviews.models import RecordImport, Review, Role, Search, SourceType
+from reviews.models import Review, Role
 
 DEMO_TITLE = "Tocilizumab versus azathioprine for NMOSD"
 
@@ -52,73 +48,6 @@ DEMO_EXCLUSION_REASONS = [
 ]
 
 
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
-# (source, platform, type, date, strategy, file)
-DEMO_SEARCHES = [
-    (
-        "PubMed",
-        "NCBI",
-        SourceType.DATABASE,
-        datetime.date(2022, 9, 1),
-        '("neuromyelitis optica"[MeSH] OR NMOSD[tiab]) AND (tocilizumab[tiab] OR azathioprine[tiab])',
-        "pubmed.nbib",
-    ),
-    (
-        "Embase",
-        "Ovid",
-        SourceType.DATABASE,
-        datetime.date(2022, 9, 1),
-        "exp neuromyelitis optica/ AND (tocilizumab/ OR azathioprine/)",
-        "embase_ovid.ris",
-    ),
-    (
-        "Scopus",
-        "Elsevier",
-        SourceType.DATABASE,
-        datetime.date(2022, 9, 2),
-        'TITLE-ABS-KEY(("neuromyelitis optica" OR nmosd) AND (tocilizumab OR azathioprine))',
-        "scopus.csv",
-    ),
-    (
-        "Web of Science",
-        "Clarivate",
-        SourceType.DATABASE,
-        datetime.date(2022, 9, 2),
-        "TS=((neuromyelitis optica OR NMOSD) AND (tocilizumab OR azathioprine))",
-        "nmosd_illustrative.ris",
-    ),
-    (
-        "Reference lists of included studies",
-        "",
-        SourceType.CITATION,
-        datetime.date(2022, 10, 15),
-        "",
-        "citation_searching_zotero.ris",
-    ),
-]
-
-
-def import_demo_searches(review, lead):
-    """Log the demo's searches and import their exports, once."""
-    if review.imports.exists():
-        return
-    for source, platform, source_type, date, strategy, file_name in DEMO_SEARCHES:
-        search = Search.objects.create(
-            review=review,
-            source=source,
-            platform=platform,
-            source_type=source_type,
-            date_searched=date,
-            strategy=strategy,
-            created_by=lead,
-        )
-        with (DEMO_DATA / file_name).open("rb") as handle:
-            record_import = RecordImport.objects.create(
-                review=review, search=search, upload=File(handle, name=file_name), file_name=file_name, created_by=lead
-            )
-        run_import(record_import)
-
-
 @dataclass
 class DemoSummary:
     review: Review
@@ -146,5 +75,4 @@ def build_demo() -> DemoSummary:
         for username, role, _password in DEMO_USERS:
             if role != Role.LEAD:
                 services.add_member(review=review, user=users[username], role=role, by=users["lead"])
-    import_demo_searches(review, users["lead"])
     return DemoSummary(review=review, created=created, users=[(u, r.label, p) for u, r, p in DEMO_USERS])

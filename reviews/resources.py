@@ -10,7 +10,7 @@ from import_export.widgets import ForeignKeyWidget
 from reviews import services
 from reviews.access import Staff
 from reviews.downloads import spreadsheet_safe
-from reviews.models import Membership, Record, Review, Search
+from reviews.models import Membership, Review
 
 
 class ExactDateTimeWidget(widgets.DateTimeWidget):
@@ -111,37 +111,3 @@ class MembershipResource(WorkflowResource):
             stored = Membership.objects.select_related("review").get(review=instance.review, user=instance.user)
             services.change_role(membership=stored, role=instance.role, by=self.writer)
             instance.pk = stored.pk
-
-
-class SearchResource(SafeResource):
-    class Meta:
-        model = Search
-        fields = ("id", "review", "source", "platform", "source_type", "date_searched", "strategy", "notes")
-
-
-class RecordResource(SafeResource):
-    """Export only: records enter through imports, so that they are parsed, validated and deduplicated."""
-
-    source = fields.Field(attribute="source_import__search__source", column_name="source")
-
-    class Meta:
-        model = Record
-        fields = (
-            "id",
-            "review",
-            "source",
-            "title",
-            "abstract",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "keywords",
-            "url",
-            "duplicate_of",
-        )
-        export_order = fields

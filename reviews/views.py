@@ -3,12 +3,10 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from extraction.services import is_locked
-from reviews import services
+from reviews import services, stages
 from reviews.access import LEAD_ONLY, get_review_for_user
 from reviews.forms import AddMemberForm, ReviewForm, RoleForm
 from reviews.models import Membership, Role
-from screening.prisma import count_flow
 
 
 def review_list(request):
@@ -40,9 +38,7 @@ def review_dashboard(request, review_id):
         "review": review,
         "membership": membership,
         "members": members,
-        "flow": count_flow(review),
-        "extraction_locked": is_locked(review),
-        "analyses": review.analysis_runs.count(),
+        "panels": list(stages.panels(review, membership)),
         "exclusion_reasons": review.exclusion_reasons.all(),
     }
     return render(request, "reviews/dashboard.html", context)

@@ -1,6 +1,6 @@
 """The demo review's screening, simulated with the real decisions of the Cohen 2006 ADHD set.
 
-Most of the demo's records come from that set (reviews/demo_data/README.md), so at title/abstract its
+Most of the demo's records come from that set (identification/demo_data/README.md), so at title/abstract its
 reviewers vote the set's real labels, with a few deterministic disagreements, "maybe" votes, open
 conflicts and records not yet screened, so that a new user sees a review in progress. At full text
 those records are excluded: they are about ADHD, not NMOSD. The 27 illustrative NMOSD studies pass
@@ -12,8 +12,8 @@ import csv
 
 from django.contrib.auth import get_user_model
 
-from reviews.demo import DEMO_DATA
-from reviews.importers.normalise import fold
+from identification.demo import DEMO_DATA
+from identification.importers.normalise import fold
 
 from . import fulltext, services
 from .models import Stage, Vote

@@ -45,7 +45,7 @@ def frozen(places, *, lock=False) -> bool:
 
     `places` holds (review, record id, stage, reviewer id): the id of a reviewer whose first vote there is about
     to be written, or None for changing or deleting votes already cast."""
-    from reviews.models import Record
+    from identification.models import Record
 
     from .models import Resolution, Vote
     from .services import conflict_votes, votes_needed

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from identification.models import Record
 from reviews.guards import WriteGuarded
-from reviews.models import ExclusionReason, Record, Review
+from reviews.models import ExclusionReason, Review
 
 from .freezing import open_only
 

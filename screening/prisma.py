@@ -2,10 +2,11 @@
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Case, Count, Q, Value, When
 
-from reviews.models import DATABASES_AND_REGISTERS, Record, SourceType
+from identification.models import DATABASES_AND_REGISTERS, Record, SourceType
 
 from .models import FinalDecision, Report, Resolution, Stage
 
@@ -267,8 +268,18 @@ def count_flow(review) -> Flow:
             label = reason or "No reason recorded"
             excluded[label] = excluded.get(label, 0) + n
 
-    included = Report.objects.filter(unique_records, review=review, study__isnull=False).aggregate(
+    flow.new_reports, flow.new_studies = count_included(review)
+    return flow
+
+
+class Included(NamedTuple):
+    reports: int
+    studies: int
+
+
+def count_included(review) -> Included:
+    """Reports filed under an included study, and those studies (PRISMA's new reports and studies), in one query."""
+    included = Report.objects.filter(record__duplicate_of__isnull=True, review=review, study__isnull=False).aggregate(
         reports=Count("id"), studies=Count("study", distinct=True)
     )
-    flow.new_reports, flow.new_studies = included["reports"], included["studies"]
-    return flow
+    return Included(included["reports"], included["studies"])

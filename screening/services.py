@@ -5,8 +5,8 @@ from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Valu
 from django.db.models.functions import Mod
 from django.db.models.lookups import LessThan
 
+from identification.models import DATABASES_AND_REGISTERS, Record
 from reviews.access import ADJUDICATORS, SCREENERS, adjudicator_ids, may_settle, require_role
-from reviews.models import DATABASES_AND_REGISTERS, Record
 
 from .models import Decision, FinalDecision, Report, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
 

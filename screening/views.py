@@ -3,8 +3,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from identification.models import Record
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
-from reviews.models import Record
 
 from . import freezing, services
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote

@@ -66,7 +66,7 @@ class Personas:
 
 class Identification:
     def __init__(self, personas: "Personas"):
-        from reviews.models import DuplicateCandidate
+        from identification.models import DuplicateCandidate
 
         review, lead = personas.review, personas.lead
         other_volume = {**TOCILIZUMAB, "DO": "", "VL": "20"}
@@ -162,7 +162,7 @@ AZATHIOPRINE = {
 
 
 def make_search(review, user, source="PubMed", source_type="database"):
-    from reviews.models import Search
+    from identification.models import Search
 
     return Search.objects.create(
         review=review, source=source, source_type=source_type, date_searched="2026-11-01", created_by=user
@@ -173,8 +173,8 @@ def make_import(review, user, content: bytes, *, name="results.ris", search=None
     """An import of the given file; run=False leaves it awaiting confirmation."""
     from django.core.files.base import ContentFile
 
-    from reviews.identification import run_import
-    from reviews.models import RecordImport
+    from identification.models import RecordImport
+    from identification.services import run_import
 
     record_import = RecordImport.objects.create(
         review=review,

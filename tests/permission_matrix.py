@@ -97,12 +97,12 @@ def _run(**fixed) -> Callable[[Personas], dict]:
 
 
 # URL names anyone may open without logging in.
-PUBLIC = {"login", "signup"}
+PUBLIC = {"accounts:login", "accounts:signup"}
 
 MATRIX: dict[str, Route] = {
-    "logout": Route(method="post", logs_out=True),
-    "password_change": Route(),
-    "password_change_done": Route(),
+    "accounts:logout": Route(method="post", logs_out=True),
+    "accounts:password_change": Route(),
+    "accounts:password_change_done": Route(),
     "reviews:list": Route(),
     "reviews:create": Route(),
     "reviews:dashboard": Route(kwargs=_review, allowed=EVERY_ROLE),
@@ -113,18 +113,18 @@ MATRIX: dict[str, Route] = {
     ),
     "reviews:member_role": Route(method="post", kwargs=_viewer_membership, allowed=LEAD, data={"role": "reviewer"}),
     "reviews:member_remove": Route(method="post", kwargs=_viewer_membership, allowed=LEAD),
-    "reviews:searches": Route(kwargs=_review, allowed=EVERY_ROLE),
-    "reviews:imports": Route(kwargs=_review, allowed=EVERY_ROLE),
-    "reviews:import_create": Route(kwargs=_review, allowed=IDENTIFIERS),
-    "reviews:import_detail": Route(kwargs=_import, allowed=EVERY_ROLE),
-    "reviews:import_confirm": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
-    "reviews:import_cancel": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
-    "reviews:import_restart": Route(method="post", kwargs=_import, allowed=IDENTIFIERS),
-    "reviews:records": Route(kwargs=_review, allowed=EVERY_ROLE),
-    "reviews:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
-    "reviews:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
-    "reviews:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
-    "reviews:duplicate_accept_above": Route(kwargs=_review, allowed=LEAD, data={"min_score": "1.9"}),
+    "identification:searches": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "identification:imports": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "identification:import_create": Route(kwargs=_review, allowed=IDENTIFIERS),
+    "identification:import_detail": Route(kwargs=_import, allowed=EVERY_ROLE),
+    "identification:import_confirm": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
+    "identification:import_cancel": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
+    "identification:import_restart": Route(method="post", kwargs=_import, allowed=IDENTIFIERS),
+    "identification:records": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "identification:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
+    "identification:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
+    "identification:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "identification:duplicate_accept_above": Route(kwargs=_review, allowed=LEAD, data={"min_score": "1.9"}),
     "screening:queue": Route(kwargs=_stage, allowed=SCREENERS),
     "screening:vote": Route(method="post", kwargs=_stage_record, allowed=SCREENERS, data={"decision": "include"}),
     "screening:conflicts": Route(kwargs=_stage, allowed=ADJUDICATORS),
@@ -183,7 +183,7 @@ MATRIX: dict[str, Route] = {
     "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
     "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
     "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),
-    "reviews:duplicate_decide": Route(
+    "identification:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),
 }
@@ -229,10 +229,10 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     # Edited as a list on the review's settings page, which keeps the reasons votes give.
     "reviews.exclusionreason": READ_ONLY,
     # Logged on the review's search page; staff correct the description, not the review or the source type.
-    "reviews.search": AdminEntry(add=NOBODY, export=STAFF),
-    "reviews.recordimport": READ_ONLY,
-    "reviews.record": HISTORY,
-    "reviews.duplicatecandidate": READ_ONLY,
+    "identification.search": AdminEntry(add=NOBODY, export=STAFF),
+    "identification.recordimport": READ_ONLY,
+    "identification.record": HISTORY,
+    "identification.duplicatecandidate": READ_ONLY,
     "screening.vote": HISTORY,
     "screening.voteevent": HISTORY,
     "screening.resolution": HISTORY,

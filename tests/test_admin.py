@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from analysis.models import AnalysisRun
 from extraction import services
 from extraction.models import AuditAction, AuditEvent, Consensus, Extraction, ExtractionLock, Value
-from reviews.models import DuplicateCandidate, Record, RecordImport
+from identification.models import DuplicateCandidate, Record, RecordImport
 from screening.models import Resolution, Vote, VoteEvent
 from tests.factories import make_user
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from extraction import services as extraction
 from extraction.models import AuditAction, AuditEvent, ExtractionForm, FormField, Section
 from extraction.resources import FormFieldResource
-from reviews.models import ExclusionReason, Membership, Review, Role, Search
+from identification.models import Search
+from reviews.models import ExclusionReason, Membership, Review, Role
 from reviews.resources import MembershipResource
 from screening.models import Report, Study
 from tests.factories import make_search, make_user

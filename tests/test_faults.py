@@ -13,8 +13,8 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.test import Client
 
-from reviews import identification
-from reviews.models import ImportStatus, Record, RecordImport
+from identification import services as identification
+from identification.models import ImportStatus, Record, RecordImport
 from screening.models import Vote, VoteEvent
 from tests.factories import make_import, make_review, make_user, ris
 from tests.gunicorn_server import start_gunicorn

@@ -40,7 +40,7 @@ def _request(client, name, personas):
 def test_anonymous_is_sent_to_login(client, personas, name):
     response = _request(client, name, personas)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize("name", sorted(name for name, route in MATRIX.items() if route.allowed is not None))
@@ -58,7 +58,7 @@ def test_each_role_gets_exactly_what_the_matrix_allows(client, personas, name, r
     if allowed is None or role in allowed:
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302 and not MATRIX[name].logs_out:
-            assert not response.url.startswith(reverse("login"))
+            assert not response.url.startswith(reverse("accounts:login"))
     else:
         assert response.status_code == MATRIX[name].refused
 
@@ -79,7 +79,7 @@ def test_every_post_needs_the_csrf_token(personas, name):
     assert response.status_code == 403 and b"CSRF" in response.content
 
 
-@pytest.mark.parametrize("name", [n for n in POSTS if n != "logout"])
+@pytest.mark.parametrize("name", [n for n in POSTS if n != "accounts:logout"])
 def test_every_change_refuses_get(client, personas, name):
     client.force_login(personas.lead)
     route = MATRIX[name]

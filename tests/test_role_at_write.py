@@ -9,10 +9,11 @@ from analysis import outcomes
 from analysis import services as analysis
 from extraction import services as extraction
 from extraction.models import Extraction
-from reviews import identification
+from identification import services as identification
+from identification.models import Record, RecordImport
 from reviews import services as team
 from reviews.access import RoleRefused
-from reviews.models import Record, RecordImport, Role
+from reviews.models import Role
 from screening import fulltext
 from screening import services as screening
 from screening.models import Study

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from identification.importers.normalise import fold
 from reviews.demo import DEMO_TITLE, DEMO_USERS
-from reviews.importers.normalise import fold
 from reviews.models import Review, Role
 from screening import services
 from screening.demo import dataset_labels, nmosd_studies

@@ -6,8 +6,8 @@ import io
 import openpyxl
 import pytest
 
+from identification.resources import RecordResource
 from reviews.downloads import csv_download, spreadsheet_safe, xlsx_download
-from reviews.resources import RecordResource
 from tests.factories import make_import, ris
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1"]

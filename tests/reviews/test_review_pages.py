@@ -141,3 +141,34 @@ def test_removing_an_exclusion_reason_that_votes_give_is_refused_with_a_message(
     personas.review.refresh_from_db()
     assert personas.review.title != "Renamed"
     assert list(personas.review.exclusion_reasons.values_list("label", flat=True)) == ["Wrong population"]
+
+
+def navigation(client, user, url):
+    client.force_login(user)
+    nav = re.search(r'<nav class="review-nav".*?</nav>', client.get(url).text, re.S).group()
+    return re.findall(r'<a href="[^"]*"(?: aria-current="page")?>([^<]+)</a>', nav), re.findall(
+        r'aria-current="page">([^<]+)<', nav
+    )
+
+
+def test_the_navigation_shows_each_role_its_sections_in_the_workflows_order(client, personas):
+    """The sections come from the stages' registrations (reviews/stages.py), the kernel's around them."""
+    dashboard = reverse("reviews:dashboard", args=[personas.review.pk])
+    everyone = ["Overview", "Searches", "Imports", "Records", "Duplicates"]
+    later = ["Retrieve full texts", "Agreement", "Extraction", "Analysis", "PRISMA", "Team"]
+    screening = ["Screen titles", "Screen full texts"]
+    assert navigation(client, personas.lead, dashboard) == (
+        [*everyone, *screening, "Conflicts", *later, "Settings"],
+        ["Overview"],
+    )
+    assert navigation(client, personas.reviewer, dashboard)[0] == [*everyone, *screening, *later]
+    assert navigation(client, personas.adjudicator, dashboard)[0] == [*everyone, "Conflicts", *later]
+    assert navigation(client, personas.viewer, dashboard)[0] == [*everyone, *later]
+
+
+def test_the_navigation_marks_the_section_of_the_page(client, personas):
+    conflicts = reverse("screening:conflicts", args=[personas.review.pk, "full-text"])
+    assert navigation(client, personas.lead, conflicts)[1] == ["Conflicts"]
+    record = personas.identification().record
+    detail = reverse("identification:record_detail", args=[personas.review.pk, record.pk])
+    assert navigation(client, personas.lead, detail)[1] == ["Records"]

@@ -19,8 +19,8 @@ TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
 NOTES = {"include": "HIDDEN-NOTE-ONE", "exclude": "HIDDEN-NOTE-TWO"}
 # GET pages that no page links, or that need what a review being screened does not have yet.
 NOT_CRAWLED = {
-    "password_change_done": "reached only by changing one's password (a POST)",
-    "reviews:duplicate_accept_above": "linked only while possible duplicates wait, which this review has none of",
+    "accounts:password_change_done": "reached only by changing one's password (a POST)",
+    "identification:duplicate_accept_above": "linked only while possible duplicates wait; this review has none",
     **dict.fromkeys(
         ["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
         "needs a locked extraction and an analysis run",

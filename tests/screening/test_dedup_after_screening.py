@@ -3,8 +3,8 @@ two records with votes are never merged without a person."""
 
 import pytest
 
-from reviews.identification import DecisionConflict, decide
-from reviews.models import CandidateStatus, DuplicateCandidate
+from identification.models import CandidateStatus, DuplicateCandidate
+from identification.services import DecisionConflict, decide
 from screening import services
 from screening.models import Stage
 from tests.factories import make_import, ris

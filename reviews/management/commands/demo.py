@@ -1,10 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from analysis.demo import simulate_analysis
-from extraction.demo import simulate_extraction
+from reviews import stages
 from reviews.demo import build_demo
-from screening.demo import simulate_screening
 
 
 class Command(BaseCommand):
@@ -13,9 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         summary = build_demo()
-        simulate_screening(summary.review)
-        simulate_extraction(summary.review)
-        simulate_analysis(summary.review)
+        stages.run_demo(summary.review)  # each stage's step: imports, screening, extraction, analysis
         self.stdout.write("Demo users (username / password):")
         for username, role, password in summary.users:
             self.stdout.write(f"  {username:<12} {password:<26} {role}")

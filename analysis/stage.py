@@ -1,0 +1,19 @@
+"""What the analysis stage adds to every review (reviews/stages.py)."""
+
+from reviews.stages import NavEntry, Panel, Stage
+
+from .demo import simulate_analysis
+
+
+def progress(review, membership) -> dict:
+    return {"analyses": review.analysis_runs.count()}
+
+
+STAGE = Stage(
+    app="analysis",
+    order=500,
+    nav=(NavEntry("Analysis", (("analysis:runs",),), order=510),),
+    panel=Panel("analysis/_progress.html", progress),
+    demo=simulate_analysis,
+    export=("analysis.outcomemapping", "analysis.analysisrun", "analysis.plot"),
+)

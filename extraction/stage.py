@@ -1,0 +1,30 @@
+"""What the extraction stage adds to every review (reviews/stages.py)."""
+
+from reviews.stages import NavEntry, Panel, Stage
+from screening.prisma import count_included
+
+from .demo import simulate_extraction
+from .services import is_locked
+
+
+def progress(review, membership) -> dict:
+    return {"studies": count_included(review).studies, "locked": is_locked(review)}
+
+
+STAGE = Stage(
+    app="extraction",
+    order=300,
+    nav=(NavEntry("Extraction", (("extraction:overview",),), order=310),),
+    panel=Panel("extraction/_progress.html", progress),
+    demo=simulate_extraction,
+    export=(
+        "extraction.extractionform",
+        "extraction.section",
+        "extraction.formfield",
+        "extraction.extraction",
+        "extraction.value",
+        "extraction.consensus",
+        "extraction.extractionlock",
+        "extraction.auditevent",
+    ),
+)

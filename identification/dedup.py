@@ -1,0 +1,355 @@
+"""Finding records that report the same study: pure functions, no database.
+
+Records are compared only within blocks (same DOI, same PMID, same start or end
+of the normalised title, same first author and year, same volume and page), and
+oversized blocks are cut to a sorted-neighbourhood window, so the work grows as
+n log n rather than n².  Each candidate pair is scored on title similarity and
+on the agreement of identifiers, authors, year, volume and pages; "certain"
+pairs are merged automatically, "possible" pairs go to a person.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from identification.dedup_rules import Pair, evaluate
+from identification.importers.normalise import fold
+
+MAX_BLOCK = 64
+WINDOW = 8
+DATA = Path(__file__).resolve().parent / "dedup_data"
+LABEL = re.compile(r"[\[(](?:[^\])\s]+\s?){1,3}[\])]")  # "[Japanese]", "[1]", "(abstract)", "(multiple letters)"
+NOTE = re.compile(r"\[(?:erratum|comment|retraction|corrected|update|see )[^\]]*\]?", re.I)  # MEDLINE annotations
+# The corrected article's citation after a correction's title: "(vol 142, pg 310, 2003)", "(N Engl J Med (2009) 360
+# (542-544))", and as an export cut it off, "(The Journal of Pediatrics (M". The notice marker keeps what it says.
+CITED = re.compile(r"\((?:vol\.?\s*\d+[^)]*\bpg?\.?\s*\d+[^)]*\)|[^()]*\((?:\s*\d{4}\s*\)[^)]*\)?\)?|[^)]*$))")
+# MEDLINE's notes: "[Erratum appears in …]", "[33 refs]", also when an export cut the note off before its "]".
+SQUARE_BRACKETED = re.compile(r"\[[^\]]*(?:\]|$)")
+ANY_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+NUMBER = re.compile(r"\d+")
+# Pages as exported: an optional "p."/"pp.", the first page (a letter prefix as in S12, e1234, F313, or a Roman
+# numeral of front matter), then optionally a separator and the last page. A field that starts otherwise
+# ("Suppl-29", "t-8"), or that goes on with a word ("01-Jun", a range that a spreadsheet read as a date), is a
+# damaged export and says nothing.
+PAGES = re.compile(
+    r"^\s*(?:pp?\.?\s*)?(?:([a-z]{0,2})(\d+)|([ivxlcdm]+))\b(?:\s*[-–—]+\s*(?:[a-z]{0,2}(\d+)|([ivxlcdm]+))\b)?(?=\s*(?:$|[;,+.(\s]))",
+    re.I,
+)
+VOLUME_ISSUE = re.compile(r"^\s*\d+\s*\(\s*(\d+)\s*\)")
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+NUMBERING = re.compile(r"\b(?:\d+|[ivxlc]+|no|part|pt|vol)\b")
+# Where a meeting abstract shows itself: its source is a meeting, or the record says it is an abstract or poster.
+MEETING_SOURCE = re.compile(
+    r"\b(?:abstracts?|congress|conference|meeting|symposium|colloquium|annual scientific)\b", re.I
+)
+ABSTRACT_LABEL = re.compile(r"[\[(]\s*(?:abstract|meeting abstract|conference abstract|poster)\s*[\])]", re.I)
+ABSTRACT_PAGES = re.compile(r"abstract|poster|\b[AP]\d{2,}", re.I)
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: int
+    title: str = ""
+    authors: tuple = ()
+    year: int | None = None
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    first: int
+    second: int
+    score: float
+    reasons: str
+    certain: bool
+
+
+@dataclass
+class Keys:
+    """What the rules compare of one record, computed once per record."""
+
+    citation: Citation
+    title: str
+    words: list
+    numbers: tuple
+    notice: str
+    heading: bool
+    meeting_abstract: bool
+    author: str
+    author_names: frozenset
+    page: tuple
+    volume: str
+    issue: str
+    journal: str
+
+
+@cache
+def recurring_headings() -> frozenset:
+    """The generic titles of recurring items, from dedup_data/recurring_headings.txt."""
+    lines = (DATA / "recurring_headings.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def notice_markers() -> tuple:
+    """(kind, pattern) pairs from dedup_data/notice_markers.txt, in file order."""
+    markers = []
+    for number, line in enumerate((DATA / "notice_markers.txt").read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            kind, _, pattern = line.partition(" ")
+            try:
+                markers.append((kind, re.compile(pattern.strip(), re.I)))
+            except re.error as exc:
+                raise ValueError(f"notice_markers.txt line {number}: {exc}") from exc
+    return tuple(markers)
+
+
+def title_key(title):
+    return fold(LABEL.sub(" ", NOTE.sub(" ", CITED.sub(" ", title or ""))))
+
+
+def is_recurring_heading(title):
+    """Whether the title only names a kind of item ("Editorial", "Book reviews II", "Erratum")."""
+    words = NUMBERING.sub(" ", fold(ANY_BRACKETED.sub(" ", title or ""))).split()
+    if not words:
+        return False
+    heading = " ".join(words)
+    return heading in recurring_headings() or heading.removesuffix("s") in recurring_headings()
+
+
+def notice_kind(title):
+    """ "correction", "retraction", "reply" or "comment" when the title marks a notice, else ""."""
+    text = " ".join(SQUARE_BRACKETED.sub(" ", title or "").split())
+    return next((kind for kind, pattern in notice_markers() if pattern.search(text)), "")
+
+
+def roman_value(numeral):
+    """The value of a Roman numeral ("xiv" → 14), or None when it is not a well-formed one."""
+    if not numeral or any(c not in ROMAN for c in numeral.lower()):
+        return None
+    values = [ROMAN[c] for c in numeral.lower()]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if total > 0 and to_roman(total) == numeral.lower() else None
+
+
+def to_roman(value):
+    digits = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
+    digits += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for number, numeral in digits:
+        while value >= number:
+            out, value = out + numeral, value - number
+    return out
+
+
+def page_range(pages):
+    """(prefix, first, last, roman) of a page field: "S12-4" → ("s", 12, 4, False), "iii–xi" → ("", 3, 11, True);
+    last is None without one; () when the field does not start with a page."""
+    match = PAGES.match(pages or "")
+    if not match:
+        return ()
+    prefix, digits, numeral, last_digits, last_numeral = match.groups()
+    if numeral:
+        first = roman_value(numeral)
+        return ("", first, roman_value(last_numeral) if last_numeral else None, True) if first else ()
+    end = int(last_digits) if last_digits else None
+    return (prefix.lower(), int(digits), end, False)
+
+
+def leading_number(value):
+    match = NUMBER.search(value or "")
+    return match.group(0).lstrip("0") or "0" if match else ""
+
+
+def volume_of(citation):
+    """The volume number; empty when the field is a fragment ("1)" of a "61 (Suppl. 1)" cut in two)."""
+    value = citation.volume or ""
+    return leading_number(value) if value.count("(") == value.count(")") else ""
+
+
+def issue_of(citation):
+    """The issue number. A volume written "16 (1)" carries it; an issue field that only repeats the page
+    (article) number, as in exports that write "(no pagination)" into the volume, does not."""
+    in_volume = VOLUME_ISSUE.search(citation.volume or "")
+    if in_volume:
+        return leading_number(in_volume.group(1))
+    issue = leading_number(citation.issue)
+    page = leading_number(citation.pages)
+    return "" if issue and issue == page else issue
+
+
+def is_meeting_abstract(citation):
+    return bool(
+        MEETING_SOURCE.search(citation.journal or "")
+        or ABSTRACT_LABEL.search(citation.title or "")
+        or ABSTRACT_PAGES.search(citation.pages or "")
+    )
+
+
+def author_key(name):
+    if not name:
+        return ""
+    if "," in name:
+        return fold(name.split(",", 1)[0]).replace(" ", "")
+    tokens = fold(name).split()
+    return max(tokens, key=len) if tokens else ""
+
+
+def keys_of(citation):
+    title = title_key(citation.title)
+    first = citation.authors[0] if citation.authors else ""
+    return Keys(
+        citation=citation,
+        title=title,
+        words=title.split(),
+        numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", CITED.sub(" ", citation.title or ""))))),
+        notice=notice_kind(citation.title),
+        heading=is_recurring_heading(citation.title),
+        meeting_abstract=is_meeting_abstract(citation),
+        author=author_key(first),
+        author_names=frozenset(t for t in fold(first).split() if len(t) >= 3),
+        page=page_range(citation.pages),
+        volume=volume_of(citation),
+        issue=issue_of(citation),
+        journal=fold(citation.journal),
+    )
+
+
+def _blocking_keys(k):
+    c = k.citation
+    if c.doi:
+        yield "doi", c.doi
+    if c.pmid:
+        yield "pmid", c.pmid
+    if len(k.words) >= 3:
+        yield "start", " ".join(k.words[:4])
+        yield "end", " ".join(k.words[-4:])
+    elif k.title:
+        yield "title", k.title
+    if k.author and c.year:
+        yield "author-year", (k.author, c.year)
+    if k.page and k.volume:
+        yield "volume-page", (k.volume, k.page[1], k.page[3])
+
+
+def candidate_pairs(keys, new_ids=None):
+    """Pairs of indexes sharing a block; with new_ids, only pairs that involve a new record."""
+    blocks = defaultdict(list)
+    for index, k in enumerate(keys):
+        for block in _blocking_keys(k):
+            blocks[block].append(index)
+    pairs = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) > MAX_BLOCK:
+            members = sorted(members, key=lambda i: keys[i].title)
+            spans = (
+                (members[i], members[j])
+                for i in range(len(members))
+                for j in range(i + 1, min(i + WINDOW, len(members)))
+            )
+        else:
+            spans = ((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+        for a, b in spans:
+            if new_ids is None or keys[a].citation.id in new_ids or keys[b].citation.id in new_ids:
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def compare(a, b):
+    """(certain, score, reasons) for two records' keys, or None when nothing speaks for them being one."""
+    verdict = evaluate(Pair(a, b))
+    return (verdict.certain, verdict.score, verdict.reasons) if verdict else None
+
+
+def find_duplicates(citations, new_ids=None):
+    """Every likely or possible duplicate pair; with new_ids, only pairs that involve those records."""
+    keys = [keys_of(c) for c in citations]
+    matches = []
+    for a, b in candidate_pairs(keys, new_ids):
+        verdict = evaluate(Pair(keys[a], keys[b]))
+        if verdict:
+            first, second = sorted((keys[a].citation.id, keys[b].citation.id))
+            matches.append(Match(first, second, verdict.score, verdict.reasons, verdict.certain))
+    matches.sort(key=lambda m: (m.first, m.second))
+    return matches
+
+
+def groups(ids, links, apart=None, anchored=frozenset(), settled=None):
+    """Connected groups (sorted lists, smallest id first) of ids joined by (first, second) links.
+
+    ``apart`` maps an id to ids a person has judged different: a link that would put
+    such a pair in one group is skipped. A group holds at most one ``anchored`` id: a
+    link that would join two is skipped too. ``settled`` maps ids to the group they
+    already belong to: a link that would join two settled groups (a new record that
+    matches records of both) is skipped, so that a person decides, not the bridge.
+    """
+    apart = apart or {}
+    settled = settled or {}
+    parent = {i: i for i in ids}
+    members = {i: {i} for i in ids}
+    holds_anchor = {i: i in anchored for i in ids}
+    settled_as = {i: settled.get(i) for i in ids}
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for first, second in links:
+        ra, rb = root(first), root(second)
+        if ra == rb:
+            continue
+        small, large = sorted((members[ra], members[rb]), key=len)
+        bridge = None not in (settled_as[ra], settled_as[rb]) and settled_as[ra] != settled_as[rb]
+        if (
+            bridge
+            or any(apart.get(member, set()) & large for member in small)
+            or (holds_anchor[ra] and holds_anchor[rb])
+        ):
+            continue
+        keep, absorbed = min(ra, rb), max(ra, rb)
+        parent[absorbed] = keep
+        members[keep] = members[ra] | members[rb]
+        holds_anchor[keep] = holds_anchor[ra] or holds_anchor[rb]
+        settled_as[keep] = settled_as[ra] if settled_as[ra] is not None else settled_as[rb]
+        del members[absorbed]
+    return [sorted(group) for group in members.values() if len(group) > 1]
+
+
+def _best_text(values):
+    """The longest value, preferring one that is not all upper case (databases that shout lose to those that don't)."""
+    values = [v for v in values if v]
+    if not values:
+        return ""
+    return max(values, key=lambda v: (not v.isupper(), len(v)))
+
+
+def merged_fields(originals):
+    """Best field values of a group of records, given their imported values; the first record is the primary."""
+    primary = originals[0]
+    years = [o.get("year") for o in originals if o.get("year")]
+    keywords = list(dict.fromkeys(k for o in originals for k in o.get("keywords") or []))
+    return {
+        "title": _best_text(o.get("title", "") for o in originals),
+        "abstract": max((o.get("abstract") or "" for o in originals), key=len),
+        "authors": max((o.get("authors") or [] for o in originals), key=len),
+        "year": primary.get("year") or (max(set(years), key=years.count) if years else None),
+        "journal": _best_text(o.get("journal", "") for o in originals),
+        "volume": next((o["volume"] for o in originals if o.get("volume")), ""),
+        "issue": next((o["issue"] for o in originals if o.get("issue")), ""),
+        "pages": max((o.get("pages") or "" for o in originals), key=len),
+        "doi": next((o["doi"] for o in originals if o.get("doi")), ""),
+        "pmid": next((o["pmid"] for o in originals if o.get("pmid")), ""),
+        "keywords": keywords,
+        "url": next((o["url"] for o in originals if o.get("url")), ""),
+    }

@@ -1,0 +1,390 @@
+"""Writes of the identification stage: imports, automatic merges, duplicate decisions and their undoing.
+
+An import parses its whole file before writing anything, then writes every record,
+deduplicates against the review, and updates its counts in one transaction: a
+failure at any point leaves no record behind, only the failed import and its error.
+"""
+
+import logging
+from collections import defaultdict
+
+from django.db import reset_queries, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from reviews.access import require_role
+
+from . import dedup
+from .access import IDENTIFIERS
+from .holds import held
+from .importers import ImportFileError, parse_file
+from .models import RECORD_FIELDS, CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+
+
+class DecisionConflict(Exception):
+    """Someone else decided this pair first."""
+
+
+def read_upload(record_import):
+    with record_import.upload.open("rb") as upload:
+        return upload.read()
+
+
+def parse_import(record_import):
+    """Parse the uploaded file (phase one): raises ImportFileError and writes nothing."""
+    return parse_file(read_upload(record_import), record_import.file_name, record_import.column_mapping or None)
+
+
+class Superseded(Exception):
+    """The import was started again after it looked interrupted; this earlier run writes nothing more."""
+
+
+def _set_stage(record_import, stage, **fields):
+    """Record progress, unless a later attempt of this import has taken over (Superseded)."""
+    now = timezone.now()
+    moved = RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).update(
+        stage=stage, stage_changed_at=now, **fields
+    )
+    if not moved:
+        raise Superseded(record_import.pk)
+    record_import.stage, record_import.stage_changed_at = stage, now
+    for name, value in fields.items():
+        setattr(record_import, name, value)
+
+
+def run_import(record_import, progress=None):
+    """Parse, write and deduplicate one import; the import ends DONE or FAILED, never half-written."""
+    report = progress or (lambda message: None)
+    _set_stage(record_import, "Reading the file", status=ImportStatus.RUNNING)
+    report(record_import.stage)
+    try:
+        parsed = parse_import(record_import)
+    except ImportFileError as exc:
+        _fail(record_import, str(exc))
+        raise
+    _set_stage(record_import, f"Writing {len(parsed.records)} records and removing duplicates")
+    report(record_import.stage)
+    try:
+        with transaction.atomic():
+            # Holding the import's row until commit: a restart of it waits, then finds it finished.
+            mine = RecordImport.objects.select_for_update().filter(pk=record_import.pk, attempt=record_import.attempt)
+            if not list(mine.order_by().values_list("pk", flat=True)):
+                raise Superseded(record_import.pk)
+            # The records are written on behalf of the person who uploaded them, as their role is now.
+            require_role(review=record_import.review, user=record_import.created_by, roles=IDENTIFIERS)
+            merged, queued = write_records(record_import, parsed.records)
+            record_import.file_format = parsed.format
+            record_import.encoding = parsed.encoding
+            record_import.record_count = len(parsed.records)
+            record_import.merged_count = merged
+            record_import.queued_count = queued
+            record_import.warnings = parsed.warnings
+            record_import.status = ImportStatus.DONE
+            record_import.stage = ""
+            record_import.finished_at = timezone.now()
+            record_import.save()
+    except Superseded:
+        raise
+    except Exception as exc:
+        logger.exception("import %s failed", record_import.pk)
+        _fail(record_import, f"the import failed and nothing was saved: {exc}")
+        raise
+    report(f"{record_import.record_count} records imported, {merged} duplicates merged, {queued} pairs to review")
+    return record_import
+
+
+def restart_interrupted(record_import) -> bool:
+    """Start an interrupted import again as a new attempt (any run of the old one then stops before writing).
+    False when it is not interrupted: it finished, or made progress, meanwhile."""
+    if not record_import.is_interrupted:
+        return False
+    restarted = RecordImport.objects.filter(
+        pk=record_import.pk,
+        attempt=record_import.attempt,
+        status=record_import.status,
+        stage_changed_at=record_import.stage_changed_at,
+    ).update(
+        status=ImportStatus.QUEUED, stage="Waiting to start", attempt=F("attempt") + 1, stage_changed_at=timezone.now()
+    )
+    return bool(restarted)
+
+
+def _fail(record_import, message):
+    RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).update(
+        status=ImportStatus.FAILED, error=message, stage="", finished_at=timezone.now()
+    )
+    record_import.status, record_import.error = ImportStatus.FAILED, message
+
+
+def _citation(pk, values):
+    return dedup.Citation(
+        id=pk,
+        title=values["title"],
+        authors=tuple(values["authors"] or ()),
+        year=values["year"],
+        journal=values["journal"],
+        volume=values["volume"],
+        issue=values["issue"],
+        pages=values["pages"],
+        doi=values["doi"],
+        pmid=values["pmid"],
+    )
+
+
+def _existing(review):
+    """Citations of the review's records, the links of the groups already formed, and each record's group."""
+    citations, links, settled = [], [], {}
+    columns = (
+        "pk",
+        "duplicate_of_id",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+    )
+    for row in Record.objects.filter(review=review).values_list(*columns):
+        values = dict(zip(columns, row, strict=True))
+        citations.append(_citation(values["pk"], values))
+        settled[values["pk"]] = values["duplicate_of_id"] or values["pk"]
+        if values["duplicate_of_id"]:
+            links.append((values["duplicate_of_id"], values["pk"]))
+    return citations, links, settled
+
+
+def _apart(review):
+    """Pairs a person judged different, as id → ids, which no group may join."""
+    apart = defaultdict(set)
+    pairs = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.DISTINCT)
+    for first, second in pairs.values_list("first_id", "second_id"):
+        apart[first].add(second)
+        apart[second].add(first)
+    return apart
+
+
+def _primary_first(group, anchored):
+    """A record with screening votes stays primary; then existing records (positive ids) before new ones (negative
+    ids, the first in the file first)."""
+    return sorted(group, key=lambda pk: (pk not in anchored, pk < 0, abs(pk)))
+
+
+def write_records(record_import, parsed_records):
+    """Deduplicate the new records against the review in memory, then insert them already grouped.
+
+    New records carry temporary negative ids until they are inserted: primaries and
+    records without duplicates first, then duplicates pointing at their primary.
+    Returns (records merged, pairs queued for a person).
+    """
+    review = record_import.review
+    existing, links, settled = _existing(review)
+    values = {
+        -position: {name: getattr(p, name) for name in RECORD_FIELDS} for position, p in enumerate(parsed_records, 1)
+    }
+    new = [_citation(pk, v) for pk, v in values.items()]
+    matches = dedup.find_duplicates(existing + new, {c.id for c in new})
+    apart = _apart(review)
+    anchored = held(Record.objects.filter(review=review).unique())
+    groups = [
+        _primary_first(g, anchored)
+        for g in dedup.groups(
+            [c.id for c in existing + new],
+            links + [(m.first, m.second) for m in matches if m.certain],
+            apart,
+            anchored,
+            settled,
+        )
+    ]
+    primary_of = {member: group[0] for group in groups for member in group}
+
+    raws = {-position: parsed.raw for position, parsed in enumerate(parsed_records, 1)}
+    best, existing_primaries = {}, []
+    changed_groups = [group for group in groups if any(pk < 0 for pk in group)]
+    existing_values = _values_of({pk for group in changed_groups for pk in group if pk > 0})
+    for group in changed_groups:
+        merged = dedup.merged_fields([values[pk] if pk < 0 else existing_values[pk] for pk in group])
+        if group[0] < 0:
+            best[group[0]] = merged
+        else:
+            existing_primaries.append(Record(pk=group[0], merged=merged))
+    Record.objects.bulk_update(existing_primaries, ["merged"], batch_size=BATCH_SIZE)
+    real = {pk: pk for pk in primary_of if pk > 0}
+
+    def insert(pks, **fields_of):
+        for start in range(0, len(pks), BATCH_SIZE):
+            batch = pks[start : start + BATCH_SIZE]
+            records = [
+                _record(record_import, pk, values[pk], raws[pk], **{name: f(pk) for name, f in fields_of.items()})
+                for pk in batch
+            ]
+            created = Record.objects.bulk_create(records)
+            real.update(zip(batch, (record.pk for record in created), strict=True))
+            reset_queries()  # under DEBUG each logged INSERT holds its abstracts: thousands would take gigabytes
+
+    insert([pk for pk in values if primary_of.get(pk, pk) == pk], merged=best.get)
+    followers = [pk for pk in values if primary_of.get(pk, pk) != pk]
+    insert(followers, duplicate_of_id=lambda pk: real[primary_of[pk]])
+    _regroup_existing(primary_of, real)
+    queued = _record_candidates(review, matches, primary_of, apart, real)
+    return len(followers), queued
+
+
+def _record(record_import, temporary_id, values, raw, **fields):
+    return Record(
+        review_id=record_import.review_id,
+        source_import=record_import,
+        position=-temporary_id,
+        raw=raw,
+        **values,
+        **fields,
+    )
+
+
+def _values_of(pks):
+    return {record.pk: record.values() for record in Record.objects.filter(pk__in=pks)}
+
+
+def _regroup_existing(primary_of, real):
+    """Existing records whose primary changed (a new record never bridges two groups: ``dedup.groups`` refuses)."""
+    for pk, primary in primary_of.items():
+        if pk > 0 and pk != primary:
+            Record.objects.filter(pk=pk).exclude(duplicate_of_id=real[primary]).update(
+                duplicate_of_id=real[primary], merged=None
+            )
+
+
+def _record_candidates(review, matches, primary_of, apart, real):
+    """Store automatic merges as evidence and queue one possible pair per two groups, unless judged apart."""
+
+    def group(pk):
+        primary = primary_of.get(pk, pk)
+        return real.get(primary, primary)
+
+    separate = {tuple(sorted((group(a), group(b)))) for a, partners in apart.items() for b in partners}
+    candidates, possible = [], {}
+    for m in matches:
+        first, second = sorted((real.get(m.first, m.first), real.get(m.second, m.second)))
+        key = tuple(sorted((group(m.first), group(m.second))))
+        if key[0] == key[1]:
+            if m.certain:
+                candidates.append((first, second, m, CandidateStatus.MERGED))
+        elif key not in separate and (key not in possible or m.score > possible[key][2].score):
+            possible[key] = (first, second, m, CandidateStatus.PENDING)
+    candidates.extend(possible.values())
+    existing_pairs = set(DuplicateCandidate.objects.filter(review=review).values_list("first_id", "second_id"))
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(
+                review=review, first_id=first, second_id=second, score=m.score, reasons=m.reasons[:300], status=status
+            )
+            for first, second, m, status in candidates
+            if (first, second) not in existing_pairs
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return len(possible)
+
+
+def _group_of(record):
+    primary_id = record.duplicate_of_id or record.pk
+    return list(Record.objects.filter(Q(pk=primary_id) | Q(duplicate_of_id=primary_id)).order_by("pk"))
+
+
+def _merge_into_one(records):
+    """Make one record the primary of all the given records, with the group's best values: the one with
+    screening votes if there is one, else the earliest."""
+    with_votes = held(Record.objects.filter(pk__in=[r.pk for r in records]))
+    if len(with_votes) > 1:
+        raise DecisionConflict(
+            "both records already have screening votes and a merge would drop one record's decisions: "
+            "mark the pair as not duplicates and exclude one of them at screening instead"
+        )
+    records = sorted(records, key=lambda r: (r.pk not in with_votes, r.pk))
+    primary = records[0]
+    Record.objects.filter(pk__in=[r.pk for r in records[1:]]).update(duplicate_of=primary, merged=None)
+    primary.duplicate_of, primary.merged = None, dedup.merged_fields([r.values() for r in records])
+    primary.save(update_fields=["duplicate_of", "merged"])
+
+
+@transaction.atomic
+def decide(candidate_id, review, *, is_duplicate, user):
+    """Record a person's decision on a possible duplicate pair; exactly one of two concurrent decisions wins."""
+    require_role(review=review, user=user, roles=IDENTIFIERS)
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate_id, review=review)
+    if candidate.status != CandidateStatus.PENDING:
+        raise DecisionConflict(f"this pair was already decided: {candidate.get_status_display().lower()}")
+    candidate.status = CandidateStatus.CONFIRMED if is_duplicate else CandidateStatus.DISTINCT
+    candidate.decided_by, candidate.decided_at = user, timezone.now()
+    candidate.save()
+    if is_duplicate:
+        first, second = Record.objects.select_for_update().filter(pk__in=[candidate.first_id, candidate.second_id])
+        members = {r.pk: r for r in _group_of(first) + _group_of(second)}
+        _merge_into_one(list(members.values()))
+    return candidate
+
+
+def pending_above(review, min_score):
+    """Pending pairs of the review scoring at least min_score, best first."""
+    pending = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.PENDING, score__gte=min_score)
+    return pending.order_by("-score", "pk")
+
+
+@transaction.atomic(durable=True)
+def accept_above(*, review, min_score: float, expected: int, user) -> int:
+    """Merge every pending pair scoring at least min_score, all or none: the number of pairs merged.
+
+    ``expected`` is the count the lead was shown; when others decided pairs meanwhile the
+    count differs and nothing is merged (DecisionConflict), so the lead confirms what they saw.
+    """
+    pks = list(pending_above(review, min_score).select_for_update().values_list("pk", flat=True))
+    if len(pks) != expected:
+        raise DecisionConflict(f"{len(pks)} pairs now score {min_score} or more, not {expected}: look again")
+    for pk in pks:
+        decide(pk, review, is_duplicate=True, user=user)
+    return len(pks)
+
+
+@transaction.atomic
+def separate(record, user):
+    """Undo a merge: the record stands alone again with its imported values, and its pairs are marked distinct."""
+    require_role(review=record.review, user=user, roles=IDENTIFIERS)
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.duplicate_of_id is None:
+        raise DecisionConflict("only a merged duplicate can be separated from its group")
+    group = _group_of(record)
+    others = [member.pk for member in group if member.pk != record.pk]
+    now = timezone.now()
+    pairs = Q(first=record, second_id__in=others) | Q(second=record, first_id__in=others)
+    DuplicateCandidate.objects.filter(pairs).update(status=CandidateStatus.DISTINCT, decided_by=user, decided_at=now)
+    existing = set(DuplicateCandidate.objects.filter(pairs).values_list("first_id", "second_id"))
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(
+                review_id=record.review_id,
+                first_id=min(record.pk, pk),
+                second_id=max(record.pk, pk),
+                score=0,
+                reasons="separated by hand",
+                status=CandidateStatus.DISTINCT,
+                decided_by=user,
+                decided_at=now,
+            )
+            for pk in others
+            if (min(record.pk, pk), max(record.pk, pk)) not in existing
+        ]
+    )
+    record.duplicate_of = None
+    record.save(update_fields=["duplicate_of"])
+    remaining = [member for member in group if member.pk != record.pk]
+    if len(remaining) == 1:
+        remaining[0].merged = None
+        remaining[0].save(update_fields=["merged"])
+    else:
+        _merge_into_one(remaining)
+    return record

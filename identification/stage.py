@@ -1,0 +1,35 @@
+"""What the identification stage adds to every review (reviews/stages.py)."""
+
+from django.db.models import Count, Q
+
+from reviews.stages import NavEntry, Panel, Stage
+
+from .demo import import_demo_searches
+from .models import DATABASES_AND_REGISTERS, Record
+
+
+def progress(review, membership) -> dict:
+    """Records identified, and the duplicates removed among those from databases and registers (as PRISMA counts
+    them, screening/prisma.py)."""
+    from_databases = Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS)
+    return Record.objects.filter(review=review).aggregate(
+        identified=Count("id"), duplicates=Count("id", filter=Q(duplicate_of__isnull=False) & from_databases)
+    )
+
+
+MOVED_FROM_REVIEWS = ("search", "recordimport", "record", "duplicatecandidate")
+
+STAGE = Stage(
+    app="identification",
+    order=100,
+    nav=(
+        NavEntry("Searches", (("identification:searches",),), order=110),
+        NavEntry("Imports", (("identification:imports",),), order=120),
+        NavEntry("Records", (("identification:records",),), order=130),
+        NavEntry("Duplicates", (("identification:duplicates",),), order=140),
+    ),
+    panel=Panel("identification/_progress.html", progress),
+    demo=import_demo_searches,
+    export=tuple(f"identification.{model}" for model in MOVED_FROM_REVIEWS),
+    formerly={f"reviews.{model}": f"identification.{model}" for model in MOVED_FROM_REVIEWS},
+)

@@ -1,0 +1,284 @@
+"""Pages of the identification stage: search log, imports, records and the duplicate queue."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from identification import services
+from identification.access import IDENTIFIERS, get_candidate_for_user, get_import_for_user, get_record_for_user
+from identification.forms import BulkAcceptForm, ImportForm, SearchForm
+from identification.importers import FORMAT_NAMES, ImportFileError
+from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
+from identification.tasks import start_import
+from reviews.access import LEAD_ONLY, get_review_for_user
+
+KNOWN_SOURCES = (
+    "PubMed",
+    "MEDLINE",
+    "Embase",
+    "CENTRAL",
+    "Web of Science",
+    "Scopus",
+    "CINAHL",
+    "PsycINFO",
+    "ClinicalTrials.gov",
+    "WHO ICTRP",
+    "Google Scholar",
+)
+PREVIEW_RECORDS = 5
+COMPARED_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract")
+RECORDS_PER_PAGE = 50
+BULK_SAMPLE = 10
+
+
+def search_list(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    form = SearchForm()
+    if request.method == "POST":
+        review, membership = get_review_for_user(request, review_id, roles=IDENTIFIERS)
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            form.instance.review, form.instance.created_by = review, request.user
+            form.save()
+            messages.success(request, f"Search “{form.instance}” added to the log.")
+            return redirect("identification:searches", review_id=review.pk)
+    searches = review.searches.annotate(
+        import_count=Count("imports", filter=Q(imports__status=ImportStatus.DONE), distinct=True),
+        record_count=Count("imports__records", filter=Q(imports__status=ImportStatus.DONE)),
+    )
+    context = {
+        "review": review,
+        "membership": membership,
+        "searches": searches,
+        "form": form,
+        "can_edit": membership.role in IDENTIFIERS,
+        "known_sources": KNOWN_SOURCES,
+    }
+    return render(request, "identification/searches.html", context)
+
+
+def import_list(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    imports = review.imports.select_related("search", "created_by").exclude(status=ImportStatus.PREVIEW)
+    context = {
+        "review": review,
+        "membership": membership,
+        "imports": imports,
+        "can_edit": membership.role in IDENTIFIERS,
+    }
+    return render(request, "identification/imports.html", context)
+
+
+def import_create(request, review_id):
+    review, membership = get_review_for_user(request, review_id, roles=IDENTIFIERS)
+    form = ImportForm(request.POST or None, request.FILES or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record_import = RecordImport.objects.create(
+            review=review,
+            search=form.cleaned_data["search"],
+            upload=upload,
+            file_name=upload.name[:255],
+            column_mapping=form.cleaned_data["column_mapping"],
+            created_by=request.user,
+        )
+        try:
+            parsed = services.parse_import(record_import)
+        except ImportFileError as exc:
+            record_import.upload.delete(save=False)
+            record_import.delete()
+            form.add_error("file", f"This file cannot be imported: {exc}. Nothing was saved.")
+        else:
+            context = {
+                "review": review,
+                "membership": membership,
+                "import": record_import,
+                "parsed": parsed,
+                "format_name": FORMAT_NAMES[parsed.format],
+                "preview": parsed.records[:PREVIEW_RECORDS],
+            }
+            return render(request, "identification/import_preview.html", context)
+    context = {"review": review, "membership": membership, "form": form, "has_searches": review.searches.exists()}
+    return render(request, "identification/import_form.html", context)
+
+
+@require_POST
+def import_confirm(request, review_id, import_id):
+    record_import, review, _ = get_import_for_user(request, review_id, import_id, roles=IDENTIFIERS)
+    if record_import.status != ImportStatus.PREVIEW:
+        messages.info(request, "This import has already started.")
+    else:
+        record_import.status, record_import.stage = ImportStatus.QUEUED, "Waiting to start"
+        record_import.stage_changed_at = timezone.now()
+        record_import.save(update_fields=["status", "stage", "stage_changed_at"])
+        start_import(record_import)
+    return redirect("identification:import_detail", review_id=review.pk, import_id=record_import.pk)
+
+
+@require_POST
+def import_restart(request, review_id, import_id):
+    record_import, review, _ = get_import_for_user(request, review_id, import_id, roles=IDENTIFIERS)
+    if services.restart_interrupted(record_import):
+        start_import(record_import)
+        messages.success(request, "Import started again.")
+    else:
+        messages.info(request, "This import was not interrupted: it finished or is still running.")
+    return redirect("identification:import_detail", review_id=review.pk, import_id=record_import.pk)
+
+
+@require_POST
+def import_cancel(request, review_id, import_id):
+    record_import, review, _ = get_import_for_user(request, review_id, import_id, roles=IDENTIFIERS)
+    if record_import.status == ImportStatus.PREVIEW:
+        record_import.upload.delete(save=False)
+        record_import.delete()
+        messages.info(request, "Import cancelled; nothing was saved.")
+    return redirect("identification:import_create", review_id=review.pk)
+
+
+def import_detail(request, review_id, import_id):
+    record_import, review, membership = get_import_for_user(request, review_id, import_id)
+    context = {
+        "review": review,
+        "membership": membership,
+        "import": record_import,
+        "can_edit": membership.role in IDENTIFIERS,
+    }
+    return render(request, "identification/import_detail.html", context)
+
+
+def record_list(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
+    query = request.GET.get("q", "").strip()
+    if query:
+        records = records.filter(
+            Q(title__icontains=query)
+            | Q(abstract__icontains=query)
+            | Q(doi__iexact=query)
+            | Q(pmid=query)
+            | Q(journal__icontains=query)
+        )
+    show = request.GET.get("show", "unique")
+    if show == "unique":
+        records = records.unique()
+    elif show == "duplicates":
+        records = records.filter(duplicate_of__isnull=False)
+    source = request.GET.get("import", "")
+    if source.isdigit():
+        records = records.filter(source_import_id=int(source))
+    if request.GET.get("abstract") == "missing":
+        records = records.filter(abstract="")
+    page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "query": query,
+        "show": show,
+        "source": source,
+        "abstract": request.GET.get("abstract", ""),
+        "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
+        "total": review.records.count(),
+        "unique": review.records.unique().count(),
+    }
+    return render(request, "identification/records.html", context)
+
+
+def record_detail(request, review_id, record_id):
+    record, review, membership = get_record_for_user(request, review_id, record_id)
+    primary = record.duplicate_of or record
+    group = Record.objects.filter(Q(pk=primary.pk) | Q(duplicate_of=primary)).select_related("source_import__search")
+    context = {
+        "review": review,
+        "membership": membership,
+        "record": record,
+        "primary": primary,
+        "group": group.order_by("id"),
+        "can_edit": membership.role in IDENTIFIERS,
+    }
+    return render(request, "identification/record_detail.html", context)
+
+
+@require_POST
+def record_separate(request, review_id, record_id):
+    record, review, _ = get_record_for_user(request, review_id, record_id, roles=IDENTIFIERS)
+    try:
+        services.separate(record, request.user)
+        messages.success(request, "The record stands alone again, with the values it was imported with.")
+    except services.DecisionConflict as exc:
+        messages.error(request, str(exc))
+    return redirect("identification:record_detail", review_id=review.pk, record_id=record.pk)
+
+
+def duplicate_queue(request, review_id):
+    review, membership = get_review_for_user(request, review_id)
+    pending = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.PENDING)
+    candidate = pending.select_related("first__source_import__search", "second__source_import__search").first()
+    context = {
+        "review": review,
+        "membership": membership,
+        "candidate": candidate,
+        "remaining": pending.count(),
+        "can_edit": membership.role in IDENTIFIERS,
+        "rows": _side_by_side(candidate) if candidate else [],
+    }
+    return render(request, "identification/duplicates.html", context)
+
+
+def _side_by_side(candidate):
+    rows = []
+    for name in COMPARED_FIELDS:
+        first, second = getattr(candidate.first, name), getattr(candidate.second, name)
+        if isinstance(first, list):
+            first, second = "; ".join(first), "; ".join(second)
+        rows.append((Record._meta.get_field(name).verbose_name, first, second, first == second))
+    return rows
+
+
+@require_POST
+def duplicate_decide(request, review_id, candidate_id):
+    candidate, review, _ = get_candidate_for_user(request, review_id, candidate_id, roles=IDENTIFIERS)
+    is_duplicate = request.POST.get("decision") == "duplicate"
+    try:
+        services.decide(candidate.pk, review, is_duplicate=is_duplicate, user=request.user)
+        messages.success(request, "Merged as duplicates." if is_duplicate else "Kept as different records.")
+    except services.DecisionConflict as exc:
+        messages.warning(request, f"Someone else got there first: {exc}.")
+    return redirect(reverse("identification:duplicates", kwargs={"review_id": review.pk}))
+
+
+def duplicate_accept_above(request, review_id):
+    """The lead merges every pending pair above a score: first the count and a sample, then a confirmation."""
+    review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    form = BulkAcceptForm(request.POST or request.GET or None)
+    if not form.is_valid():
+        return render(
+            request,
+            "identification/duplicates_accept_above.html",
+            {"review": review, "membership": membership, "form": form},
+        )
+    min_score = form.cleaned_data["min_score"]
+    if request.method == "POST":
+        try:
+            merged = services.accept_above(
+                review=review, min_score=min_score, expected=form.cleaned_data["expected"], user=request.user
+            )
+            messages.success(request, f"{merged} pair{'s' if merged != 1 else ''} merged as duplicates.")
+            return redirect("identification:duplicates", review_id=review.pk)
+        except services.DecisionConflict as exc:
+            messages.error(request, f"Nothing was merged: {exc}.")
+    pending = services.pending_above(review, min_score)
+    context = {
+        "review": review,
+        "membership": membership,
+        "form": form,
+        "min_score": min_score,
+        "count": pending.count(),
+        "sample": pending.select_related("first", "second")[:BULK_SAMPLE],
+    }
+    return render(request, "identification/duplicates_accept_above.html", context)

@@ -1,0 +1,109 @@
+"""The stage registry: how a stage app plugs into the kernel without the kernel importing it.
+
+Each stage app (identification, screening, extraction, analysis, and those to come) registers one Stage in its
+AppConfig.ready(): its links in a review's navigation, its lines in the dashboard's progress panel, its step of
+the demo and its models in a review's backup. The kernel draws the navigation (reviews/templatetags/
+navigation.py), the dashboard (reviews/views.py), `manage.py demo` and the backup (reviews/backup.py) from here,
+in the stages' order. See docs/architecture.md.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+
+from reviews.access import ANY_ROLE, LEAD_ONLY
+from reviews.models import Membership, Review
+
+# A link: a URL name, reversed with the review's id and then these extra arguments.
+Link = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A section of the review's navigation. Its first URL is the link; a page under any of its URLs belongs to it,
+    so the section is shown as the current one there."""
+
+    label: str
+    urls: tuple[Link, ...]
+    # Place among all sections, the kernel's included: Overview is 0, Team 900, Settings 910.
+    order: int
+    roles: frozenset[str] = ANY_ROLE
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A stage's part of the dashboard's progress panel: `template` renders <dt>/<dd> lines from `panel`, the
+    dictionary context(review, membership) returns (and from review and membership)."""
+
+    template: str
+    context: Callable[[Review, Membership], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What a stage app adds to every review."""
+
+    app: str  # the app's label
+    # Place in the review's workflow: identification 100, screening 200, extraction 300, analysis 500. A new stage
+    # takes a free number between those it follows and those that follow it; stages import only earlier stages.
+    order: int
+    nav: tuple[NavEntry, ...] = ()
+    panel: Panel | None = None
+    # Fills the demo review in (manage.py demo), after the earlier stages' steps; a second run changes nothing.
+    demo: Callable[[Review], None] | None = None
+    # Its models holding a review's rows ("app.model"), in the order a backup writes them.
+    export: tuple[str, ...] = ()
+    # Labels of its models in backups written before they moved here ("reviews.record": "identification.record").
+    formerly: dict[str, str] = field(default_factory=dict)
+
+
+# The kernel's own sections and models, around and before the stages'.
+KERNEL_NAV = (
+    NavEntry("Overview", (("reviews:dashboard",),), order=0),
+    NavEntry("Team", (("reviews:members",),), order=900),
+    NavEntry("Settings", (("reviews:settings",),), order=910, roles=LEAD_ONLY),
+)
+KERNEL_EXPORT = ("reviews.review", "reviews.membership", "reviews.exclusionreason")
+
+_registered: dict[str, Stage] = {}
+
+
+def register(stage: Stage) -> None:
+    """Called from the stage app's AppConfig.ready(); registering an app again replaces its stage."""
+    _registered[stage.app] = stage
+
+
+def stages() -> list[Stage]:
+    """The registered stages of the installed apps, in workflow order."""
+    return sorted((s for s in _registered.values() if s.app in apps.app_configs), key=lambda s: s.order)
+
+
+def navigation() -> list[NavEntry]:
+    """Every section of a review's navigation, the kernel's and the stages', in order."""
+    return sorted([*KERNEL_NAV, *(entry for stage in stages() for entry in stage.nav)], key=lambda e: e.order)
+
+
+def panels(review: Review, membership: Membership) -> Iterable[tuple[str, dict[str, Any]]]:
+    """(template, panel context) of each stage's part of the dashboard, in workflow order."""
+    for stage in stages():
+        if stage.panel is not None:
+            yield stage.panel.template, stage.panel.context(review, membership)
+
+
+def run_demo(review: Review) -> None:
+    """Each stage's demo step on the demo review, in workflow order."""
+    for stage in stages():
+        if stage.demo is not None:
+            stage.demo(review)
+
+
+def export_order() -> list[str]:
+    """Model labels in the order a backup writes them: the kernel's, then each stage's."""
+    return [*KERNEL_EXPORT, *(label for stage in stages() for label in stage.export)]
+
+
+def former_labels() -> dict[str, str]:
+    """{label in older backups: label now} over every stage."""
+    return {old: new for stage in stages() for old, new in stage.formerly.items()}

@@ -1,0 +1,41 @@
+"""What the screening stage adds to every review (reviews/stages.py)."""
+
+from identification.holds import holds_records
+from reviews.access import ADJUDICATORS, SCREENERS
+from reviews.stages import NavEntry, Panel, Stage
+
+from .demo import simulate_screening
+from .prisma import count_flow
+
+
+@holds_records
+def records_with_votes(records):
+    """Records carrying screening votes: they keep their votes only while they are their group's primary."""
+    return records.filter(votes__isnull=False)
+
+
+def progress(review, membership) -> dict:
+    return {"flow": count_flow(review)}
+
+
+STAGE = Stage(
+    app="screening",
+    order=200,
+    nav=(
+        NavEntry("Screen titles", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
+        NavEntry("Screen full texts", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
+        NavEntry(
+            "Conflicts",
+            (("screening:conflicts", "title-abstract"), ("screening:conflicts", "full-text")),
+            order=230,
+            roles=ADJUDICATORS,
+        ),
+        NavEntry("Retrieve full texts", (("screening:reports",),), order=240),
+        NavEntry("Agreement", (("screening:agreement",),), order=250),
+        # The PRISMA diagram reports the whole flow, so it comes after every stage.
+        NavEntry("PRISMA", (("screening:prisma",),), order=800),
+    ),
+    panel=Panel("screening/_progress.html", progress),
+    demo=simulate_screening,
+    export=("screening.vote", "screening.voteevent", "screening.resolution", "screening.study", "screening.report"),
+)

@@ -1,0 +1,164 @@
+"""Each deduplication rule on its own: a pair where it holds and one where it does not."""
+
+import pytest
+
+from identification.dedup import Citation, is_recurring_heading, keys_of, notice_kind, page_range, recurring_headings
+from identification.dedup_rules import RULES, Evidence, Pair, evaluate, pages_agree
+
+TITLE = "Tocilizumab in neuromyelitis optica spectrum disorder: a randomised trial"
+BASE = {
+    "title": TITLE,
+    "authors": ("Zhang, C.",),
+    "year": 2020,
+    "journal": "Lancet Neurology",
+    "volume": "19",
+    "issue": "4",
+    "pages": "391-401",
+}
+
+
+def pair(left=None, **right):
+    return Pair(keys_of(Citation(id=1, **{**BASE, **(left or {})})), keys_of(Citation(id=2, **{**BASE, **right})))
+
+
+RULE = {rule.name: rule for rule in RULES}
+CASES = {
+    # name: (a pair where the rule holds, a pair where it does not)
+    "same DOI and title": (pair({"doi": "10.1/x"}, doi="10.1/x"), pair({"doi": "10.1/x"}, doi="10.1/x", title="Other")),
+    "same PMID and title": (pair({"pmid": "1"}, pmid="1"), pair({"pmid": "1"}, pmid="2")),
+    "same citation": (pair(title=TITLE[:40]), pair(pages="392-401")),
+    "same title and two details": (pair(volume="", pages=""), pair(authors=(), volume="", pages="")),
+    "close title, author, year and place": (pair(title=TITLE.replace("randomised", "randomized")), pair(year=2019)),
+    "same DOI or PMID": (pair({"doi": "10.1/x"}, doi="10.1/x", title="Other"), pair()),
+    "same title": (pair(), pair(title="Azathioprine versus mycophenolate")),
+    "similar title and one detail": (
+        pair(title=TITLE[:-6]),
+        pair(title=TITLE[:-6], authors=(), year=None, volume="", pages=""),
+    ),
+    "same citation, other title": (pair(title="Tocilizumab bei NMOSD"), pair(title="Other", pages="1")),
+    "different DOIs": (pair({"doi": "10.1/a"}, doi="10.1/b"), pair({"doi": "10.1/a"})),
+    "different PMIDs": (pair({"pmid": "1"}, pmid="2"), pair({"pmid": "1"}, pmid="1")),
+    "different issues": (pair(issue="5"), pair(issue="Pt 4")),
+    "different first pages": (pair(pages="iii-xi"), pair(pages="391")),
+    "different volumes": (pair(volume="20"), pair(volume="19 (4)")),
+    "years apart": (pair(year=2022), pair(year=2021)),
+    "different numbers in title": (pair(title=TITLE + " part 2"), pair(title=TITLE.upper())),
+    "generic heading": (pair({"title": "Editorial"}, title="Editorial"), pair()),
+    "notice and its item": (pair(title="Erratum: " + TITLE), pair(title="Correction of " + TITLE)),
+    "meeting abstract and article": (
+        pair(journal="Neurology. Conference: AAN annual meeting", volume="92"),
+        pair(journal="Lancet Neurology. Conference: 2020"),
+    ),
+    "other journal, pages unconfirmed": (pair(journal="ACP Journal Club", pages=""), pair(journal="Lancet Neurol")),
+    "near title, no volume or pages": (
+        pair({"volume": "", "pages": ""}, title=TITLE[:-2], volume="", pages=""),
+        pair({"volume": "", "pages": ""}, volume="", pages=""),
+    ),
+}
+
+
+def test_every_rule_has_its_own_case():
+    assert set(CASES) == set(RULE)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_rule_holds_where_it_should_and_not_elsewhere(name):
+    holds, does_not = CASES[name]
+    assert RULE[name].holds(holds)
+    assert not RULE[name].holds(does_not)
+
+
+def test_a_rule_against_keeps_a_strong_pair_out_of_automatic_merges_and_silences_a_weak_one():
+    assert evaluate(pair()).certain
+    queued = evaluate(pair(issue="5"))
+    assert not queued.certain and "different issues" in queued.reasons
+    weak = {"authors": (), "year": None, "volume": "", "pages": "", "issue": ""}
+    assert evaluate(pair({**weak, "doi": "10.1/a"}, title=TITLE[:-6], **weak, doi="10.1/b")) is None
+
+
+def test_reasons_are_the_rule_names():
+    verdict = evaluate(pair(issue="5"))
+    assert set(verdict.reasons.split("; ")) <= set(RULE)
+
+
+def test_every_rule_says_for_or_against():
+    assert all(rule.evidence in Evidence for rule in RULES)
+
+
+@pytest.mark.parametrize(
+    ("pages", "parsed"),
+    [
+        ("391-401", ("", 391, 401, False)),
+        ("iii–xi", ("", 3, 11, True)),
+        ("S12-4", ("s", 12, 4, False)),
+        ("pp. 77", ("", 77, None, False)),
+        ("e12724", ("e", 12724, None, False)),
+        ("Suppl-29", ()),
+        ("01-Jun", ()),
+        ("xiv", ("", 14, None, True)),
+        ("iiii", ()),
+    ],
+)
+def test_page_ranges_parse_roman_numerals_and_ignore_damaged_fields(pages, parsed):
+    assert page_range(pages) == parsed
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("391-401", "391", True),
+        ("569", "567-569", True),
+        ("25-28", "125-128", True),
+        ("e12724", "1-6", True),
+        ("iii", "3", False),
+        ("iii-xi", "v-vii", False),
+        ("S12", "E12", False),
+        ("945", "943-944", False),
+    ],
+)
+def test_pages_agree_only_when_they_can_be_one_item(a, b, agree):
+    assert pages_agree(page_range(a), page_range(b)) is agree
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Editorial",
+        "Editor's Comments",
+        "Editorial Introduction",
+        "Introduction to the special issue",
+        "Erratum",
+        "Correction",
+        "Reply",
+        "Letter",
+        "Book reviews II",
+        "Meeting report",
+        "EDITORIAL 2",
+    ],
+)
+def test_recurring_headings_come_from_the_data_file(title):
+    assert is_recurring_heading(title)
+
+
+def test_a_heading_followed_by_a_subject_is_not_generic():
+    assert not is_recurring_heading("Editorial: Marginal donors in pediatric solid organ transplantation")
+    assert "editor s comments" in recurring_headings()
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Erratum: X", "correction"),
+        ("X (vol 142, pg 310, 2003)", "correction"),
+        ("Retraction: X", "retraction"),
+        ("X - Reply", "reply"),
+        ("In reply: X", "reply"),
+        ("Comment on: X", "comment"),
+        ("Re: X", "comment"),
+        ("Correction of post-stroke cognitive impairment", ""),
+        ("X.[Erratum appears in J Pediatr. 2003]", ""),
+        ("Retraction of the tongue in sleep apnoea", ""),
+    ],
+)
+def test_notice_markers_come_from_the_data_file(title, kind):
+    assert notice_kind(title) == kind
