@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from typing import Any
 
 # The normalised fields every importer fills, in the order pages show them.
 RECORD_FIELDS = (
@@ -20,7 +21,7 @@ RECORD_FIELDS = (
 class ImportFileError(ValueError):
     """The file cannot be imported; ``line`` is where the problem was found, if it has one."""
 
-    def __init__(self, message, line=None):
+    def __init__(self, message: str, line: int | None = None) -> None:
         self.line = line
         super().__init__(f"line {line}: {message}" if line else message)
 
@@ -39,11 +40,11 @@ class ParsedRecord:
     pmid: str = ""
     keywords: list[str] = field(default_factory=list)
     url: str = ""
-    raw: dict = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
     line: int | None = None  # where the record starts in the file, for warnings
     warnings: list[str] = field(default_factory=list)
 
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not (self.title or self.abstract or self.authors or self.doi or self.pmid)
 
 
@@ -54,5 +55,5 @@ class ParsedFile:
     records: list[ParsedRecord]
 
     @property
-    def warnings(self):
+    def warnings(self) -> list[str]:
         return [warning for record in self.records for warning in record.warnings]

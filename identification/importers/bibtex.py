@@ -1,16 +1,17 @@
 """BibTeX, parsed by bibtexparser 2 with LaTeX decoding."""
 
 import re
+from typing import Any
 
 import bibtexparser
 from bibtexparser import middlewares
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry
 
 from . import normalise as n
 from .base import ImportFileError, ParsedRecord
 
 
-def parse_bibtex(text):
+def parse_bibtex(text: str) -> list[ParsedRecord]:
     try:
         library = bibtexparser.parse_string(
             text,
@@ -19,15 +20,15 @@ def parse_bibtex(text):
     except Exception as exc:  # bibtexparser raises assorted errors on broken input
         raise ImportFileError(f"not a readable BibTeX file: {exc}") from exc
     strings = {block.key.lower(): block.value for block in library.strings}
-    entries = [(entry, []) for entry in library.entries]
+    entries: list[tuple[Entry, list[str]]] = [(entry, []) for entry in library.entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
-            warning = f"line {block.start_line + 1}: the BibTeX key {block.key!r} is used twice; both entries imported"
+            warning = f"line {_line(block)}: the BibTeX key {block.key!r} is used twice; both entries imported"
             entries.append((block.ignore_error_block, [warning]))
             continue
         problem = getattr(block, "error", None) or type(block).__name__
-        raise ImportFileError(f"cannot read this BibTeX entry: {problem}", block.start_line + 1)
-    entries.sort(key=lambda pair: pair[0].start_line)
+        raise ImportFileError(f"cannot read this BibTeX entry: {problem}", _line(block))
+    entries.sort(key=lambda pair: _line(pair[0]))
     records = []
     for entry, warnings in entries:
         record = bibtex_record(entry, strings)
@@ -36,7 +37,7 @@ def parse_bibtex(text):
     return records
 
 
-def _concatenation(value, strings):
+def _concatenation(value: Any, strings: dict[str, str]) -> Any:
     """Resolve `jean # " " # cesar`, which bibtexparser 2 leaves as written."""
     if isinstance(value, list):
         return [_concatenation(item, strings) for item in value]
@@ -54,11 +55,9 @@ def _concatenation(value, strings):
     return "".join(resolved)
 
 
-def bibtex_record(entry, strings):
+def bibtex_record(entry: Entry, strings: dict[str, str]) -> ParsedRecord:
     fields = {field.key.lower(): _concatenation(field.value, strings) for field in entry.fields}
-    record = ParsedRecord(
-        raw={"ENTRYTYPE": entry.entry_type, "ID": entry.key, **_plain(fields)}, line=entry.start_line + 1
-    )
+    record = ParsedRecord(raw={"ENTRYTYPE": entry.entry_type, "ID": entry.key, **_plain(fields)}, line=_line(entry))
     record.title = _braces(n.text(fields.get("title")))
     record.abstract = _braces(n.text(fields.get("abstract")))
     record.authors = n.authors(fields.get("author") or fields.get("editor") or [])
@@ -78,9 +77,14 @@ def bibtex_record(entry, strings):
     return record
 
 
-def _braces(value):
+def _line(block: Block) -> int:
+    """The block's first line, counted from 1 (bibtexparser counts from 0, and types it optional)."""
+    return (block.start_line or 0) + 1
+
+
+def _braces(value: str) -> str:
     return value.replace("{", "").replace("}", "")
 
 
-def _plain(fields):
+def _plain(fields: dict[str, Any]) -> dict[str, str | list[str]]:
     return {key: value if isinstance(value, str) else [str(v) for v in value] for key, value in fields.items()}

@@ -2,8 +2,9 @@
 
 import codecs
 import re
+from collections.abc import Mapping
 
-from .base import ImportFileError, ParsedFile
+from .base import ImportFileError, ParsedFile, ParsedRecord
 from .bibtex import parse_bibtex
 from .endnote import parse_endnote
 from .medline import parse_medline
@@ -28,7 +29,7 @@ WOS_HEADER = re.compile(r"\A(?:FN |VR |PT [A-Z]\s*$)", re.MULTILINE)
 BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 
 
-def decode(data):
+def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name): byte-order marks first, then UTF-16 without one, UTF-8, and Latin-1 last."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
@@ -49,7 +50,7 @@ def decode(data):
         return data.decode("latin-1"), "Latin-1"
 
 
-def _strict(data, codec, name):
+def _strict(data: bytes, codec: str, name: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
@@ -57,12 +58,12 @@ def _strict(data, codec, name):
         raise ImportFileError(f"the file is not valid {name} text", line) from exc
 
 
-def _line_of_binary(text):
+def _line_of_binary(text: str) -> int | None:
     position = text.find("\x00")
     return None if position < 0 else text.count("\n", 0, position) + 1
 
 
-def detect_format(text, filename=""):
+def detect_format(text: str, filename: str = "") -> str:
     name = filename.lower()
     head = text[:20000].lstrip()
     if name.endswith(".bib") or (BIBTEX_ENTRY.search(head) and not RIS_LINE.search(head)):
@@ -85,7 +86,7 @@ def detect_format(text, filename=""):
     )
 
 
-def parse_text(text, file_format, mapping=None):
+def parse_text(text: str, file_format: str, mapping: Mapping[str, str] | None = None) -> list[ParsedRecord]:
     if file_format == "ris":
         return parse_ris(text)
     if file_format == "medline":
@@ -99,7 +100,7 @@ def parse_text(text, file_format, mapping=None):
     return parse_delimited(text, mapping, delimiter="\t" if file_format == "tsv" else None)
 
 
-def parse_file(data, filename="", mapping=None):
+def parse_file(data: bytes, filename: str = "", mapping: Mapping[str, str] | None = None) -> ParsedFile:
     """Parse a whole export; raise ImportFileError for anything that makes the file unusable."""
     if not data or not data.strip():
         raise ImportFileError("the file is empty")

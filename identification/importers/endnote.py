@@ -1,5 +1,7 @@
 """EndNote XML exports, read with defusedxml so no entity expansion or external entity is ever resolved."""
 
+from typing import Any
+
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
@@ -7,16 +9,16 @@ from . import normalise as n
 from .base import ImportFileError, ParsedRecord
 
 
-def _text(element, path):
+def _text(element: Any, path: str) -> str:
     found = element.find(path)
     return n.text("".join(found.itertext())) if found is not None else ""
 
 
-def _texts(element, path):
+def _texts(element: Any, path: str) -> list[str]:
     return [n.text("".join(found.itertext())) for found in element.findall(path)]
 
 
-def parse_endnote(text):
+def parse_endnote(text: str) -> list[ParsedRecord]:
     try:
         # The text is already decoded, so the parser gets it as text and ignores the encoding the XML declares:
         # bytes would be decoded a second time by that declaration (mojibake), or fail on a misspelt one.
@@ -32,7 +34,7 @@ def parse_endnote(text):
     return [endnote_record(element, index) for index, element in enumerate(root.iter("record"), start=1)]
 
 
-def endnote_record(element, index):
+def endnote_record(element: Any, index: int) -> ParsedRecord:
     raw = {child.tag: n.text("".join(child.itertext())) for child in element}
     record = ParsedRecord(raw=raw)
     record.title = _text(element, "titles/title")

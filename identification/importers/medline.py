@@ -2,6 +2,7 @@
 
 import io
 import re
+from typing import Any
 
 from Bio import Medline
 
@@ -11,7 +12,7 @@ from .base import ImportFileError, ParsedRecord
 MEDLINE_TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) *- ")
 
 
-def record_starts(text):
+def record_starts(text: str) -> list[int]:
     starts, in_record = [], False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -24,7 +25,7 @@ def record_starts(text):
     return starts
 
 
-def parse_medline(text):
+def parse_medline(text: str) -> list[ParsedRecord]:
     starts = record_starts(text)
     try:
         entries = list(Medline.parse(io.StringIO(text)))
@@ -35,14 +36,14 @@ def parse_medline(text):
     return [medline_record(dict(entry), line) for entry, line in zip(entries, starts, strict=True)]
 
 
-def _doi(entry):
+def _doi(entry: dict[str, Any]) -> str:
     for value in (entry.get("LID"), *(entry.get("AID") or [])):
         if isinstance(value, str) and "[doi]" in value:
             return n.doi(value.replace("[doi]", ""))
     return ""
 
 
-def medline_record(entry, line):
+def medline_record(entry: dict[str, Any], line: int) -> ParsedRecord:
     record = ParsedRecord(raw=entry, line=line)
     record.title = n.text(entry.get("TI") or entry.get("BTI"))
     record.abstract = n.text(entry.get("AB") or entry.get("OAB"))

@@ -5,6 +5,7 @@ here first: each record must open with TY and close with ER.
 """
 
 import re
+from typing import Any
 
 import rispy
 
@@ -17,7 +18,7 @@ PUBMED_DATABASES = ("pubmed", "medline")
 RECORD_BOUNDARY = re.compile(r"^(TY|ER)  -.*$", re.MULTILINE)
 
 
-def record_starts(text):
+def record_starts(text: str) -> list[int]:
     """Line numbers where RIS records start, after checking that every record is closed."""
     starts, open_line = [], None
     line, position = 1, 0
@@ -38,7 +39,7 @@ def record_starts(text):
     return starts
 
 
-def parse_ris(text):
+def parse_ris(text: str) -> list[ParsedRecord]:
     starts = record_starts(text)
     try:
         entries = rispy.loads(text)
@@ -49,7 +50,7 @@ def parse_ris(text):
     return [ris_record(entry, line) for entry, line in zip(entries, starts, strict=True)]
 
 
-def ris_record(entry, line):
+def ris_record(entry: dict[str, Any], line: int) -> ParsedRecord:
     record = ParsedRecord(raw=entry, line=line)
     record.title = n.text(n.first(entry.get("title"), entry.get("primary_title")))
     if not record.title and entry.get("type_of_reference") not in ("JOUR", "JFULL"):
@@ -80,7 +81,7 @@ def ris_record(entry, line):
     return record
 
 
-def parse_web_of_science(text):
+def parse_web_of_science(text: str) -> list[ParsedRecord]:
     """Web of Science "plain text" tagged export (FN/VR header, PT … ER records)."""
     try:
         entries = rispy.loads(text, implementation=rispy.WokParser)

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from collections.abc import Mapping, Sequence
 
 from . import normalise as n
 from .base import ImportFileError, ParsedRecord
@@ -29,11 +30,11 @@ EMBASE_SOURCE = re.compile(
 INITIALS_THEN_COMMA = re.compile(r"(?<=\.),\s+")
 
 
-def _key(header):
+def _key(header: str) -> str:
     return n.text(header).lower().lstrip("\ufeff")
 
 
-def column_mapping(headers, overrides=None):
+def column_mapping(headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> dict[str, str]:
     """Which column feeds which field: the user's choices first, then known export column names."""
     by_key = {_key(h): h for h in headers if h is not None}
     mapping = {}
@@ -53,15 +54,15 @@ def column_mapping(headers, overrides=None):
     return mapping
 
 
-def _authors(value):
+def _authors(value: str) -> list[str]:
     value = n.text(value)
     if ";" not in value and INITIALS_THEN_COMMA.search(value):
         return n.authors(INITIALS_THEN_COMMA.split(value))
     return n.authors(value)
 
 
-def tabular_record(row, mapping, line):
-    def get(field):
+def tabular_record(row: Mapping[str, str], mapping: Mapping[str, str], line: int) -> ParsedRecord:
+    def get(field: str) -> str:
         column = mapping.get(field)
         return n.text(row.get(column)) if column else ""
 
@@ -87,13 +88,15 @@ def tabular_record(row, mapping, line):
     return record
 
 
-def sniff_delimiter(text):
+def sniff_delimiter(text: str) -> str:
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in ("\t", ",", ";")}
-    return max(counts, key=counts.get)
+    return max(counts, key=lambda delimiter: counts[delimiter])
 
 
-def parse_delimited(text, mapping=None, delimiter=None):
+def parse_delimited(
+    text: str, mapping: Mapping[str, str] | None = None, delimiter: str | None = None
+) -> list[ParsedRecord]:
     delimiter = delimiter or sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -117,7 +120,7 @@ def parse_delimited(text, mapping=None, delimiter=None):
     return records
 
 
-def parse_xlsx(data, mapping=None):
+def parse_xlsx(data: bytes, mapping: Mapping[str, str] | None = None) -> list[ParsedRecord]:
     from openpyxl import load_workbook
 
     try:
