@@ -15,9 +15,10 @@ import resource
 import sys
 import time
 
-from benchdb import ROOT, fresh_database, review_with_search
+from benchdb import fresh_database, review_with_search
+from shared_data import shared_data
 
-SHARED = ROOT.parent / "shared" / "data" / "screening"
+SHARED = shared_data() / "screening"
 
 JOURNALS = [
     ("Multiple Sclerosis Journal", "Mult Scler"),
