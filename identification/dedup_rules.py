@@ -192,8 +192,9 @@ def _abstract_and_article(p, threshold):
 
 def looks_like_article(keys):
     """Whether a record's volume or pages show a journal article rather than an abstract: not in a supplement
-    (where journals print their meetings' abstracts), and not a single page as an abstract takes."""
-    single_page = bool(keys.page) and keys.page[2] in (None, keys.page[1])
+    (where journals print their meetings' abstracts), and not a single page as an abstract takes (an
+    electronic article number, "e43268", is a whole article)."""
+    single_page = bool(keys.page) and keys.page[2] in (None, keys.page[1]) and not _article_number(keys.page)
     return bool(keys.volume or keys.page) and not keys.supplement and not single_page
 
 

@@ -198,6 +198,7 @@ def test_a_record_in_a_supplement_or_on_one_page_does_not_show_the_full_article(
     rule = RULE["meeting abstract and article"]
     assert not rule.holds(pair(abstract, **article))
     assert rule.holds(pair(abstract, pages="391-401"))
+    assert rule.holds(pair(abstract, pages="e43268"))
 
 
 def test_a_reference_at_the_end_of_a_title_is_not_part_of_it():
