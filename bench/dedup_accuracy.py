@@ -18,7 +18,7 @@ count: pairs Tandem queues for a person are not merged here.
 """
 
 import argparse
-import csv
+import hashlib
 import json
 import subprocess
 import sys
@@ -27,21 +27,17 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from shared_data import dedup_sets, shared_data  # noqa: E402
 
 from identification.dedup import Citation, find_duplicates, groups  # noqa: E402
 from identification.importers.normalise import authors as split_authors  # noqa: E402
 from identification.importers.normalise import doi as clean_doi  # noqa: E402
 
-SRA_DM_SETS = ("stroke", "haematology", "cytology_screening", "respiratory")
 BIB_DEDUPE_VERSION = "0.11.0"
 BIB_DEDUPE_VENV = ROOT / "bench" / ".venv-bibdedupe"
-CORRECTIONS = ROOT / "bench" / "dedup_label_corrections.csv"
-ADVERSARIAL = ROOT / "tests" / "data" / "dedup_adversarial"
-COLUMNS = ("ID", "title", "author", "year", "journal", "volume", "number", "pages", "doi")
 
 
 def _year(value):
@@ -49,86 +45,6 @@ def _year(value):
         return int(float(value))
     except (TypeError, ValueError):
         return None
-
-
-class DataSet:
-    """Records as bib-dedupe's columns (strings), and a scorer of predicted groups of their IDs."""
-
-    def __init__(self, name, frame, score):
-        self.name, self.frame, self.score = name, frame[list(COLUMNS)].fillna("").astype(str), score
-
-    def without_dois(self):
-        return DataSet(self.name, self.frame.assign(doi=""), self.score)
-
-    @property
-    def has_dois(self):
-        return bool((self.frame.doi != "").any())
-
-
-def removal_scorer(truth_of):
-    """Scores groups of IDs against a true group per ID: (recall, precision) of records to remove."""
-    true_removals = len(truth_of) - len(set(truth_of.values()))
-
-    def score(predicted):
-        right = wrong = 0
-        for group in predicted:
-            distinct = len({truth_of[i] for i in group})
-            right += len(group) - distinct
-            wrong += distinct - 1
-        return right / true_removals, right / (right + wrong) if right + wrong else 1.0
-
-    return score
-
-
-def sra_dm(data, name, corrected=False):
-    folder = data / "dedup" / name
-    frame = pd.read_csv(folder / "records_pre_merged.csv", dtype=str).fillna("")
-    if name == "respiratory":
-        frame["number"] = ""  # EndNote accession numbers in this export (1112 and 1113 for one article), not issues
-    frame["doi"] = ""
-    truth = {}
-    for number, ids in enumerate(pd.read_csv(folder / "merged_record_ids.csv").merged_ids):
-        truth.update(dict.fromkeys(ids.split(";"), f"g{number}"))
-    if corrected:
-        for number, row in enumerate(csv.DictReader(CORRECTIONS.open(encoding="utf-8"))):
-            if row["set"] == name:
-                truth.update(dict.fromkeys(row["records"].split(";"), f"corrected:{number}"))
-    truth_of = {record: truth.get(record, record) for record in frame.ID}
-    label = f"{name} (corrected labels)" if corrected else name
-    return DataSet(label, frame, removal_scorer(truth_of))
-
-
-def diabetes(data):
-    frame = pd.read_csv(data / "dedup" / "asysd_diabetes_labelled_test_set.csv", encoding="latin-1", dtype=str)
-    frame = frame.fillna("").rename(columns={"record_id": "ID"})
-    frame["author"] = frame.author.str.replace(" and ", "; ")
-    unique = dict(zip(frame.ID, frame.source == "unique", strict=True))
-    true_removals = sum(not u for u in unique.values())
-
-    def score(predicted):
-        right = wrong = 0
-        for group in predicted:
-            kept = max(1, sum(unique[i] for i in group))
-            right += len(group) - kept
-            wrong += kept - 1
-        return right / true_removals, right / (right + wrong) if right + wrong else 1.0
-
-    return DataSet("diabetes", frame, score)
-
-
-def adversarial(folder=ADVERSARIAL):
-    frame = pd.read_csv(folder / "records.csv", dtype=str).fillna("").rename(columns={"id": "ID", "issue": "number"})
-    pairs = pd.read_csv(folder / "pairs.csv", dtype=str)
-    labelled = list(zip(pairs["first"], pairs["second"], pairs.label == "duplicate", strict=True))
-
-    def score(predicted):
-        group_of = {member: number for number, group in enumerate(predicted) for member in group}
-        together = [(dup, a in group_of and group_of[a] == group_of.get(b)) for a, b, dup in labelled]
-        right = sum(dup and merged for dup, merged in together)
-        wrong = sum(merged and not dup for dup, merged in together)
-        return right / sum(dup for dup, _ in together), right / (right + wrong) if right + wrong else 1.0
-
-    return DataSet("adversarial", frame, score)
 
 
 def run_tandem(frame):
@@ -178,23 +94,25 @@ def run_bib_dedupe(frame):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=None, help="shared/data (default: found above the checkout)")
     parser.add_argument("--no-bib-dedupe", action="store_true", help="only Tandem")
     args = parser.parse_args()
-    sets = [sra_dm(args.data, name) for name in SRA_DM_SETS]
-    sets.insert(2, sra_dm(args.data, "haematology", corrected=True))
-    sets += [diabetes(args.data), adversarial()]
+    sets = dedup_sets(args.data or shared_data())
     tools = {"Tandem": run_tandem}
     if not args.no_bib_dedupe:
         tools["bib-dedupe"] = run_bib_dedupe
     rows = defaultdict(dict)
+    runs = {}  # haematology's corrected labels score the same records: each tool runs once per set of records
     for data_set in sets:
         variants = [("with DOIs", data_set), ("without DOIs", data_set.without_dois())]
         if not data_set.has_dois:
             variants = [("no DOIs in data", data_set)]
         for dois, variant in variants:
             for tool, run in tools.items():
-                predicted, seconds = run(variant.frame)
+                key = (tool, hashlib.sha256(variant.frame.to_csv().encode()).hexdigest())
+                if key not in runs:
+                    runs[key] = run(variant.frame)
+                predicted, seconds = runs[key]
                 rows[(data_set.name, dois, len(variant.frame))][tool] = (*variant.score(predicted), seconds)
     names = list(tools)
     header = ["set", "DOIs", "records"] + [f"{t} {m}" for t in names for m in ("recall", "precision", "s")]

@@ -15,9 +15,10 @@ import resource
 import sys
 import time
 
-from benchdb import ROOT, fresh_database, review_with_search
+from benchdb import fresh_database, review_with_search
+from shared_data import shared_data
 
-SHARED = ROOT.parent / "shared" / "data" / "screening"
+SHARED = shared_data() / "screening"
 
 JOURNALS = [
     ("Multiple Sclerosis Journal", "Mult Scler"),
@@ -114,15 +115,17 @@ def main():
         record_import = RecordImport.objects.create(
             review=review, search=search, upload=File(handle, name=path.name), file_name=path.name, created_by=lead
         )
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     run_import(record_import)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"Tandem import + deduplication: {seconds:.1f} s ({seconds / rispy_seconds:.1f}× bare rispy); "
         f"{record_import.record_count} records, {record_import.merged_count} merged, "
         f"{record_import.queued_count} pairs queued; peak memory {peak_mb:.0f} MB"
     )
+    # On a shared machine the wall time measures the other jobs too; the CPU time is what the import costs.
+    print(f"CPU time of the import: {cpu_seconds:.1f} s")
     met = seconds < 60 and peak_mb < 1536
     print(f"target < 60 s and < 1.5 GB: {'met' if met else 'FAIL'}")
     return 0 if met else 1

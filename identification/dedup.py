@@ -25,6 +25,14 @@ NOTE = re.compile(r"\[(?:erratum|comment|retraction|corrected|update|see )[^\]]*
 # The corrected article's citation after a correction's title: "(vol 142, pg 310, 2003)", "(N Engl J Med (2009) 360
 # (542-544))", and as an export cut it off, "(The Journal of Pediatrics (M". The notice marker keeps what it says.
 CITED = re.compile(r"\((?:vol\.?\s*\d+[^)]*\bpg?\.?\s*\d+[^)]*\)|[^()]*\((?:\s*\d{4}\s*\)[^)]*\)?\)?|[^)]*$))")
+# A reference in Vancouver style at the end of a title, as a comment names the article it answers: "More on
+# eculizumab... N Engl J Med. 2009 Jan 29;360(5):544-6". The journal is taken up to its last full stop.
+TRAILING_REFERENCE = re.compile(
+    r"(?:\.\.\.|…|\.\s)[^.…]*\.?\s*\d{4}(?:\s[a-z]{3}(?:\s\d{1,2})?)?;\s*\d+(?:\s*\([^)]*\))?:\s*[a-z]?\d+(?:-[a-z]?\d+)?\.?\s*$",
+    re.I,
+)
+# MEDLINE writes a title translated into English in square brackets: "[Pleuritis carcinomatosa]".
+TRANSLATED = re.compile(r"^\s*\[([^\[\]]+)\]\.?\s*$")
 # MEDLINE's notes: "[Erratum appears in …]", "[33 refs]", also when an export cut the note off before its "]".
 SQUARE_BRACKETED = re.compile(r"\[[^\]]*(?:\]|$)")
 ANY_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
@@ -37,6 +45,8 @@ PAGES = re.compile(
     r"^\s*(?:pp?\.?\s*)?(?:([a-z]{0,2})(\d+)|([ivxlcdm]+))\b(?:\s*[-–—]+\s*(?:[a-z]{0,2}(\d+)|([ivxlcdm]+))\b)?(?=\s*(?:$|[;,+.(\s]))",
     re.I,
 )
+# A supplement issue ("Suppl. 1", "S2", "2 Suppl"): where journals print meeting abstracts.
+SUPPLEMENT = re.compile(r"^\s*s\d*\b|\bsuppl|\bsupplement", re.I)
 VOLUME_ISSUE = re.compile(r"^\s*\d+\s*\(\s*(\d+)\s*\)")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 NUMBERING = re.compile(r"\b(?:\d+|[ivxlc]+|no|part|pt|vol)\b")
@@ -82,6 +92,8 @@ class Keys:
     notice: str
     heading: bool
     meeting_abstract: bool
+    translated: bool
+    supplement: bool
     author: str
     author_names: frozenset
     page: tuple
@@ -111,8 +123,17 @@ def notice_markers() -> tuple:
     return tuple(markers)
 
 
+def bare_title(title):
+    """The title without a cited reference and, for a translated title, without its square brackets."""
+    title = title or ""
+    translated = TRANSLATED.match(title)
+    if translated:
+        title = translated.group(1)
+    return TRAILING_REFERENCE.sub(" ", CITED.sub(" ", title))
+
+
 def title_key(title):
-    return fold(LABEL.sub(" ", NOTE.sub(" ", CITED.sub(" ", title or ""))))
+    return fold(LABEL.sub(" ", NOTE.sub(" ", bare_title(title))))
 
 
 def is_recurring_heading(title):
@@ -159,8 +180,10 @@ def page_range(pages):
     if numeral:
         first = roman_value(numeral)
         return ("", first, roman_value(last_numeral) if last_numeral else None, True) if first else ()
-    end = int(last_digits) if last_digits else None
-    return (prefix.lower(), int(digits), end, False)
+    first, end = int(digits), int(last_digits) if last_digits else None
+    if end is not None and end < first and len(last_digits) >= len(digits):
+        return ()  # a range that runs backwards ("2297-2108" for 2097-2108) has a mistyped page, unknown which
+    return (prefix.lower(), first, end, False)
 
 
 def leading_number(value):
@@ -209,10 +232,12 @@ def keys_of(citation):
         citation=citation,
         title=title,
         words=title.split(),
-        numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", CITED.sub(" ", citation.title or ""))))),
+        numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", bare_title(citation.title))))),
         notice=notice_kind(citation.title),
         heading=is_recurring_heading(citation.title),
         meeting_abstract=is_meeting_abstract(citation),
+        translated=bool(TRANSLATED.match(citation.title or "")),
+        supplement=bool(SUPPLEMENT.search(citation.issue or "") or SUPPLEMENT.search(citation.volume or "")),
         author=author_key(first),
         author_names=frozenset(t for t in fold(first).split() if len(t) >= 3),
         page=page_range(citation.pages),

@@ -130,6 +130,12 @@ def _title_at_least(p, threshold):
     return p.title >= threshold
 
 
+def _translated_title_same_citation(p, threshold):
+    """MEDLINE gives a translated title in square brackets, another database the original or another
+    translation: the titles differ, but author, year, volume and first page say one article."""
+    return (p.a.translated or p.b.translated) and _citation_only(p, threshold)
+
+
 def _title_and_one_detail(p, threshold):
     return p.title >= threshold and p.corroboration >= 1
 
@@ -181,7 +187,15 @@ def _abstract_and_article(p, threshold):
     abstract, other = (p.a, p.b) if p.a.meeting_abstract else (p.b, p.a)
     if not abstract.meeting_abstract or other.meeting_abstract or not (abstract.journal and other.journal):
         return False
-    return bool(other.volume or other.page) and not p.same(abstract.volume, other.volume)
+    return looks_like_article(other) and not p.same(abstract.volume, other.volume)
+
+
+def looks_like_article(keys):
+    """Whether a record's volume or pages show a journal article rather than an abstract: not in a supplement
+    (where journals print their meetings' abstracts), and not a single page as an abstract takes (an
+    electronic article number, "e43268", is a whole article)."""
+    single_page = bool(keys.page) and keys.page[2] in (None, keys.page[1]) and not _article_number(keys.page)
+    return bool(keys.volume or keys.page) and not keys.supplement and not single_page
 
 
 def _journals_differ_pages_unconfirmed(p, threshold):
@@ -213,7 +227,9 @@ def pages_agree(a, b):
     """Whether two parsed page ranges (``dedup.page_range``) can be the pages of one item.
 
     The same first page (prefixes compared only when both have one; Roman front matter never
-    equals an Arabic page); or a range that lost its leading digits in an export ("25-28" for
+    equals an Arabic page); or two ranges of several pages that end on the same page ("2141-2147"
+    and "2142-2147": items of one volume do not overlap, so one first page is mistyped); or a
+    range that lost its leading digits in an export ("25-28" for
     "125-128"); or a lone page that is the other range's last page ("569" and "567-569", as some
     databases cite an article by the page its online version ends on); or an electronic article
     number ("e12724", "a1754": a prefix and four digits or more) beside plain print pages, two
@@ -226,6 +242,8 @@ def pages_agree(a, b):
         return not (pa and pb) or pa == pb
     if ra:
         return False
+    if la and lb and la == lb and pa == pb and fa < la and fb < lb:
+        return True
     if la and lb and _truncated(fa, fb) and _truncated(la, lb):
         return True
     if (la is None and fa == lb) or (lb is None and fb == la):
@@ -251,6 +269,7 @@ RULES = (
     Rule("same citation", M, _same_citation, 0.75, "author, year, volume and first page rarely coincide by chance"),
     Rule("same title and two details", M, _same_title_two_details, 0.95, "two of author, year, volume, page"),
     Rule("close title, author, year and place", M, _close_title_full_details, 0.85, "volume or page as well"),
+    Rule("translated title, same citation", M, _translated_title_same_citation, why="one article, two languages"),
     Rule("same DOI or PMID", Q, _same_identifier, why="a shared identifier with differing titles needs a person"),
     Rule("same title", Q, _title_at_least, 0.95, "an identical title alone may be two items"),
     Rule("similar title and one detail", Q, _title_and_one_detail, 0.85),

@@ -114,7 +114,7 @@ def test_accuracy_on_the_labelled_stroke_set():
     wrong = sum(len({group_of[i] for i in g}) - 1 for g in predicted)
     to_remove = len(citations) - len(set(group_of))
     assert right / to_remove >= 0.97
-    assert right / (right + wrong) >= 0.995
+    assert right / (right + wrong) >= 0.999  # issue 18: a wrong automatic merge is the worst error
 
 
 def test_a_group_never_holds_two_anchored_ids():

@@ -2,7 +2,15 @@
 
 import pytest
 
-from identification.dedup import Citation, is_recurring_heading, keys_of, notice_kind, page_range, recurring_headings
+from identification.dedup import (
+    Citation,
+    is_recurring_heading,
+    keys_of,
+    notice_kind,
+    page_range,
+    recurring_headings,
+    title_key,
+)
 from identification.dedup_rules import RULES, Evidence, Pair, evaluate, pages_agree
 
 TITLE = "Tocilizumab in neuromyelitis optica spectrum disorder: a randomised trial"
@@ -26,9 +34,13 @@ CASES = {
     # name: (a pair where the rule holds, a pair where it does not)
     "same DOI and title": (pair({"doi": "10.1/x"}, doi="10.1/x"), pair({"doi": "10.1/x"}, doi="10.1/x", title="Other")),
     "same PMID and title": (pair({"pmid": "1"}, pmid="1"), pair({"pmid": "1"}, pmid="2")),
-    "same citation": (pair(title=TITLE[:40]), pair(pages="392-401")),
+    "same citation": (pair(title=TITLE[:40]), pair(pages="392-402")),
     "same title and two details": (pair(volume="", pages=""), pair(authors=(), volume="", pages="")),
     "close title, author, year and place": (pair(title=TITLE.replace("randomised", "randomized")), pair(year=2019)),
+    "translated title, same citation": (
+        pair({"title": "[Tocilizumab in neuromyelitis optica]"}, title="Tocilizumab bei Neuromyelitis optica"),
+        pair(title="Tocilizumab bei Neuromyelitis optica"),
+    ),
     "same DOI or PMID": (pair({"doi": "10.1/x"}, doi="10.1/x", title="Other"), pair()),
     "same title": (pair(), pair(title="Azathioprine versus mycophenolate")),
     "similar title and one detail": (
@@ -95,6 +107,8 @@ def test_every_rule_says_for_or_against():
         ("e12724", ("e", 12724, None, False)),
         ("Suppl-29", ()),
         ("01-Jun", ()),
+        ("2297-2108", ()),
+        ("1262-68", ("", 1262, 68, False)),
         ("xiv", ("", 14, None, True)),
         ("iiii", ()),
     ],
@@ -114,6 +128,10 @@ def test_page_ranges_parse_roman_numerals_and_ignore_damaged_fields(pages, parse
         ("iii-xi", "v-vii", False),
         ("S12", "E12", False),
         ("945", "943-944", False),
+        ("2141-2147", "2142-2147", True),
+        ("2147", "2141-2147", True),
+        ("2147-2147", "2141-2147", False),
+        ("678-684", "676-682", False),
     ],
 )
 def test_pages_agree_only_when_they_can_be_one_item(a, b, agree):
@@ -162,3 +180,39 @@ def test_a_heading_followed_by_a_subject_is_not_generic():
 )
 def test_notice_markers_come_from_the_data_file(title, kind):
     assert notice_kind(title) == kind
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        {"issue": "Suppl. 2", "pages": "499-711"},
+        {"issue": "s2", "pages": "499-711"},
+        {"volume": "19 Suppl 1", "pages": "S12-S13"},
+        {"pages": "507-507"},
+        {"pages": "507"},
+    ],
+    ids=["supplement issue", "supplement issue as S2", "supplement volume", "one page", "a lone page"],
+)
+def test_a_record_in_a_supplement_or_on_one_page_does_not_show_the_full_article(article):
+    abstract = {"journal": "Lancet Neurology. Conference: AAN annual meeting", "volume": "", "issue": "", "pages": ""}
+    rule = RULE["meeting abstract and article"]
+    assert not rule.holds(pair(abstract, **article))
+    assert rule.holds(pair(abstract, pages="391-401"))
+    assert rule.holds(pair(abstract, pages="e43268"))
+
+
+def test_a_reference_at_the_end_of_a_title_is_not_part_of_it():
+    title = "More on eculizumab for congenital atypical hemolytic-uremic syndrome"
+    cited = keys_of(Citation(id=1, title=title + "... N Engl J Med. 2009 Jan 29;360(5):544-6"))
+    plain = keys_of(Citation(id=2, title=title))
+    assert (cited.title, cited.numbers) == (plain.title, plain.numbers)
+    assert title_key("Mortality after stroke. Stroke. 2019;50:12-8") == title_key("Mortality after stroke")
+    assert keys_of(Citation(id=3, title="Stroke care in 2019: 12 lessons")).numbers == ("2019", "12")
+
+
+def test_a_translated_title_loses_its_brackets_but_a_bracketed_label_does_not_stay():
+    translated = keys_of(Citation(id=1, title="[Pleuritis carcinomatosa]"))
+    assert translated.title == "pleuritis carcinomatosa" and translated.translated
+    labelled = keys_of(Citation(id=2, title="Pleuritis carcinomatosa [Japanese]"))
+    assert labelled.title == "pleuritis carcinomatosa" and not labelled.translated
+    assert keys_of(Citation(id=3, title="[Phase 2 trial of X]")).numbers == ("2",)
