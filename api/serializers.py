@@ -117,7 +117,7 @@ class ImportUpload(serializers.Serializer):
     search = serializers.IntegerField(help_text="Id of the review's search the file's records came from.")
     file = serializers.FileField()
     column_mapping = serializers.CharField(
-        required=False, default="", help_text="CSV, TSV and XLSX only: one field=column per line."
+        required=False, default="", allow_blank=True, help_text="CSV, TSV and XLSX only: one field=column per line."
     )
 
 
