@@ -196,10 +196,6 @@ class CastVote(serializers.Serializer):
     resolved = serializers.BooleanField(help_text="The votes agreed, so the record is resolved.")
 
 
-class NextRecord(serializers.Serializer):
-    record = RecordSerializer(allow_null=True, help_text="The next record of your queue; null when it is empty.")
-
-
 class ConflictVote(serializers.Serializer):
     reviewer = serializers.CharField(source="reviewer.username")
     decision = serializers.CharField()

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.pagination import CursorPagination
@@ -11,8 +13,10 @@ from api.serializers import STAGE_SLUGS, Error
 # Every endpoint may answer these: no or a bad token (401), a role that may not (403), a review the caller is not
 # a member of, or an object not in the review (404), too many calls (429).
 READ_ERRORS = dict.fromkeys((401, 403, 404, 429), Error)
+# What is wrong with a request, by field: {"field": ["message", ...]}.
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="What is wrong, field by field.")
 # A write may also be invalid (400) or refused by the workflow in the state it is in (409).
-WRITE_ERRORS = {**READ_ERRORS, 400: Error, 409: Error}
+WRITE_ERRORS = {**READ_ERRORS, 400: INVALID, 409: Error}
 
 
 def endpoint(*methods):

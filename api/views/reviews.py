@@ -19,7 +19,7 @@ from screening.models import FinalDecision, Resolution
 from screening.prisma import count_flow
 from screening.services import screenable
 
-from .common import READ_ERRORS, WRITE_ERRORS, endpoint, page_of, paginated, stage_of
+from .common import INVALID, READ_ERRORS, WRITE_ERRORS, endpoint, page_of, paginated, stage_of
 
 
 @extend_schema(responses={200: s.ReviewSerializer(many=True), **READ_ERRORS})
@@ -118,7 +118,7 @@ DECISION_FILTERS = (*FinalDecision.values, "undecided")
         OpenApiParameter("cursor", OpenApiTypes.STR, description="From a page's next or previous address."),
         OpenApiParameter("page_size", int, description="Records per page: 100 unless asked, at most 500."),
     ],
-    responses={200: page_of(s.RecordSerializer), **READ_ERRORS, 400: s.Error},
+    responses={200: page_of(s.RecordSerializer), **READ_ERRORS, 400: INVALID},
 )
 @endpoint("GET")
 def record_list(request, review_id):

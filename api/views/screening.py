@@ -1,7 +1,7 @@
 """Screening: my next record, my votes, conflicts and their resolution, with the pages' services and blinding."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -24,16 +24,19 @@ def _reason(review, reason_id):
     return None if reason_id is None else get_object_or_404(review.exclusion_reasons, pk=reason_id)
 
 
-@extend_schema(responses={200: s.NextRecord, **READ_ERRORS})
+@extend_schema(
+    responses={200: s.RecordSerializer, 204: OpenApiResponse(description="No record waits for you."), **READ_ERRORS}
+)
 @endpoint("GET")
 def next_record(request, review_id, stage_slug):
-    """The record your queue shows next at this stage (the queue page's), or null when none waits for you."""
+    """The record your queue shows next at this stage (the queue page's); 204 when none waits for you."""
     stage = stage_of(stage_slug)
     review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
     record = services.next_record(review, stage, request.user)
-    if record is not None:
-        record = review.records.select_related("source_import__search").get(pk=record.pk)
-    return Response({"record": s.RecordSerializer(record).data if record else None})
+    if record is None:
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    record = review.records.select_related("source_import__search").get(pk=record.pk)
+    return Response(s.RecordSerializer(record).data)
 
 
 @extend_schema(methods=["GET"], responses={200: page_of(s.VoteSerializer), **READ_ERRORS})

@@ -61,6 +61,8 @@ def test_each_operation_answers_the_lead_as_documented(spec, personas, token_cli
     response = client.get(url, data) if method == "get" else getattr(client, method)(url, data, format="json")
     documented = spec["paths"][_template(name)][method]["responses"]
     assert str(response.status_code) in documented, (response.status_code, sorted(documented))
+    if response.status_code == 204:
+        return
     schema = documented[str(response.status_code)]["content"]["application/json"]["schema"]
     validate(response.json(), {**schema, "components": spec["components"]}, cls=OAS30Validator)
 
