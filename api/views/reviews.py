@@ -1,6 +1,6 @@
 """Reviews, their teams, searches, imports, records and PRISMA counts."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -15,7 +15,7 @@ from identification.models import ImportStatus
 from identification.tasks import start_import
 from reviews.access import get_review_for_user
 from reviews.models import Review
-from screening.models import FinalDecision, Resolution
+from screening.models import FinalDecision, Resolution, Stage
 from screening.prisma import count_flow
 from screening.services import screenable
 
@@ -124,9 +124,19 @@ DECISION_FILTERS = (*FinalDecision.values, "undecided")
 def record_list(request, review_id):
     """The review's records, a page at a time in the order they were imported."""
     review, _ = get_review_for_user(request, review_id)
-    records = _filtered(review, request.query_params)
-    records = records.select_related("source_import__search").prefetch_related("resolutions")
-    return paginated(request, records, s.RecordSerializer)
+    return paginated(request, shown_records(_filtered(review, request.query_params)), s.RecordSerializer)
+
+
+def shown_records(records):
+    """Records with what RecordSerializer shows: their search, and their final decision at each stage, in the one
+    query (the resolutions' unique index on record and stage answers each)."""
+    decided = {
+        s.decision_attribute(stage): Subquery(
+            Resolution.objects.filter(record=OuterRef("pk"), stage=stage).values("decision")[:1]
+        )
+        for stage in Stage.values
+    }
+    return records.select_related("source_import__search").annotate(**decided)
 
 
 def _filtered(review, params):
@@ -165,8 +175,8 @@ def _filtered(review, params):
 @extend_schema(responses={200: s.RecordSerializer, **READ_ERRORS})
 @endpoint("GET")
 def record_detail(request, review_id, record_id):
-    record, _, _ = get_record_for_user(request, review_id, record_id)
-    return Response(s.RecordSerializer(record).data)
+    record, review, _ = get_record_for_user(request, review_id, record_id)
+    return Response(s.RecordSerializer(shown_records(review.records).get(pk=record.pk)).data)
 
 
 @extend_schema(responses={200: s.Prisma, **READ_ERRORS})

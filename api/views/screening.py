@@ -11,6 +11,7 @@ from screening import services
 from screening.models import Vote
 
 from .common import READ_ERRORS, WRITE_ERRORS, endpoint, page_of, paginated, stage_of
+from .reviews import shown_records
 
 
 def _valid(serializer_class, data):
@@ -35,8 +36,7 @@ def next_record(request, review_id, stage_slug):
     record = services.next_record(review, stage, request.user)
     if record is None:
         return Response(status=status.HTTP_204_NO_CONTENT)
-    record = review.records.select_related("source_import__search").get(pk=record.pk)
-    return Response(s.RecordSerializer(record).data)
+    return Response(s.RecordSerializer(shown_records(review.records).get(pk=record.pk)).data)
 
 
 @extend_schema(methods=["GET"], responses={200: page_of(s.VoteSerializer), **READ_ERRORS})
@@ -73,8 +73,7 @@ def conflicts(request, review_id, stage_slug):
     stage = stage_of(stage_slug)
     review, _ = get_review_for_user(request, review_id, roles=ADJUDICATORS)
     found = services.conflicts_for(review, stage, request.user)
-    records = review.records.select_related("source_import__search").prefetch_related("resolutions")
-    records = records.in_bulk([record.pk for record, _, _ in found])
+    records = shown_records(review.records).in_bulk([record.pk for record, _, _ in found])
     rows = [{"record": records[record.pk], "votes": votes, "voted": voted} for record, votes, voted in found]
     return Response(s.Conflict(rows, many=True).data)
 

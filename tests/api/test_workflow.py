@@ -25,7 +25,7 @@ def test_an_uploaded_file_is_imported_and_its_progress_shown(
             reverse("api:imports", args=[personas.review.pk]), {"search": search.pk, "file": upload}, format="multipart"
         )
     assert response.status_code == 201
-    progress = api.get(response.json()["url"]).json()
+    progress = api.get(response.json()["href"]).json()
     assert (progress["status"], progress["record_count"]) == ("done", 2)
 
 
@@ -74,9 +74,9 @@ def test_a_page_of_records_takes_the_same_queries_whatever_its_size(personas, to
     api = token_client(personas.viewer)
     url = reverse("api:records", args=[personas.review.pk])
     api.get(url)  # the token's first use is noted, once a minute at most
-    # The token and its owner, the membership, the records with their imports and searches, their resolutions.
+    # The token and its owner, the membership, the records with their searches and final decisions.
     for size in (1, 100):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert len(api.get(url, {"page_size": size}).json()["results"]) == min(size, 3)
 
 
@@ -137,7 +137,7 @@ def test_the_consensus_is_read_once_locked_and_a_run_started_on_it(personas, tok
     assert len(rows) == len(locked.team.studies) and rows[0]["treatment"] in ("tocilizumab", "azathioprine")
     response = api.post(reverse("api:runs", args=[personas.review.pk]), {"measure": "SMCR"}, format="json")
     assert response.status_code == 201
-    run = api.get(response.json()["url"]).json()
+    run = api.get(response.json()["href"]).json()
     assert set(run["results"]["outcomes"]) == {"arr", "edss"}
     extraction_services.unlock(review=personas.review, user=personas.lead, reason="Erratum")
     refused = api.get(consensus_url)
