@@ -22,19 +22,17 @@ class Error(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def _links(review_id: int) -> dict[str, str]:
-    def url(name, **kwargs):
-        return reverse(f"api:{name}", kwargs={"review_id": review_id, **kwargs})
+REVIEW_LINKS = ("review", "members", "searches", "imports", "records", "prisma", "extraction_form")
+REVIEW_LINKS += ("my_extractions", "consensus", "outcomes", "runs")
+STAGE_LINKS = {"next": "screening_next", "votes": "votes", "conflicts": "conflicts"}
 
-    links = {
-        name: url(name)
-        for name in ("review", "members", "searches", "imports", "records", "prisma", "extraction_form")
-        + ("my_extractions", "consensus", "outcomes", "runs")
-    }
+
+def _links(review_id: int) -> dict[str, str]:
+    """The addresses of a review's endpoints, by name (with the stage's for screening: title-abstract_votes)."""
+    links = {name: reverse(f"api:{name}", kwargs={"review_id": review_id}) for name in REVIEW_LINKS}
     for slug in STAGE_SLUGS:
-        links[f"{slug}_next"] = url("screening_next", stage_slug=slug)
-        links[f"{slug}_votes"] = url("votes", stage_slug=slug)
-        links[f"{slug}_conflicts"] = url("conflicts", stage_slug=slug)
+        for part, name in STAGE_LINKS.items():
+            links[f"{slug}_{part}"] = reverse(f"api:{name}", kwargs={"review_id": review_id, "stage_slug": slug})
     return links
 
 

@@ -49,10 +49,10 @@ def page_of(serializer_class):
     return type(f"{name}Page", (serializers.Serializer,), fields)
 
 
-def paginated(request, queryset, serializer_class, **context):
+def paginated(request, queryset, serializer_class):
     cursor = Cursor()
     page = cursor.paginate_queryset(queryset, request)
-    return cursor.get_paginated_response(serializer_class(page, many=True, context=context).data)
+    return cursor.get_paginated_response(serializer_class(page, many=True).data)
 
 
 def stage_of(slug: str):
