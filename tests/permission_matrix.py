@@ -208,7 +208,7 @@ class ApiRoute:
     allowed: frozenset[str] | None = None
     data: dict = field(default_factory=dict)
     refused: int = 403
-    ok: frozenset[int] = frozenset({200, 201})
+    ok: frozenset[int] = frozenset({200, 201, 204})
 
 
 def _conflict(p: Personas) -> int:
