@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "screening",
     "extraction",
     "analysis",
+    # The REST API (docs/api.md): above every stage, which it may import; none imports it.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +193,45 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [csp.SELF],
         "frame-ancestors": [csp.NONE],
     }
+}
+
+# The REST API (docs/api.md): personal tokens or the session (which needs CSRF for writes); an anonymous call gets
+# 401 with the token scheme named, never a redirect to the log-in page. Calls are counted per token (per account
+# for the session) in the cache: use CACHE_URL with several workers.
+API_CALLS_PER_HOUR = envint("API_CALLS_PER_HOUR", 5000)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": f"{API_CALLS_PER_HOUR}/hour"},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": "Reviews, records, screening, extraction and analysis of Tandem, with the pages' access rules.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files: the CSP allows no script from elsewhere and no inline script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VoteDecision": "screening.models.Decision",
+        "FinalDecision": "screening.models.FinalDecision",
+        "ImportStatus": "identification.models.ImportStatus",
+        "ExtractionStatus": "extraction.models.ExtractionStatus",
+    },
 }
 
 LOGGING = {

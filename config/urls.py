@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("extraction.urls")),
     path("", include("analysis.urls")),
+    path("api/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
 ]
 
 handler500 = "config.errors.server_error"

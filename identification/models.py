@@ -119,6 +119,16 @@ class RecordQuerySet(models.QuerySet):
         """One record per study report: the primaries of duplicate groups and records with no duplicate."""
         return self.filter(duplicate_of__isnull=True)
 
+    def matching(self, text: str) -> "RecordQuerySet":
+        """Records whose title, abstract or journal contain `text`, or whose DOI or PMID is `text`."""
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(abstract__icontains=text)
+            | Q(doi__iexact=text)
+            | Q(pmid=text)
+            | Q(journal__icontains=text)
+        )
+
     def from_databases_and_registers(self, yes: bool = True) -> "RecordQuerySet":
         """Records whose own search was of a database or register (yes=False: found by other methods)."""
         condition = Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS)

@@ -38,6 +38,41 @@ def parse_import(record_import):
     return parse_file(read_upload(record_import), record_import.file_name, record_import.column_mapping or None)
 
 
+def upload_import(*, review, user, search, upload, column_mapping: dict):
+    """Keep an uploaded file as an import awaiting confirmation and parse it: (import, parsed records). A file that
+    cannot be imported raises ImportFileError and leaves nothing behind."""
+    record_import = RecordImport.objects.create(
+        review=review,
+        search=search,
+        upload=upload,
+        file_name=upload.name[:255],
+        column_mapping=column_mapping,
+        created_by=user,
+    )
+    try:
+        return record_import, parse_import(record_import)
+    except ImportFileError:
+        record_import.upload.delete(save=False)
+        record_import.delete()
+        raise
+
+
+def queue_import(record_import) -> bool:
+    """Confirm an import awaiting confirmation, once: False when it had already started (a second click, a
+    script's retry). The caller then starts it (identification.tasks.start_import)."""
+    now = timezone.now()
+    queued = RecordImport.objects.filter(pk=record_import.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.QUEUED, stage="Waiting to start", stage_changed_at=now
+    )
+    if queued:
+        record_import.status, record_import.stage, record_import.stage_changed_at = (
+            ImportStatus.QUEUED,
+            "Waiting to start",
+            now,
+        )
+    return bool(queued)
+
+
 class Superseded(Exception):
     """The import was started again after it looked interrupted; this earlier run writes nothing more."""
 

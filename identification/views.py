@@ -5,14 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from identification import services
 from identification.access import IDENTIFIERS, get_candidate_for_user, get_import_for_user, get_record_for_user
 from identification.forms import BulkAcceptForm, ImportForm, SearchForm
 from identification.importers import FORMAT_NAMES, ImportFileError
-from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
+from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record
 from identification.tasks import start_import
 from reviews.access import LEAD_ONLY, get_review_for_user
 
@@ -77,20 +76,15 @@ def import_create(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=IDENTIFIERS)
     form = ImportForm(request.POST or None, request.FILES or None, review=review)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        record_import = RecordImport.objects.create(
-            review=review,
-            search=form.cleaned_data["search"],
-            upload=upload,
-            file_name=upload.name[:255],
-            column_mapping=form.cleaned_data["column_mapping"],
-            created_by=request.user,
-        )
         try:
-            parsed = services.parse_import(record_import)
+            record_import, parsed = services.upload_import(
+                review=review,
+                user=request.user,
+                search=form.cleaned_data["search"],
+                upload=form.cleaned_data["file"],
+                column_mapping=form.cleaned_data["column_mapping"],
+            )
         except ImportFileError as exc:
-            record_import.upload.delete(save=False)
-            record_import.delete()
             form.add_error("file", f"This file cannot be imported: {exc}. Nothing was saved.")
         else:
             context = {
@@ -109,13 +103,10 @@ def import_create(request, review_id):
 @require_POST
 def import_confirm(request, review_id, import_id):
     record_import, review, _ = get_import_for_user(request, review_id, import_id, roles=IDENTIFIERS)
-    if record_import.status != ImportStatus.PREVIEW:
-        messages.info(request, "This import has already started.")
-    else:
-        record_import.status, record_import.stage = ImportStatus.QUEUED, "Waiting to start"
-        record_import.stage_changed_at = timezone.now()
-        record_import.save(update_fields=["status", "stage", "stage_changed_at"])
+    if services.queue_import(record_import):
         start_import(record_import)
+    else:
+        messages.info(request, "This import has already started.")
     return redirect("identification:import_detail", review_id=review.pk, import_id=record_import.pk)
 
 
@@ -156,13 +147,7 @@ def record_list(request, review_id):
     records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
     query = request.GET.get("q", "").strip()
     if query:
-        records = records.filter(
-            Q(title__icontains=query)
-            | Q(abstract__icontains=query)
-            | Q(doi__iexact=query)
-            | Q(pmid=query)
-            | Q(journal__icontains=query)
-        )
+        records = records.matching(query)
     show = request.GET.get("show", "unique")
     if show == "unique":
         records = records.unique()

@@ -8,7 +8,7 @@ roles allowed; everyone else in the review gets 403 and outsiders 404.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.factories import Personas
+from tests.factories import Personas, make_user
 
 ROLES = ("lead", "reviewer", "adjudicator", "viewer")
 EVERY_ROLE = frozenset(ROLES)
@@ -96,8 +96,15 @@ def _run(**fixed) -> Callable[[Personas], dict]:
     return lambda p: {"review_id": p.review.pk, "run_id": p.analysis().run.pk, **fixed}
 
 
+def _lead_token(p: Personas) -> int:
+    """The lead's token: the lead revokes it, anyone else is told they have no such token."""
+    from api.services import create_token
+
+    return create_token(user=p.lead, name="scripts")[0].pk
+
+
 # URL names anyone may open without logging in.
-PUBLIC = {"accounts:login", "accounts:signup"}
+PUBLIC = {"accounts:login", "accounts:signup", "api:schema", "api:docs"}
 
 MATRIX: dict[str, Route] = {
     "accounts:logout": Route(method="post", logs_out=True),
@@ -183,9 +190,84 @@ MATRIX: dict[str, Route] = {
     "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
     "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
     "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),
+    "api_tokens:list": Route(),
+    "api_tokens:create": Route(method="post", data={"name": "R scripts"}),
+    "api_tokens:revoke": Route(method="post", kwargs=lambda p: {"token_id": _lead_token(p)}),
     "identification:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),
+}
+
+
+# The REST API (api/urls.py), by URL name and method: a URL answers several methods, each with its own roles.
+# Anonymous calls get 401, outsiders 404 (tests/api/test_permissions.py). `ok` is what an allowed member gets: 409
+# where the access rules let the call through and the workflow's state refuses it (a submitted extraction).
+@dataclass(frozen=True)
+class ApiRoute:
+    kwargs: Callable[[Personas], dict] = lambda p: {}
+    allowed: frozenset[str] | None = None
+    data: dict = field(default_factory=dict)
+    refused: int = 403
+    ok: frozenset[int] = frozenset({200, 201, 204})
+
+
+def _conflict(p: Personas) -> int:
+    """A title/abstract record on which the reviewer and a second reviewer disagree, which the lead and the
+    adjudicator may both settle."""
+    from reviews.models import Role
+    from reviews.services import add_member
+    from screening.services import cast_vote
+
+    record = p.identification().record
+    second = make_user("reviewer2")
+    add_member(review=p.review, user=second, role=Role.REVIEWER, by=p.lead)
+    for reviewer, decision in ((p.reviewer, "include"), (second, "exclude")):
+        cast_vote(review=p.review, record_id=record.pk, stage="title_abstract", reviewer=reviewer, decision=decision)
+    return record.pk
+
+
+API_MATRIX: dict[tuple[str, str], ApiRoute] = {
+    ("api:reviews", "get"): ApiRoute(),
+    ("api:review", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    ("api:members", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    ("api:searches", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    ("api:searches", "post"): ApiRoute(
+        kwargs=_review,
+        allowed=IDENTIFIERS,
+        data={"source": "Embase", "source_type": "database", "date_searched": "2024-05-01"},
+    ),
+    ("api:imports", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    # The upload itself is tested in tests/api/test_identification.py: a file cannot sit in a static body.
+    ("api:imports", "post"): ApiRoute(kwargs=_review, allowed=IDENTIFIERS, ok=frozenset({400})),
+    ("api:import", "get"): ApiRoute(kwargs=_import, allowed=EVERY_ROLE),
+    ("api:records", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    ("api:record", "get"): ApiRoute(kwargs=_record, allowed=EVERY_ROLE),
+    ("api:prisma", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    ("api:screening_next", "get"): ApiRoute(kwargs=_stage, allowed=SCREENERS),
+    ("api:votes", "get"): ApiRoute(kwargs=_stage, allowed=SCREENERS),
+    ("api:votes", "post"): ApiRoute(kwargs=_stage, allowed=SCREENERS, data={"decision": "include"}),
+    ("api:conflicts", "get"): ApiRoute(kwargs=_stage, allowed=ADJUDICATORS),
+    ("api:resolutions", "post"): ApiRoute(kwargs=_stage, allowed=ADJUDICATORS, data={"decision": "include"}),
+    ("api:extraction_form", "get"): ApiRoute(kwargs=_ext(), allowed=EVERY_ROLE),
+    ("api:my_extractions", "get"): ApiRoute(kwargs=_ext(), allowed=EVERY_ROLE),
+    ("api:extraction", "get"): ApiRoute(kwargs=_ext("extraction_id"), allowed=LEAD, refused=404),
+    ("api:extraction", "put"): ApiRoute(
+        kwargs=_ext("extraction_id"),
+        allowed=LEAD,
+        refused=404,
+        data={"arm_count": 1, "values": []},
+        ok=frozenset({409}),
+    ),
+    ("api:consensus", "get"): ApiRoute(kwargs=_locked_review, allowed=EVERY_ROLE),
+    ("api:outcomes", "get"): ApiRoute(kwargs=_locked_review, allowed=EVERY_ROLE),
+    ("api:runs", "get"): ApiRoute(kwargs=_locked_review, allowed=EVERY_ROLE),
+    ("api:runs", "post"): ApiRoute(kwargs=_locked_review, allowed=LEAD, data={"measure": "SMCR", "method": "REML"}),
+    ("api:run", "get"): ApiRoute(kwargs=_run(), allowed=EVERY_ROLE),
+}
+# Bodies built from the personas' data: the record voted on or resolved.
+API_BODIES: dict[tuple[str, str], Callable[[Personas], dict]] = {
+    ("api:votes", "post"): lambda p: {"record": p.identification().record.pk},
+    ("api:resolutions", "post"): lambda p: {"record": _conflict(p)},
 }
 
 
@@ -252,4 +334,6 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "extraction.auditevent": HISTORY,
     "analysis.outcomemapping": EDITABLE,
     "analysis.analysisrun": READ_ONLY,
+    # Made by their owners only, who alone see the key; staff revoke them.
+    "api.apitoken": AdminEntry(add=NOBODY, change=NOBODY),
 }
