@@ -121,6 +121,7 @@ MATRIX: dict[str, Route] = {
     "identification:import_cancel": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
     "identification:import_restart": Route(method="post", kwargs=_import, allowed=IDENTIFIERS),
     "identification:records": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "identification:records_export": Route(kwargs=lambda p: {**_review(p), "file_format": "ris"}, allowed=EVERY_ROLE),
     "identification:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
     "identification:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
     "identification:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
