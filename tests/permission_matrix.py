@@ -162,6 +162,7 @@ MATRIX: dict[str, Route] = {
     "extraction:unlock": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"reason": "Erratum"}),
     "extraction:export": Route(kwargs=_ext(file_format="csv"), allowed=EVERY_ROLE),
     "extraction:audit_export": Route(kwargs=_ext(), allowed=EVERY_ROLE),
+    "extraction:characteristics_export": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
     "analysis:runs": Route(kwargs=_review, allowed=EVERY_ROLE),
     "analysis:run_create": Route(
         method="post",
@@ -184,6 +185,7 @@ MATRIX: dict[str, Route] = {
     "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
     "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
     "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),
+    "analysis:revman_export": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
     "identification:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),
