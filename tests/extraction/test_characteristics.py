@@ -56,3 +56,18 @@ def test_an_open_extraction_is_refused_with_a_message(client, personas):
     response = client.get(reverse("extraction:characteristics_export", args=[team.review.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("extraction:overview", args=[team.review.pk])
     assert "Not exported: the extraction is not locked" in response.content.decode()
+
+
+def test_a_study_label_that_is_a_formula_is_written_as_text(client, personas):
+    from extraction import services
+    from screening.models import Study
+    from tests.analysis.helpers import study_values
+
+    team = Team(personas, studies=1)
+    Study.objects.filter(pk=team.studies[0].pk).update(label='=HYPERLINK("http://evil")')
+    team.submit(team.studies[0], 1, **study_values(0))
+    team.submit(team.studies[0], 2, **study_values(0))
+    services.lock(review=team.review, user=personas.lead)
+    client.force_login(personas.viewer)
+    response = client.get(reverse("extraction:characteristics_export", args=[team.review.pk]))
+    assert rows(response)[1][0] == '\'=HYPERLINK("http://evil")'

@@ -102,3 +102,24 @@ def test_the_export_query_count_does_not_grow_with_the_records(client, personas,
     # session, user, membership; the records; the set's notes.
     with django_assert_num_queries(5):
         export(client, personas.review, "ris", set="excluded")
+
+
+def test_a_vote_waiting_for_others_changes_no_export_of_any_set(client, personas):
+    """The blinding crawl (tests/blinding.py) from the records page: each decided set, in each format, is the
+    same whatever the hidden co-reviewer voted."""
+    from tests.blinding import assert_blind, reached_views
+    from tests.screening.test_blinding import NOTES, Screening
+
+    screening = Screening(personas)
+    client.force_login(personas.reviewer)
+    crawl = assert_blind(
+        client,
+        hide=screening.hide,
+        variants=tuple(NOTES),
+        start=[reverse("identification:records", args=[personas.review.pk])],
+        probes=NOTES.values(),
+    )
+    assert "identification:records_export" in reached_views(crawl)
+    exports = [address for address in crawl if "/records.ris?" in address]
+    assert any("set=excluded" in address for address in exports)
+    assert any("set=included-full-text" in address for address in exports)
