@@ -9,6 +9,7 @@ run = base + "runs/<int:run_id>/"
 urlpatterns = [
     path(base, views.run_list, name="runs"),
     path(base + "runs/", views.run_create, name="run_create"),
+    path(base + "revman-study-results.csv", views.revman_export, name="revman_export"),
     path(base + "outcomes/", views.mapping_list, name="mappings"),
     path(base + "outcomes/new/", views.mapping_edit, name="mapping_add"),
     path(base + "outcomes/<int:mapping_id>/", views.mapping_edit, name="mapping_edit"),

@@ -7,7 +7,7 @@ from extraction.services import is_locked
 from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
 
-from . import exports, outcomes, plots, services
+from . import exports, outcomes, plots, revman, services
 from .forms import MappingForm, RunForm
 from .models import AnalysisRun, OutcomeMapping, Plot, PlotKind
 
@@ -140,3 +140,14 @@ def mapping_edit(request, review_id, mapping_id=None):
             return redirect("analysis:mappings", review_id=review.pk)
     context = {"review": review, "membership": membership, "form": form, "mapping": mapping}
     return render(request, "analysis/mapping_form.html", context, status=400 if form.errors else 200)
+
+
+def revman_export(request, review_id):
+    """The locked data of each outcome, a row per study arm and time point, as RevMan Web's study results CSV."""
+    review, _ = get_review_for_user(request, review_id)
+    try:
+        rows = revman.study_results(review)
+    except services.AnalysisError as exc:
+        messages.error(request, f"Not exported: {exc}.")
+        return redirect("analysis:runs", review_id=review.pk)
+    return csv_download(download_name(review, "revman-study-results", "csv"), rows)

@@ -22,5 +22,6 @@ urlpatterns = [
     path(base + "lock/", views.lock, name="lock"),
     path(base + "unlock/", views.unlock, name="unlock"),
     path(base + "consensus.<slug:file_format>", views.export, name="export"),
+    path(base + "characteristics.csv", views.characteristics_export, name="characteristics_export"),
     path(base + "audit.csv", views.audit_export, name="audit_export"),
 ]

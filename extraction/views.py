@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
 
-from . import services, tables
+from . import characteristics, services, tables
 from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
 from .locking import ExtractionLocked
 from .models import AuditEvent, Consensus, Extraction, FormField, Value
@@ -357,3 +357,14 @@ def audit_export(request, review_id):
         for e in events.iterator(chunk_size=2000)
     ]
     return csv_download(download_name(review, "extraction-audit", "csv"), rows)
+
+
+def characteristics_export(request, review_id):
+    """Cochrane's characteristics of included studies, from the locked consensus, as CSV."""
+    review, _ = get_review_for_user(request, review_id)
+    try:
+        rows = characteristics.characteristics_rows(review)
+    except characteristics.ExtractionNotLocked as exc:
+        messages.error(request, f"Not exported: {exc}.")
+        return redirect("extraction:overview", review_id=review.pk)
+    return csv_download(download_name(review, "characteristics-of-included-studies", "csv"), rows)

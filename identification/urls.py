@@ -25,6 +25,7 @@ urlpatterns = [
         name="import_restart",
     ),
     path("reviews/<int:review_id>/records/", views.record_list, name="records"),
+    path("reviews/<int:review_id>/records.<slug:file_format>", views.records_export, name="records_export"),
     path("reviews/<int:review_id>/records/<int:record_id>/", views.record_detail, name="record_detail"),
     path(
         "reviews/<int:review_id>/records/<int:record_id>/separate/",

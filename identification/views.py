@@ -3,17 +3,22 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from identification import services
+from identification import exporters, services
 from identification.access import IDENTIFIERS, get_candidate_for_user, get_import_for_user, get_record_for_user
+from identification.exports import export_records
 from identification.forms import BulkAcceptForm, ImportForm, SearchForm
 from identification.importers import FORMAT_NAMES, ImportFileError
 from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record
+from identification.record_filters import RecordFilters
+from identification.record_sets import record_sets
 from identification.tasks import start_import
 from reviews.access import LEAD_ONLY, get_review_for_user
+from reviews.downloads import download_name, text_download
 
 KNOWN_SOURCES = (
     "PubMed",
@@ -144,34 +149,39 @@ def import_detail(request, review_id, import_id):
 
 def record_list(request, review_id):
     review, membership = get_review_for_user(request, review_id)
+    filters = RecordFilters.from_query(request.GET)
     records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
-    query = request.GET.get("q", "").strip()
-    if query:
-        records = records.matching(query)
-    show = request.GET.get("show", "unique")
-    if show == "unique":
-        records = records.unique()
-    elif show == "duplicates":
-        records = records.filter(duplicate_of__isnull=False)
-    source = request.GET.get("import", "")
-    if source.isdigit():
-        records = records.filter(source_import_id=int(source))
-    if request.GET.get("abstract") == "missing":
-        records = records.filter(abstract="")
-    page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(filters.apply(records).order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "review": review,
         "membership": membership,
         "page": page,
-        "query": query,
-        "show": show,
-        "source": source,
-        "abstract": request.GET.get("abstract", ""),
+        "query": filters.query,
+        "show": filters.show,
+        "source": filters.source,
+        "abstract": filters.abstract,
+        "record_set": filters.record_set,
+        "record_sets": record_sets(),
+        "filters": filters.query_string(),
+        "formats": {file_format: name for file_format, (name, _, _) in exporters.FORMATS.items()},
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
         "total": review.records.count(),
         "unique": review.records.unique().count(),
     }
     return render(request, "identification/records.html", context)
+
+
+def records_export(request, review_id, file_format):
+    """The records the list's filters select (and a later stage's set, such as those included), as RIS or BibTeX."""
+    review, _ = get_review_for_user(request, review_id)
+    if file_format not in exporters.FORMATS:
+        raise Http404("No such format.")
+    filters = RecordFilters.from_query(request.GET)
+    records = filters.apply(review.records.all())
+    content = export_records(records=records, file_format=file_format, notes=filters.notes(records))
+    _, extension, media_type = exporters.FORMATS[file_format]
+    what = f"records-{filters.record_set.slug}" if filters.record_set else "records"
+    return text_download(download_name(review, what, extension), media_type, content)
 
 
 def record_detail(request, review_id, record_id):

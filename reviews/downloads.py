@@ -57,6 +57,12 @@ def json_download(filename: str, data) -> HttpResponse:
     return response
 
 
+def text_download(filename: str, content_type: str, text: str) -> HttpResponse:
+    response = _attachment(f"{content_type}; charset=utf-8", filename)
+    response.write(text)
+    return response
+
+
 def svg_download(filename: str, svg: str) -> HttpResponse:
     response = _attachment("image/svg+xml", filename)
     response.write(svg)

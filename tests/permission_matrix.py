@@ -128,6 +128,7 @@ MATRIX: dict[str, Route] = {
     "identification:import_cancel": Route(method="post", kwargs=_preview_import, allowed=IDENTIFIERS),
     "identification:import_restart": Route(method="post", kwargs=_import, allowed=IDENTIFIERS),
     "identification:records": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "identification:records_export": Route(kwargs=lambda p: {**_review(p), "file_format": "ris"}, allowed=EVERY_ROLE),
     "identification:record_detail": Route(kwargs=_record, allowed=EVERY_ROLE),
     "identification:record_separate": Route(method="post", kwargs=_duplicate, allowed=IDENTIFIERS),
     "identification:duplicates": Route(kwargs=_review, allowed=EVERY_ROLE),
@@ -168,6 +169,7 @@ MATRIX: dict[str, Route] = {
     "extraction:unlock": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"reason": "Erratum"}),
     "extraction:export": Route(kwargs=_ext(file_format="csv"), allowed=EVERY_ROLE),
     "extraction:audit_export": Route(kwargs=_ext(), allowed=EVERY_ROLE),
+    "extraction:characteristics_export": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
     "analysis:runs": Route(kwargs=_review, allowed=EVERY_ROLE),
     "analysis:run_create": Route(
         method="post",
@@ -193,6 +195,7 @@ MATRIX: dict[str, Route] = {
     "api_tokens:list": Route(),
     "api_tokens:create": Route(method="post", data={"name": "R scripts"}),
     "api_tokens:revoke": Route(method="post", kwargs=lambda p: {"token_id": _lead_token(p)}),
+    "analysis:revman_export": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
     "identification:duplicate_decide": Route(
         method="post", kwargs=_candidate, allowed=IDENTIFIERS, data={"decision": "distinct"}
     ),

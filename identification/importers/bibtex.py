@@ -1,4 +1,8 @@
-"""BibTeX, parsed by bibtexparser 2 with LaTeX decoding."""
+"""BibTeX, parsed by bibtexparser 2 with LaTeX decoding.
+
+Authors are separated before decoding, so that a braced group author ("{Food and Drug Administration}") stays one
+name; bibtexparser decodes only single strings, so each name is decoded here.
+"""
 
 import re
 from typing import Any
@@ -10,12 +14,14 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry
 from . import normalise as n
 from .base import ImportFileError, ParsedRecord
 
+DECODING = middlewares.LatexDecodingMiddleware()
+
 
 def parse_bibtex(text: str) -> list[ParsedRecord]:
     try:
         library = bibtexparser.parse_string(
             text,
-            append_middleware=[middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors()],
+            append_middleware=[middlewares.SeparateCoAuthors(), DECODING],
         )
     except Exception as exc:  # bibtexparser raises assorted errors on broken input
         raise ImportFileError(f"not a readable BibTeX file: {exc}") from exc
@@ -58,13 +64,12 @@ def _concatenation(value: Any, strings: dict[str, str]) -> Any:
 def bibtex_record(entry: Entry, strings: dict[str, str]) -> ParsedRecord:
     fields = {field.key.lower(): _concatenation(field.value, strings) for field in entry.fields}
     record = ParsedRecord(raw={"ENTRYTYPE": entry.entry_type, "ID": entry.key, **_plain(fields)}, line=_line(entry))
-    record.title = _braces(n.text(fields.get("title")))
-    record.abstract = _braces(n.text(fields.get("abstract")))
-    record.authors = n.authors(fields.get("author") or fields.get("editor") or [])
+    record.title = n.text(fields.get("title"))
+    record.abstract = n.text(fields.get("abstract"))
+    names = fields.get("author") or fields.get("editor") or []
+    record.authors = n.authors([_decoded(name) for name in ([names] if isinstance(names, str) else names)])
     record.year = n.year(n.first(fields.get("year"), fields.get("date")), record)
-    record.journal = _braces(
-        n.text(n.first(fields.get("journal"), fields.get("journaltitle"), fields.get("booktitle")))
-    )
+    record.journal = n.text(n.first(fields.get("journal"), fields.get("journaltitle"), fields.get("booktitle")))
     record.volume = n.text(fields.get("volume"))
     record.issue = n.text(n.first(fields.get("number"), fields.get("issue")))
     record.pages = n.text(fields.get("pages")).replace("--", "-")
@@ -82,8 +87,12 @@ def _line(block: Block) -> int:
     return (block.start_line or 0) + 1
 
 
-def _braces(value: str) -> str:
-    return value.replace("{", "").replace("}", "")
+def _decoded(name: str) -> str:
+    """One author's name decoded as the middleware decodes a field (a name it cannot decode stays as written)."""
+    try:
+        return str(DECODING._decoder.latex_to_text(name))
+    except Exception:  # pylatexenc raises assorted errors on broken LaTeX, as the middleware expects
+        return name
 
 
 def _plain(fields: dict[str, Any]) -> dict[str, str | list[str]]:
