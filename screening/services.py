@@ -227,6 +227,7 @@ def conflicts(review, stage):
             votes_needed=_votes_needed_expression(review, stage),
         )
         .filter(vote_count__gte=F("votes_needed"))
+        .select_related("report")  # the adjudicator sees the full text beside the votes
         .order_by("pk")
     )
     votes = {}
