@@ -119,6 +119,16 @@ class RecordQuerySet(models.QuerySet):
         """One record per study report: the primaries of duplicate groups and records with no duplicate."""
         return self.filter(duplicate_of__isnull=True)
 
+    def matching(self, text: str) -> "RecordQuerySet":
+        """Records whose title, abstract or journal contain the text, or whose DOI or PMID is it."""
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(abstract__icontains=text)
+            | Q(doi__iexact=text)
+            | Q(pmid=text)
+            | Q(journal__icontains=text)
+        )
+
     def from_databases_and_registers(self, yes: bool = True) -> "RecordQuerySet":
         """Records whose own search was of a database or register (yes=False: found by other methods)."""
         condition = Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS)
@@ -193,6 +203,15 @@ class CandidateStatus(models.TextChoices):
     DISTINCT = "distinct", "Not a duplicate"
 
 
+class DuplicateCandidateQuerySet(models.QuerySet):
+    def decided_for(self, record) -> "DuplicateCandidateQuerySet":
+        """The decided pairs of this record and of any record of its group, by when they were decided."""
+        primary = record.duplicate_of_id or record.pk
+        group = Record.objects.filter(Q(pk=primary) | Q(duplicate_of=primary)).values("pk")
+        pairs = Q(first__in=group) | Q(second__in=group) | Q(first=record) | Q(second=record)
+        return self.filter(pairs).exclude(status=CandidateStatus.PENDING).order_by("decided_at", "id")
+
+
 class DuplicateCandidate(models.Model):
     """A pair of records that may report the same study, with the evidence and the decision taken."""
 
@@ -206,6 +225,8 @@ class DuplicateCandidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DuplicateCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "-score", "id"]

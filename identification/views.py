@@ -14,6 +14,7 @@ from identification.forms import BulkAcceptForm, ImportForm, SearchForm
 from identification.importers import FORMAT_NAMES, ImportFileError
 from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
 from identification.tasks import start_import
+from reviews import stages
 from reviews.access import LEAD_ONLY, get_review_for_user
 
 KNOWN_SOURCES = (
@@ -156,13 +157,7 @@ def record_list(request, review_id):
     records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
     query = request.GET.get("q", "").strip()
     if query:
-        records = records.filter(
-            Q(title__icontains=query)
-            | Q(abstract__icontains=query)
-            | Q(doi__iexact=query)
-            | Q(pmid=query)
-            | Q(journal__icontains=query)
-        )
+        records = records.matching(query)
     show = request.GET.get("show", "unique")
     if show == "unique":
         records = records.unique()
@@ -173,6 +168,14 @@ def record_list(request, review_id):
         records = records.filter(source_import_id=int(source))
     if request.GET.get("abstract") == "missing":
         records = records.filter(abstract="")
+    # The later stages' filters (screening's decisions and exclusion reasons), each with the choices it offers.
+    later_filters = []
+    for record_filter in stages.record_filters():
+        choices = record_filter.choices(review, request.user)
+        value = request.GET.get(record_filter.name, "")
+        if value in dict(choices):
+            records = record_filter.apply(records, review, request.user, value)
+        later_filters.append((record_filter, choices, value))
     page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "review": review,
@@ -182,6 +185,7 @@ def record_list(request, review_id):
         "show": show,
         "source": source,
         "abstract": request.GET.get("abstract", ""),
+        "later_filters": later_filters,
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
         "total": review.records.count(),
         "unique": review.records.unique().count(),
@@ -199,7 +203,10 @@ def record_detail(request, review_id, record_id):
         "record": record,
         "primary": primary,
         "group": group.order_by("id"),
+        "merges": DuplicateCandidate.objects.decided_for(record).select_related("decided_by"),
         "can_edit": membership.role in IDENTIFIERS,
+        # The later stages' parts of the page (screening's votes and resolutions), each within its own rules.
+        "panels": list(stages.record_panels(record, review, request.user)),
     }
     return render(request, "identification/record_detail.html", context)
 

@@ -2,10 +2,12 @@
 
 from identification.holds import holds_records
 from reviews.access import ADJUDICATORS, SCREENERS
-from reviews.stages import NavEntry, Panel, Stage
+from reviews.stages import NavEntry, Panel, RecordPanel, Stage
 
 from .demo import simulate_screening
+from .history import record_history
 from .prisma import count_flow
+from .record_filters import RECORD_FILTERS
 
 
 @holds_records
@@ -36,6 +38,8 @@ STAGE = Stage(
         NavEntry("PRISMA", (("screening:prisma",),), order=800),
     ),
     panel=Panel("screening/_progress.html", progress),
+    record_panel=RecordPanel("screening/_record_history.html", record_history),
+    record_filters=RECORD_FILTERS,
     demo=simulate_screening,
     export=("screening.vote", "screening.voteevent", "screening.resolution", "screening.study", "screening.report"),
 )
