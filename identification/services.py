@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.db import reset_queries, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from reviews.access import require_role
@@ -92,7 +93,11 @@ def run_import(record_import, progress=None):
         logger.exception("import %s failed", record_import.pk)
         _fail(record_import, f"the import failed and nothing was saved: {exc}")
         raise
-    report(f"{record_import.record_count} records imported, {merged} duplicates merged, {queued} pairs to review")
+    count = record_import.record_count
+    report(
+        f"{count} record{pluralize(count)} imported, {merged} duplicate{pluralize(merged)} merged, "
+        f"{queued} pair{pluralize(queued)} to review"
+    )
     return record_import
 
 

@@ -24,8 +24,8 @@ STAGE = Stage(
     app="screening",
     order=200,
     nav=(
-        NavEntry("Screen titles", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
-        NavEntry("Screen full texts", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
+        NavEntry("Title/abstract screening", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
+        NavEntry("Full text screening", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
         NavEntry(
             "Conflicts",
             (("screening:conflicts", "title-abstract"), ("screening:conflicts", "full-text")),
