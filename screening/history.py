@@ -3,7 +3,7 @@ the report and its study, and where the record stands, within what blinding lets
 
 from dataclasses import dataclass, field
 
-from reviews.access import adjudicator_ids
+from reviews.access import SCREENERS, adjudicator_ids
 
 from . import services
 from .models import Report, Resolution, Stage, Vote, VoteEvent
@@ -60,4 +60,21 @@ def record_history(record, review, user) -> dict:
         stages.append(history)
     report = Report.objects.filter(record=record).select_related("study").first()
     others = report.study.reports.exclude(pk=report.pk).select_related("record") if report and report.study else []
-    return {"record": record, "stages": stages, "report": report, "study_reports": list(others)}
+    may_tag = review.memberships.filter(user=user, role__in=SCREENERS).exists()
+    return {
+        "record": record,
+        "stages": stages,
+        "report": report,
+        "study_reports": list(others),
+        **record_tags_context(record, review, may_tag=may_tag),
+    }
+
+
+def record_tags_context(record, review, *, may_tag: bool) -> dict:
+    """Context of screening/_record_tags.html: the review's tags, those on the record, and whether to offer the form."""
+    return {
+        "tagged": record,
+        "tag_choices": list(review.tags.all()),
+        "tag_ids": set(record.record_tags.values_list("tag_id", flat=True)),
+        "can_tag": may_tag,
+    }

@@ -1,6 +1,6 @@
 """Screening's filters of the records page (reviews.stages.RecordFilter): by stage and decision, and by exclusion
 reason. The records page and the Record manager belong to identification, which may not import screening, so
-screening registers these instead of adding methods to that manager.
+screening registers these instead of adding methods to that manager. Tags are a team aid every member sees.
 
 Each shows only what the viewer may see anyway: resolutions are the team's outcome and show to all; a record in
 conflict is listed as such only to who sees that conflict (an unblinded review's team, or the adjudicator on
@@ -13,7 +13,7 @@ from reviews.access import adjudicator_ids
 from reviews.stages import RecordFilter
 
 from . import services
-from .models import FinalDecision, Resolution, Stage
+from .models import FinalDecision, RecordTag, Resolution, Stage
 
 INCLUDED, EXCLUDED, AWAITING, CONFLICT = "included", "excluded", "awaiting", "conflict"
 KINDS = {INCLUDED: "included", EXCLUDED: "excluded", AWAITING: "awaiting a decision", CONFLICT: "in conflict"}
@@ -60,7 +60,16 @@ def by_reason(records, review, user, value):
     return records.filter(Exists(excluded.filter(exclusion_reason_id=int(value))))
 
 
+def tag_choices(review, user) -> list[tuple[str, str]]:
+    return [(str(tag.pk), tag.name) for tag in review.tags.all()]
+
+
+def by_tag(records, review, user, value):
+    return records.filter(Exists(RecordTag.objects.filter(record=OuterRef("pk"), tag_id=int(value))))
+
+
 RECORD_FILTERS = (
     RecordFilter("decision", "Screening", decision_choices, by_decision),
     RecordFilter("reason", "Exclusion reason", reason_choices, by_reason),
+    RecordFilter("tag", "Tag", tag_choices, by_tag),
 )

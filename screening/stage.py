@@ -41,5 +41,13 @@ STAGE = Stage(
     record_panel=RecordPanel("screening/_record_history.html", record_history),
     record_filters=RECORD_FILTERS,
     demo=simulate_screening,
-    export=("screening.vote", "screening.voteevent", "screening.resolution", "screening.study", "screening.report"),
+    export=(
+        "screening.vote",
+        "screening.voteevent",
+        "screening.resolution",
+        "screening.study",
+        "screening.report",
+        "screening.tag",
+        "screening.recordtag",
+    ),
 )

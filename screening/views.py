@@ -11,6 +11,7 @@ from identification.models import Record
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 
 from . import freezing, services
+from .history import record_tags_context
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
@@ -72,6 +73,7 @@ def queue(request, review_id, stage_slug):
         "decisions": Decision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
         "report": Report.objects.filter(record=record).first() if record and stage == Stage.FULL_TEXT else None,
+        **(record_tags_context(record, review, may_tag=True) if record else {}),
     }
     return render(request, "screening/queue.html", context)
 
