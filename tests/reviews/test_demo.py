@@ -72,8 +72,8 @@ def test_demo_screening_follows_the_datasets_labels_and_is_in_progress(demo):
     # 428 since issue 18: one pair waits in the duplicates queue instead of merging, an Embase and a Scopus copy of
     # "Severe ventricular arrhythmia and sudden death on neuroleptics" (2002) that share only title and year (no
     # authors, journal or DOI on either). Since issue 24 the Scopus copy no longer reads "Journal: Scopus" (the
-    # importer took the database's name for the journal); the journal was never what kept the pair apart, so the
-    # count stands.
+    # importer took the database's name for the journal); with no journal on either copy the pair still waits, so
+    # the count stands.
     assert flow.records_screened == 428 and flow.records_excluded > 250
     assert flow.new_studies == 27 == resolutions.filter(stage=Stage.FULL_TEXT, decision="include").count()
     assert flow.dbr_notretrieved_reports > 0 and sum(flow.dbr_excluded.values()) > 0
