@@ -376,10 +376,11 @@ def _compare_if_complete(review, study_id) -> None:
                 )
             )
     Consensus.objects.bulk_create(consensus)
-    agreed = len(consensus) - len(conflicts)
+    total = len(consensus)
+    agreed = f"{total - len(conflicts)} of {total} value{pluralize(total)} agreed"
     AuditEvent.objects.bulk_create(
         [
-            _event(review, AuditAction.AGREED, study_id=study_id, note=f"{agreed} of {len(consensus)} values agreed"),
+            _event(review, AuditAction.AGREED, study_id=study_id, note=agreed),
             *conflicts,
         ]
     )

@@ -66,7 +66,8 @@ def run_import(record_import, progress=None):
     except ImportFileError as exc:
         _fail(record_import, str(exc))
         raise
-    _set_stage(record_import, f"Writing {len(parsed.records)} records and removing duplicates")
+    count = len(parsed.records)
+    _set_stage(record_import, f"Writing {count} record{pluralize(count)} and removing duplicates")
     report(record_import.stage)
     try:
         with transaction.atomic():
@@ -349,7 +350,11 @@ def accept_above(*, review, min_score: float, expected: int, user) -> int:
     """
     pks = list(pending_above(review, min_score).select_for_update().values_list("pk", flat=True))
     if len(pks) != expected:
-        raise DecisionConflict(f"{len(pks)} pairs now score {min_score} or more, not {expected}: look again")
+        found = len(pks)
+        raise DecisionConflict(
+            f"{found} pair{pluralize(found)} now score{pluralize(found, 's,')} {min_score} or more, not {expected}: "
+            "look again"
+        )
     for pk in pks:
         decide(pk, review, is_duplicate=True, user=user)
     return len(pks)

@@ -143,14 +143,16 @@ class Flow:
         if identified - removed != self.records_screened:
             problems.append(
                 f"Records identified ({identified}) minus records removed ({removed}) is "
-                f"{identified - removed}, not the {self.records_screened} records screened."
+                f"{identified - removed}, not the {self.records_screened} record{pluralize(self.records_screened)} "
+                "screened."
             )
         awaiting = self.records_screened - self.records_excluded - self.records_included
         if awaiting:
             problems.append(
-                f"{awaiting} of {self.records_screened} records screened still await a title/abstract decision: "
+                f"{awaiting} of {self.records_screened} record{pluralize(self.records_screened)} screened still "
+                f"await{pluralize(awaiting, 's,')} a title/abstract decision: "
                 f"records screened minus excluded ({self.records_screened - self.records_excluded}) is not yet "
-                f"the {self.dbr_sought_reports} reports sought."
+                f"the {self.dbr_sought_reports} report{pluralize(self.dbr_sought_reports)} sought."
             )
         for label, sought, not_retrieved, assessed in (
             ("databases and registers", self.dbr_sought_reports, self.dbr_notretrieved_reports, self.dbr_assessed),
