@@ -131,11 +131,15 @@ def admin_personas(personas):
     """A row of every registered model, a staff account holding every model permission, and a superuser."""
     from analysis.models import AnalysisRun
     from analysis.outcomes import mappings
+    from screening import tags
 
     personas.identification()
     personas.extraction()
     mappings(personas.review)
     AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
+    tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
+    record = personas.identification().record
+    tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
     Group.objects.create(name="Editors")
     personas.staff = make_user("staff", is_staff=True)
     personas.staff.user_permissions.set(Permission.objects.all())
