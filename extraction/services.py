@@ -9,6 +9,7 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
@@ -375,10 +376,11 @@ def _compare_if_complete(review, study_id) -> None:
                 )
             )
     Consensus.objects.bulk_create(consensus)
-    agreed = len(consensus) - len(conflicts)
+    total = len(consensus)
+    agreed = f"{total - len(conflicts)} of {total} value{pluralize(total)} agreed"
     AuditEvent.objects.bulk_create(
         [
-            _event(review, AuditAction.AGREED, study_id=study_id, note=f"{agreed} of {len(consensus)} values agreed"),
+            _event(review, AuditAction.AGREED, study_id=study_id, note=agreed),
             *conflicts,
         ]
     )
@@ -453,10 +455,17 @@ def lock_blockers(review) -> list[str]:
     submitted = Extraction.objects.filter(review=review, status=ExtractionStatus.SUBMITTED)
     complete = submitted.values("study").annotate(n=Count("id")).filter(n=2).count()
     if complete < studies:
-        blockers.append(f"{studies - complete} of {studies} studies still wait for two submitted extractions")
+        waiting = studies - complete
+        blockers.append(
+            f"{waiting} of {studies} stud{pluralize(studies, 'y,ies')} still wait{pluralize(waiting, 's,')} for two "
+            "submitted extractions"
+        )
     open_conflicts = Consensus.objects.filter(review=review, status=ConsensusStatus.CONFLICT).count()
     if open_conflicts:
-        blockers.append(f"{open_conflicts} conflicting values are not resolved yet")
+        blockers.append(
+            f"{open_conflicts} conflicting value{pluralize(open_conflicts)} {pluralize(open_conflicts, 'is,are')} "
+            "not resolved yet"
+        )
     return blockers
 
 

@@ -203,6 +203,15 @@ class CandidateStatus(models.TextChoices):
     DISTINCT = "distinct", "Not a duplicate"
 
 
+class DuplicateCandidateQuerySet(models.QuerySet):
+    def decided_for(self, record) -> "DuplicateCandidateQuerySet":
+        """The decided pairs of this record and of any record of its group, by when they were decided."""
+        primary = record.duplicate_of_id or record.pk
+        group = Record.objects.filter(Q(pk=primary) | Q(duplicate_of=primary)).values("pk")
+        pairs = Q(first__in=group) | Q(second__in=group) | Q(first=record) | Q(second=record)
+        return self.filter(pairs).exclude(status=CandidateStatus.PENDING).order_by("decided_at", "id")
+
+
 class DuplicateCandidate(models.Model):
     """A pair of records that may report the same study, with the evidence and the decision taken."""
 
@@ -216,6 +225,8 @@ class DuplicateCandidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DuplicateCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "-score", "id"]

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
+from reviews import stages
+
 from .record_sets import RecordSet, record_set
 
 
@@ -16,6 +18,8 @@ class RecordFilters:
     abstract: str = ""
     # A set a later stage registered (identification/record_sets.py), or None for every record.
     record_set: RecordSet | None = None
+    # The later stages' filters chosen (reviews.stages.RecordFilter): (name, value) pairs.
+    later: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_query(cls, params) -> "RecordFilters":
@@ -25,9 +29,23 @@ class RecordFilters:
             source=params.get("import", ""),
             abstract=params.get("abstract", ""),
             record_set=record_set(params.get("set", "")),
+            later=tuple(
+                (record_filter.name, params[record_filter.name])
+                for record_filter in stages.record_filters()
+                if params.get(record_filter.name)
+            ),
         )
 
-    def apply(self, records: QuerySet) -> QuerySet:
+    def later_filters(self, review, user) -> list[tuple[stages.RecordFilter, list[tuple[str, str]], str]]:
+        """Each later stage's filter with the choices it offers this user and the one chosen ("" for any)."""
+        chosen = dict(self.later)
+        return [
+            (record_filter, record_filter.choices(review, user), chosen.get(record_filter.name, ""))
+            for record_filter in stages.record_filters()
+        ]
+
+    def apply(self, records: QuerySet, *, review, user) -> QuerySet:
+        """The records the filters select; a later stage's filter only with a value it offers this user."""
         if self.query:
             records = records.matching(self.query)
         if self.show == "unique":
@@ -40,6 +58,11 @@ class RecordFilters:
             records = records.filter(abstract="")
         if self.record_set:
             records = self.record_set.select(records)
+        chosen = dict(self.later)
+        for record_filter in stages.record_filters():
+            value = chosen.get(record_filter.name)
+            if value and value in dict(record_filter.choices(review, user)):
+                records = record_filter.apply(records, review, user, value)
         return records
 
     def query_string(self) -> str:
@@ -47,6 +70,7 @@ class RecordFilters:
         chosen = {"q": self.query, "show": self.show, "import": self.source, "abstract": self.abstract}
         if self.record_set:
             chosen["set"] = self.record_set.slug
+        chosen.update(self.later)
         return urlencode(chosen)
 
     def notes(self, records: QuerySet) -> dict[int, str]:

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.db import reset_queries, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from reviews.access import require_role
@@ -100,7 +101,8 @@ def run_import(record_import, progress=None):
     except ImportFileError as exc:
         _fail(record_import, str(exc))
         raise
-    _set_stage(record_import, f"Writing {len(parsed.records)} records and removing duplicates")
+    count = len(parsed.records)
+    _set_stage(record_import, f"Writing {count} record{pluralize(count)} and removing duplicates")
     report(record_import.stage)
     try:
         with transaction.atomic():
@@ -127,7 +129,11 @@ def run_import(record_import, progress=None):
         logger.exception("import %s failed", record_import.pk)
         _fail(record_import, f"the import failed and nothing was saved: {exc}")
         raise
-    report(f"{record_import.record_count} records imported, {merged} duplicates merged, {queued} pairs to review")
+    count = record_import.record_count
+    report(
+        f"{count} record{pluralize(count)} imported, {merged} duplicate{pluralize(merged)} merged, "
+        f"{queued} pair{pluralize(queued)} to review"
+    )
     return record_import
 
 
@@ -379,7 +385,11 @@ def accept_above(*, review, min_score: float, expected: int, user) -> int:
     """
     pks = list(pending_above(review, min_score).select_for_update().values_list("pk", flat=True))
     if len(pks) != expected:
-        raise DecisionConflict(f"{len(pks)} pairs now score {min_score} or more, not {expected}: look again")
+        found = len(pks)
+        raise DecisionConflict(
+            f"{found} pair{pluralize(found)} now score{pluralize(found, 's,')} {min_score} or more, not {expected}: "
+            "look again"
+        )
     for pk in pks:
         decide(pk, review, is_duplicate=True, user=user)
     return len(pks)

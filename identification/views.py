@@ -17,6 +17,7 @@ from identification.models import CandidateStatus, DuplicateCandidate, ImportSta
 from identification.record_filters import RecordFilters
 from identification.record_sets import record_sets
 from identification.tasks import start_import
+from reviews import stages
 from reviews.access import LEAD_ONLY, get_review_for_user
 from reviews.downloads import download_name, text_download
 
@@ -151,7 +152,9 @@ def record_list(request, review_id):
     review, membership = get_review_for_user(request, review_id)
     filters = RecordFilters.from_query(request.GET)
     records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
-    page = Paginator(filters.apply(records).order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    later_filters = filters.later_filters(review, request.user)
+    records = filters.apply(records, review=review, user=request.user)
+    page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "review": review,
         "membership": membership,
@@ -164,6 +167,7 @@ def record_list(request, review_id):
         "record_sets": record_sets(),
         "filters": filters.query_string(),
         "formats": {file_format: name for file_format, (name, _, _) in exporters.FORMATS.items()},
+        "later_filters": later_filters,
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
         "total": review.records.count(),
         "unique": review.records.unique().count(),
@@ -177,7 +181,7 @@ def records_export(request, review_id, file_format):
     if file_format not in exporters.FORMATS:
         raise Http404("No such format.")
     filters = RecordFilters.from_query(request.GET)
-    records = filters.apply(review.records.all())
+    records = filters.apply(review.records.all(), review=review, user=request.user)
     content = export_records(records=records, file_format=file_format, notes=filters.notes(records))
     _, extension, media_type = exporters.FORMATS[file_format]
     what = f"records-{filters.record_set.slug}" if filters.record_set else "records"
@@ -194,7 +198,10 @@ def record_detail(request, review_id, record_id):
         "record": record,
         "primary": primary,
         "group": group.order_by("id"),
+        "merges": DuplicateCandidate.objects.decided_for(record).select_related("decided_by"),
         "can_edit": membership.role in IDENTIFIERS,
+        # The later stages' parts of the page (screening's votes and resolutions), each within its own rules.
+        "panels": list(stages.record_panels(record, review, request.user)),
     }
     return render(request, "identification/record_detail.html", context)
 

@@ -42,6 +42,27 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class RecordPanel:
+    """A stage's part of a record's page (identification's): `template` renders what context(record, review, user)
+    returns, within what the stage lets that user see of the record."""
+
+    template: str
+    context: Callable[[Any, Review, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """A list on the records page (identification's) by which a later stage narrows the records: choices(review,
+    user) gives its (value, label) pairs, within what the stage lets that user see; apply(records, review, user,
+    value) returns the records that match one of them."""
+
+    name: str  # the query string's parameter
+    label: str
+    choices: Callable[[Review, Any], list[tuple[str, str]]]
+    apply: Callable[[Any, Review, Any, str], Any]
+
+
+@dataclass(frozen=True)
 class Stage:
     """What a stage app adds to every review."""
 
@@ -51,6 +72,8 @@ class Stage:
     order: int
     nav: tuple[NavEntry, ...] = ()
     panel: Panel | None = None
+    record_panel: RecordPanel | None = None
+    record_filters: tuple[RecordFilter, ...] = ()
     # Fills the demo review in (manage.py demo), after the earlier stages' steps; a second run changes nothing.
     demo: Callable[[Review], None] | None = None
     # Its models holding a review's rows ("app.model"), in the order a backup writes them.
@@ -90,6 +113,18 @@ def panels(review: Review, membership: Membership) -> Iterable[tuple[str, dict[s
     for stage in stages():
         if stage.panel is not None:
             yield stage.panel.template, stage.panel.context(review, membership)
+
+
+def record_panels(record, review: Review, user) -> Iterable[tuple[str, dict[str, Any]]]:
+    """(template, context) of each later stage's part of a record's page, in workflow order."""
+    for stage in stages():
+        if stage.record_panel is not None:
+            yield stage.record_panel.template, stage.record_panel.context(record, review, user)
+
+
+def record_filters() -> list[RecordFilter]:
+    """The later stages' filters of the records page, in workflow order."""
+    return [record_filter for stage in stages() for record_filter in stage.record_filters]
 
 
 def run_demo(review: Review) -> None:

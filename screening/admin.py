@@ -5,8 +5,16 @@ from reviews.access import Staff
 from reviews.admin_base import HistoryAdmin, ReadOnlyAdmin, RefusedWritesAdmin
 
 from . import fulltext
-from .models import Report, Resolution, Study, Vote, VoteEvent
-from .resources import ReportResource, ResolutionResource, StudyResource, VoteEventResource, VoteResource
+from .models import RecordTag, Report, Resolution, Study, Tag, Vote, VoteEvent
+from .resources import (
+    RecordTagResource,
+    ReportResource,
+    ResolutionResource,
+    StudyResource,
+    TagResource,
+    VoteEventResource,
+    VoteResource,
+)
 from .services import ScreeningError
 
 
@@ -93,3 +101,26 @@ class ReportAdmin(ReadOnlyAdmin, ExportMixin, admin.ModelAdmin):
     list_select_related = ["record", "study", "updated_by", "review"]
     raw_id_fields = ["record", "study"]
     autocomplete_fields = ["review", "updated_by"]
+
+
+@admin.register(Tag)
+class TagAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only: the lead defines a review's tags on its tags page, where a name is unique within the review."""
+
+    resource_classes = [TagResource]
+    list_display = ["name", "review", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["name", "review__title"]
+    list_select_related = ["review"]
+
+
+@admin.register(RecordTag)
+class RecordTagAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
+    """Read-only: screeners put tags on records on the record and queue pages."""
+
+    resource_classes = [RecordTagResource]
+    list_display = ["tag", "record", "added_by", "added_at"]
+    list_filter = ["added_at"]
+    search_fields = ["tag__name", "record__title"]
+    list_select_related = ["tag", "record", "added_by"]
+    raw_id_fields = ["record", "tag"]

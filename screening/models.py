@@ -227,3 +227,39 @@ class Report(WriteGuarded):
     @property
     def is_not_retrieved(self) -> bool:
         return bool(self.not_retrieved_reason)
+
+
+class Tag(models.Model):
+    """A label the lead defines for the review ("check with the lead", "RCT", "conference abstract"), which
+    screeners put on records; the records list filters by it and the decisions download lists it. A team aid, not a
+    vote: every member sees it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "name"], name="tag_unique_name_per_review"),
+            models.CheckConstraint(condition=~Q(name=""), name="tag_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordTag(models.Model):
+    """A tag put on a record: who put it there and when."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="record_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="record_tags")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["record", "tag__name"]
+        constraints = [models.UniqueConstraint(fields=["record", "tag"], name="record_tag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on record {self.record_id}"

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Case, Count, Q, Value, When
+from django.template.defaultfilters import pluralize
 
 from identification.models import DATABASES_AND_REGISTERS, Record, SourceType
 
@@ -142,14 +143,16 @@ class Flow:
         if identified - removed != self.records_screened:
             problems.append(
                 f"Records identified ({identified}) minus records removed ({removed}) is "
-                f"{identified - removed}, not the {self.records_screened} records screened."
+                f"{identified - removed}, not the {self.records_screened} record{pluralize(self.records_screened)} "
+                "screened."
             )
         awaiting = self.records_screened - self.records_excluded - self.records_included
         if awaiting:
             problems.append(
-                f"{awaiting} of {self.records_screened} records screened still await a title/abstract decision: "
+                f"{awaiting} of {self.records_screened} record{pluralize(self.records_screened)} screened still "
+                f"await{pluralize(awaiting, 's,')} a title/abstract decision: "
                 f"records screened minus excluded ({self.records_screened - self.records_excluded}) is not yet "
-                f"the {self.dbr_sought_reports} reports sought."
+                f"the {self.dbr_sought_reports} report{pluralize(self.dbr_sought_reports)} sought."
             )
         for label, sought, not_retrieved, assessed in (
             ("databases and registers", self.dbr_sought_reports, self.dbr_notretrieved_reports, self.dbr_assessed),
@@ -158,14 +161,17 @@ class Flow:
             waiting = sought - not_retrieved - assessed
             if waiting:
                 problems.append(
-                    f"{waiting} of {sought} reports sought from {label} still await retrieval or a full-text "
+                    f"{waiting} of {sought} report{pluralize(sought)} sought from {label} still "
+                    f"await{pluralize(waiting, 's,')} retrieval or a full-text "
                     f"decision: sought minus not retrieved ({sought - not_retrieved}) is not yet the {assessed} "
                     "assessed."
                 )
         included = self.dbr_included_reports + self.other_included_reports
         if included != self.new_reports:
             problems.append(
-                f"{included} reports were included at full text but {self.new_reports} reports are filed under "
+                f"{included} report{pluralize(included)} {pluralize(included, 'was,were')} included at full text but "
+                f"{self.new_reports} report{pluralize(self.new_reports)} {pluralize(self.new_reports, 'is,are')} "
+                "filed under "
                 "included studies."
             )
         if self.new_studies > self.new_reports:

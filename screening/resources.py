@@ -2,7 +2,7 @@ from import_export import fields, widgets
 
 from reviews.resources import SafeResource
 
-from .models import Report, Resolution, Study, Vote, VoteEvent
+from .models import RecordTag, Report, Resolution, Study, Tag, Vote, VoteEvent
 
 
 class VoteResource(SafeResource):
@@ -76,4 +76,24 @@ class ReportResource(SafeResource):
     class Meta:
         model = Report
         fields = ("id", "review", "record", "pdf", "link", "not_retrieved_reason", "study", "updated_by", "updated_at")
+        export_order = fields
+
+
+class RecordTagResource(SafeResource):
+    """Every tag put on a record, with who put it there and when."""
+
+    review = fields.Field(attribute="tag__review_id", column_name="review")
+    tag = fields.Field(attribute="tag__name", column_name="tag")
+    added_by = fields.Field(attribute="added_by__username", column_name="added_by")
+
+    class Meta:
+        model = RecordTag
+        fields = ("id", "review", "record", "tag", "added_by", "added_at")
+        export_order = fields
+
+
+class TagResource(SafeResource):
+    class Meta:
+        model = Tag
+        fields = ("id", "review", "name", "created_at")
         export_order = fields

@@ -78,10 +78,12 @@ def _awaiting(review, stage, reviewer):
     )
 
 
-def next_record(review, stage, reviewer):
+def next_record(review, stage, reviewer, *, matching: str = ""):
     """The next record for this reviewer, in import order, continuing after the last one they voted on (before their
-    first vote, from where their group starts) and then from the beginning."""
+    first vote, from where their group starts) and then from the beginning; among those matching a search, if any."""
     awaiting = _awaiting(review, stage, reviewer).order_by("pk")
+    if matching:
+        awaiting = awaiting.matching(matching)
     mine = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer)
     after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
     if after is None:
@@ -91,6 +93,11 @@ def next_record(review, stage, reviewer):
         if following is not None:
             return following
     return awaiting.first()
+
+
+def left_for(review, stage, reviewer) -> int:
+    """How many records still wait for this reviewer's vote at this stage."""
+    return _awaiting(review, stage, reviewer).count()
 
 
 def _group_start(review, stage, reviewer):
@@ -227,6 +234,7 @@ def conflicts(review, stage):
             votes_needed=_votes_needed_expression(review, stage),
         )
         .filter(vote_count__gte=F("votes_needed"))
+        .select_related("report")  # the adjudicator sees the full text beside the votes
         .order_by("pk")
     )
     votes = {}

@@ -3,12 +3,14 @@
 from identification.holds import holds_records
 from identification.record_sets import RecordSet, register_set
 from reviews.access import ADJUDICATORS, SCREENERS
-from reviews.stages import NavEntry, Panel, Stage
+from reviews.stages import NavEntry, Panel, RecordPanel, Stage
 
 from .demo import simulate_screening
+from .history import record_history
 from .models import FinalDecision, Resolution
 from .models import Stage as ScreeningStage
 from .prisma import count_flow
+from .record_filters import RECORD_FILTERS
 
 
 @holds_records
@@ -60,8 +62,8 @@ STAGE = Stage(
     app="screening",
     order=200,
     nav=(
-        NavEntry("Screen titles", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
-        NavEntry("Screen full texts", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
+        NavEntry("Title/abstract screening", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
+        NavEntry("Full text screening", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
         NavEntry(
             "Conflicts",
             (("screening:conflicts", "title-abstract"), ("screening:conflicts", "full-text")),
@@ -74,6 +76,16 @@ STAGE = Stage(
         NavEntry("PRISMA", (("screening:prisma",),), order=800),
     ),
     panel=Panel("screening/_progress.html", progress),
+    record_panel=RecordPanel("screening/_record_history.html", record_history),
+    record_filters=RECORD_FILTERS,
     demo=simulate_screening,
-    export=("screening.vote", "screening.voteevent", "screening.resolution", "screening.study", "screening.report"),
+    export=(
+        "screening.vote",
+        "screening.voteevent",
+        "screening.resolution",
+        "screening.study",
+        "screening.report",
+        "screening.tag",
+        "screening.recordtag",
+    ),
 )

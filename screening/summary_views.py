@@ -9,7 +9,7 @@ from reviews.downloads import csv_download, download_name, json_download, svg_do
 
 from . import services
 from .agreement import KAPPA_CI_METHOD, agreement
-from .models import Resolution, Stage
+from .models import RecordTag, Resolution, Stage
 from .prisma import count_flow
 from .prisma_diagram import layout
 
@@ -37,6 +37,7 @@ DECISION_COLUMNS = [
     "exclusion_reason",
     "note",
     "method",
+    "tags",
 ]
 
 
@@ -115,7 +116,7 @@ def _label(reason):
     return reason.label if reason else ""
 
 
-def _vote_row(event):
+def _vote_row(event, tags):
     vote = event.vote
     return [
         vote.record_id,
@@ -128,10 +129,11 @@ def _vote_row(event):
         _label(event.exclusion_reason),
         event.note,
         "",
+        tags.get(vote.record_id, ""),
     ]
 
 
-def _resolution_row(resolution):
+def _resolution_row(resolution, tags):
     who = resolution.resolved_by.username if resolution.resolved_by else ""
     return [
         resolution.record_id,
@@ -144,11 +146,13 @@ def _resolution_row(resolution):
         _label(resolution.exclusion_reason),
         resolution.note,
         resolution.get_method_display(),
+        tags.get(resolution.record_id, ""),
     ]
 
 
 def decisions_export(request, review_id):
-    """Every vote, change of vote and resolution the user may see (who, when, what, note) as CSV."""
+    """Every vote, change of vote and resolution the user may see (who, when, what, note), with the tags of its
+    record, as CSV."""
     review, _ = get_review_for_user(request, review_id)
     events = (
         services.visible_vote_events(review, request.user)
@@ -160,9 +164,12 @@ def decisions_export(request, review_id):
         .select_related("resolved_by", "record", "exclusion_reason")
         .order_by("record_id", "stage")
     )
+    tags = {}
+    for record_id, name in RecordTag.objects.filter(tag__review=review).values_list("record_id", "tag__name"):
+        tags[record_id] = f"{tags[record_id]}; {name}" if record_id in tags else name
     rows = [
         DECISION_COLUMNS,
-        *(_vote_row(event) for event in events.iterator(chunk_size=2000)),
-        *(_resolution_row(resolution) for resolution in resolutions.iterator(chunk_size=2000)),
+        *(_vote_row(event, tags) for event in events.iterator(chunk_size=2000)),
+        *(_resolution_row(resolution, tags) for resolution in resolutions.iterator(chunk_size=2000)),
     ]
     return csv_download(download_name(review, "screening-decisions", "csv"), rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import fulltext_views, summary_views, views
+from screening import fulltext_views, summary_views, tag_views, views
 
 app_name = "screening"
 
@@ -34,4 +34,9 @@ urlpatterns += [
     path("reviews/<int:review_id>/agreement/", summary_views.agreement_page, name="agreement"),
     path("reviews/<int:review_id>/agreement.csv", summary_views.agreement_export, name="agreement_export"),
     path("reviews/<int:review_id>/screening-decisions.csv", summary_views.decisions_export, name="decisions_export"),
+]
+
+urlpatterns += [
+    path("reviews/<int:review_id>/tags/", tag_views.tag_list, name="tags"),
+    path("reviews/<int:review_id>/records/<int:record_id>/tags/", tag_views.record_tags, name="record_tags"),
 ]

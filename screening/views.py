@@ -1,12 +1,17 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from identification.models import Record
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 
 from . import freezing, services
+from .history import record_tags_context
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
@@ -31,12 +36,13 @@ def queue(request, review_id, stage_slug):
     stage = _stage(stage_slug)
     review, membership = get_review_for_user(request, review_id, roles=SCREENERS)
     revisit = request.GET.get("record", "")
+    search = request.GET.get("q", "").strip()
     if revisit.isdigit():
         record = Record.objects.filter(review=review, pk=int(revisit)).unique().first()
         if record is None or not Vote.objects.filter(record=record, stage=stage, reviewer=request.user).exists():
             raise Http404("You have not voted on this record")
     else:
-        record = services.next_record(review, stage, request.user)
+        record = services.next_record(review, stage, request.user, matching=search)
     my_votes = Vote.objects.filter(review=review, stage=stage, reviewer=request.user)
     my_vote = my_votes.filter(record=record).first() if record else None
     previous = my_votes.exclude(record=record).order_by("-updated_at").values_list("record_id", flat=True).first()
@@ -59,11 +65,15 @@ def queue(request, review_id, stage_slug):
         "previous": previous,
         "others": others,
         "my_count": my_votes.count(),
+        "search": search,
+        "left": services.left_for(review, stage, request.user),
+        "voted_today": my_votes.filter(updated_at__date=timezone.localdate()).count(),
         "screenable": screenable,
         "resolved": resolved,
         "decisions": Decision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
         "report": Report.objects.filter(record=record).first() if record and stage == Stage.FULL_TEXT else None,
+        **(record_tags_context(record, review, may_tag=True) if record else {}),
     }
     return render(request, "screening/queue.html", context)
 
@@ -77,7 +87,7 @@ def vote(request, review_id, stage_slug, record_id):
     decision = request.POST.get("decision")
     if decision not in Decision.values:
         messages.error(request, "Choose include, exclude or maybe.")
-        return redirect("screening:queue", review_id=review.pk, stage_slug=stage_slug)
+        return _back_to_queue(request, review, stage_slug)
     try:
         _, resolution = services.cast_vote(
             review=review,
@@ -90,11 +100,18 @@ def vote(request, review_id, stage_slug, record_id):
         )
     except services.ScreeningError as exc:
         messages.error(request, f"Vote not saved: {exc}.")
-        return redirect("screening:queue", review_id=review.pk, stage_slug=stage_slug)
+        return _back_to_queue(request, review, stage_slug)
     messages.success(
         request, "Vote saved." if resolution is None else "Vote saved; the reviewers agree, so the record is resolved."
     )
-    return redirect("screening:queue", review_id=review.pk, stage_slug=stage_slug)
+    return _back_to_queue(request, review, stage_slug)
+
+
+def _back_to_queue(request, review, stage_slug):
+    """The queue, still searching what the reviewer searched it for."""
+    url = reverse("screening:queue", kwargs={"review_id": review.pk, "stage_slug": stage_slug})
+    search = request.POST.get("q", "").strip()
+    return redirect(f"{url}?{urlencode({'q': search})}" if search else url)
 
 
 def conflict_list(request, review_id, stage_slug):

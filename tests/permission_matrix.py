@@ -152,6 +152,9 @@ MATRIX: dict[str, Route] = {
     "screening:agreement": Route(kwargs=_review, allowed=EVERY_ROLE),
     "screening:agreement_export": Route(kwargs=_review, allowed=EVERY_ROLE),
     "screening:decisions_export": Route(kwargs=_review, allowed=EVERY_ROLE),
+    # Every member sees the review's tags; the lead defines them (a POST to the same page), screeners apply them.
+    "screening:tags": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:record_tags": Route(method="post", kwargs=_record, allowed=SCREENERS),
     "extraction:overview": Route(kwargs=_ext(), allowed=EVERY_ROLE),
     "extraction:form": Route(kwargs=_ext(), allowed=EVERY_ROLE),
     "extraction:form_template": Route(method="post", kwargs=_ext(), allowed=LEAD),
@@ -326,6 +329,9 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "screening.study": AdminEntry(add=NOBODY, delete=NOBODY, export=STAFF),
     # Attached, marked as not retrieved and filed under a study on the review's report pages.
     "screening.report": HISTORY,
+    # Defined on the review's tags page and put on records on the record and queue pages.
+    "screening.tag": HISTORY,
+    "screening.recordtag": HISTORY,
     "extraction.extractionform": READ_ONLY,
     # Through the form builder's services (version, audit trail); retired there rather than deleted.
     "extraction.section": AdminEntry(delete=NOBODY),

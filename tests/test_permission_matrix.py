@@ -133,12 +133,16 @@ def admin_personas(personas):
     from analysis.models import AnalysisRun
     from analysis.outcomes import mappings
     from api.services import create_token
+    from screening import tags
 
     personas.identification()
     personas.extraction()
     mappings(personas.review)
     AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
     create_token(user=personas.lead, name="scripts")
+    tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
+    record = personas.identification().record
+    tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
     Group.objects.create(name="Editors")
     personas.staff = make_user("staff", is_staff=True)
     personas.staff.user_permissions.set(Permission.objects.all())

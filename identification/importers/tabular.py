@@ -27,6 +27,9 @@ COLUMN_ALIASES = {
 EMBASE_SOURCE = re.compile(
     r"^(?P<journal>.+?) \((?P<year>\d{4})\)(?: (?P<volume>[^:(\s]+)(?::(?P<issue>[^\s(]+))?)?(?: \((?P<pages>[^)]+)\))?"
 )
+# Embase's "Source" column is the journal with its citation; Scopus's names the database the record came from
+# ("Scopus"), its journal being "Source title". A database's name is never taken for a journal.
+DATABASE_NAMES = frozenset({"scopus", "embase", "medline", "pubmed", "web of science", "cinahl", "psycinfo"})
 INITIALS_THEN_COMMA = re.compile(r"(?<=\.),\s+")
 
 
@@ -71,6 +74,8 @@ def tabular_record(row: Mapping[str, str], mapping: Mapping[str, str], line: int
     record.abstract = get("abstract")
     record.authors = _authors(get("authors"))
     record.journal = get("journal")
+    if record.journal.casefold() in DATABASE_NAMES:
+        record.journal = ""
     record.volume, record.issue = get("volume"), get("issue")
     record.pages = get("pages") or n.pages(get("first_page"), get("last_page"))
     year = get("year")

@@ -298,7 +298,7 @@ def complete(team):
 
 
 def test_lock_waits_for_every_study_and_conflict(team, conflict):
-    with pytest.raises(services.ExtractionError, match="1 of 2 studies still wait.*1 conflicting values"):
+    with pytest.raises(services.ExtractionError, match="1 of 2 studies still waits.*1 conflicting value is not"):
         services.lock(review=team.review, user=team.personas.lead)
 
 

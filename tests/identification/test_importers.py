@@ -205,6 +205,13 @@ def test_tab_separated_web_of_science_export():
     )
 
 
+def test_scopus_source_column_names_the_database_not_the_journal():
+    content = b"Title,Year,Source\nA trial,2020,Scopus\n"
+    assert parse_file(content, "scopus.csv").records[0].journal == ""
+    content = b"Title,Year,Source title,Source\nA trial,2020,Lancet Neurology,Scopus\n"
+    assert parse_file(content, "scopus.csv").records[0].journal == "Lancet Neurology"
+
+
 def test_ris_built_by_the_factories_round_trips():
     parsed = parse_file(codecs.BOM_UTF8 + ris(TOCILIZUMAB), "x.ris")
     assert parsed.records[0].doi == "10.1016/s1474-4422(20)30070-3"

@@ -105,7 +105,7 @@ def test_dashboard_shows_progress_and_where_to_start(client, personas):
     assert "Start by" in client.get(url).text and "logging a search" in client.get(url).text
     personas.identification()  # four records imported, one merged into another, a pair left to decide
     page = re.sub(r"\s+", " ", client.get(url).text)
-    assert "Records identified</a></dt><dd>4, 1 duplicates removed" in page
+    assert "Records identified</a></dt><dd>4, 1 duplicate removed" in page
     assert "Title/abstract decided</a></dt><dd>0 of 3" in page and "Start by" not in page
 
 
@@ -156,7 +156,7 @@ def test_the_navigation_shows_each_role_its_sections_in_the_workflows_order(clie
     dashboard = reverse("reviews:dashboard", args=[personas.review.pk])
     everyone = ["Overview", "Searches", "Imports", "Records", "Duplicates"]
     later = ["Retrieve full texts", "Agreement", "Extraction", "Analysis", "PRISMA", "Team"]
-    screening = ["Screen titles", "Screen full texts"]
+    screening = ["Title/abstract screening", "Full text screening"]
     assert navigation(client, personas.lead, dashboard) == (
         [*everyone, *screening, "Conflicts", *later, "Settings"],
         ["Overview"],

@@ -90,7 +90,13 @@ def screening(personas):
 @pytest.mark.parametrize("who", ["reviewer", "adjudicator", "viewer"])
 def test_votes_waiting_for_others_change_nothing_anyone_else_sees(client, screening, who):
     client.force_login(getattr(screening.personas, who))
-    assert_blind(client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
+    crawl = assert_blind(
+        client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values()
+    )
+    # The record pages, with their screening history, are among the pages compared: those of the records the
+    # co-reviewer voted on too.
+    pages = {reverse("identification:record_detail", args=[screening.review.pk, r.pk]) for r in screening.records}
+    assert pages <= set(crawl)
 
 
 def test_votes_waiting_for_others_change_nothing_the_lead_sees_on_any_page(client, screening):

@@ -205,3 +205,21 @@ def test_the_only_possible_adjudicator_is_shown_their_own_conflict_and_told_so(c
     )
     assert "Conflict resolved." in client.post(resolve, {"decision": "include"}, follow=True).content.decode()
     assert Resolution.objects.get().resolved_by == personas.lead
+
+
+def test_the_queue_says_how_many_records_are_left_and_how_many_were_voted_today(client, personas, records):
+    client.force_login(personas.reviewer)
+    assert "3 records left for you</strong> · 0 votes today" in client.get(queue_url(personas)).content.decode()
+    client.post(vote_url(personas, records[0]), {"decision": "include"})
+    assert "2 records left for you</strong> · 1 vote today" in client.get(queue_url(personas)).content.decode()
+
+
+def test_searching_the_queue_shows_the_next_matching_record_and_keeps_the_search_after_a_vote(
+    client, personas, records
+):
+    client.force_login(personas.reviewer)
+    page = client.get(queue_url(personas), {"q": "azathioprine"}).content.decode()
+    assert "Azathioprine versus" in page and 'name="q" value="azathioprine"' in page
+    response = client.post(vote_url(personas, records[1]), {"decision": "exclude", "q": "azathioprine"})
+    assert response.url == queue_url(personas) + "?q=azathioprine"
+    assert "No record waiting for your vote matches" in client.get(response.url).content.decode()

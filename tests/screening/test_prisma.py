@@ -159,7 +159,7 @@ def test_page_shows_the_diagram_and_warnings(client, personas):
     make_import(personas.review, personas.lead, ris(study("A")))
     client.force_login(personas.lead)
     page = client.get(reverse("screening:prisma", args=[personas.review.pk])).content.decode()
-    assert "<svg" in page and "does not add up yet" in page and "1 of 1 records screened still await" in page
+    assert "<svg" in page and "does not add up yet" in page and "1 of 1 record screened still awaits" in page
 
 
 def test_the_dashboard_counts_full_texts_as_prisma_does(client, personas, review):
