@@ -57,6 +57,7 @@
     var key = form.dataset.draftKey;
     var timer = null;
     var sending = false;
+    var submitting = false;
     var edits = 0; // changes made; those up to `saved` are on the server
     var saved = 0;
 
@@ -93,7 +94,7 @@
 
     function send() {
       timer = null;
-      if (edits === saved) return;
+      if (submitting || edits === saved) return;
       if (sending) return later(SAVE_EVERY_MS);
       sending = true;
       var sent = edits;
@@ -135,6 +136,11 @@
 
     form.addEventListener("input", function (event) {
       if (event.target.matches(CONTROLS)) changed();
+    });
+    // A button's submission carries every value itself: no background save may race it or follow it.
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      submitting = true;
     });
     form.addEventListener("tandem:save-now", function () {
       clearTimeout(timer);
