@@ -192,6 +192,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [csp.NONE],
         "form-action": [csp.SELF],
         "frame-ancestors": [csp.NONE],
+        # Frames only where a view opens one (the extraction page frames its study's PDF: extraction/views.py).
+        "frame-src": [csp.NONE],
     }
 }
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path(base + "form/fields/<int:field_id>/retire/", views.field_retire, name="field_retire"),
     path(base + "assign/", views.assign, name="assign"),
     path(base + "extractions/<int:extraction_id>/", views.extract, name="extract"),
+    path(base + "extractions/<int:extraction_id>/autosave/", views.autosave, name="autosave"),
     path(base + "extractions/<int:extraction_id>/reassign/", views.reassign, name="reassign"),
     path(base + "conflicts/", views.conflicts, name="conflicts"),
     path(base + "conflicts/<int:consensus_id>/resolve/", views.resolve, name="resolve"),

@@ -1,9 +1,12 @@
+import dataclasses
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
@@ -177,28 +180,40 @@ def _entries(post, fields, arm_count):
     }
 
 
-def extract(request, review_id, extraction_id):
-    """One extractor's form for one study: only its extractor may open it, so extractions stay blind."""
+def _own_extraction(request, review_id, extraction_id):
+    """Only its extractor may open an extraction, so extractions stay blind."""
     extraction, review, membership = child_for_user(
         request, review_id, Extraction.objects.select_related("study"), extraction_id, ANY_ROLE
     )
     if extraction.extractor_id != request.user.pk:
         raise Http404("No such extraction of yours")
+    return extraction, review, membership
+
+
+def _save(request, review, extraction, fields, action):
+    """The extractor's values from the POST, saved (or submitted) through the one service; its problems."""
+    arm_count = _int(request.POST.get("arm_count"), extraction.arm_count)
+    arm_count += {"add_arm": 1, "remove_arm": -1}.get(action, 0)
+    return services.save_extraction(
+        review=review,
+        extraction_id=extraction.pk,
+        user=request.user,
+        entries=_entries(request.POST, fields, max(arm_count, 1)),
+        arm_count=arm_count,
+        submit=action == "submit",
+    )
+
+
+def extract(request, review_id, extraction_id):
+    """One extractor's form for one study, beside the study's PDF when one is uploaded (static/js/extraction.js
+    adds the autosave, which posts to `autosave`; without JavaScript the form saves by its buttons)."""
+    extraction, review, membership = _own_extraction(request, review_id, extraction_id)
     fields = list(services.active_fields(review))
     problems = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        arm_count = _int(request.POST.get("arm_count"), extraction.arm_count)
-        arm_count += {"add_arm": 1, "remove_arm": -1}.get(action, 0)
         try:
-            problems = services.save_extraction(
-                review=review,
-                extraction_id=extraction.pk,
-                user=request.user,
-                entries=_entries(request.POST, fields, max(arm_count, 1)),
-                arm_count=arm_count,
-                submit=action == "submit",
-            )
+            problems = _save(request, review, extraction, fields, action)
         except REFUSALS as exc:
             messages.error(request, f"Not saved: {exc}.")
             return redirect("extraction:extract", review_id=review.pk, extraction_id=extraction.pk)
@@ -213,21 +228,55 @@ def extract(request, review_id, extraction_id):
     entered = {(v.field_id, v.arm): v for v in extraction.values.all()}
     sections = []
     for field in fields:
-        if not sections or sections[-1][0] != field.section:
-            sections.append((field.section, []))
+        if not sections or sections[-1].section != field.section:
+            sections.append(_Section(field.section))
         arms = range(1, extraction.arm_count + 1) if field.per_arm else [0]
-        sections[-1][1].append((field, [(arm, entered.get((field.pk, arm))) for arm in arms]))
+        cells = [(arm, entered.get((field.pk, arm))) for arm in arms]
+        sections[-1].rows.append((field, cells))
+        sections[-1].total += len(cells)
+        sections[-1].filled += sum(1 for _, value in cells if value and value.value)
+    reports = list(extraction.study.reports.select_related("record"))
+    pdf = next((report for report in reports if report.pdf), None)
     context = {
         "review": review,
         "membership": membership,
         "extraction": extraction,
+        "reports": reports,
+        "pdf": pdf,
         "sections": sections,
         "arms": range(1, extraction.arm_count + 1),
         "problems": problems,
         "locked": services.is_locked(review),
         "may_extract": membership.role in services.EXTRACTOR_ROLES,
     }
-    return render(request, "extraction/extract.html", context)
+    response = render(request, "extraction/extract.html", context)
+    if pdf:
+        # The page may frame this one PDF and nothing else (settings: frame-src 'none' everywhere else).
+        address = request.build_absolute_uri(reverse("screening:report_pdf", args=[review.pk, pdf.record_id]))
+        response._csp_replace = {"frame-src": [address]}
+    return response
+
+
+@dataclasses.dataclass
+class _Section:
+    """A form section on the extraction page, with its rows and how many of their cells hold a value."""
+
+    section: object
+    rows: list = dataclasses.field(default_factory=list)
+    filled: int = 0
+    total: int = 0
+
+
+@require_POST
+def autosave(request, review_id, extraction_id):
+    """The draft, saved in the background every few seconds by static/js/extraction.js: the same service, lock and
+    role checks as the form's Save button, answered in JSON for the page to say what happened."""
+    extraction, review, _ = _own_extraction(request, review_id, extraction_id)
+    try:
+        _save(request, review, extraction, list(services.active_fields(review)), "save")
+    except REFUSALS as exc:
+        return JsonResponse({"saved": False, "error": f"Not saved: {exc}."}, status=409)
+    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S")})
 
 
 def _int(text, default):

@@ -43,7 +43,7 @@ class RecordAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     list_display = ["__str__", "year", "doi", "pmid", "review", "duplicate_of"]
     list_filter = ["year"]
     search_fields = ["title", "doi", "pmid", "review__title"]
-    list_select_related = ["review"]
+    list_select_related = ["review", "duplicate_of"]
     raw_id_fields = ["source_import", "duplicate_of"]
     autocomplete_fields = ["review"]
 

@@ -1,10 +1,13 @@
 """Retrieval of full texts: the list of reports sought, one report's page, its PDF, and the study it belongs to."""
 
+from csp import constants as csp
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_user
@@ -153,8 +156,11 @@ def report_study(request, review_id, record_id):
     )
 
 
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [csp.SELF]})
 def report_pdf(request, review_id, record_id):
-    """The uploaded PDF, to members only: media files are never served from a public URL."""
+    """The uploaded PDF, to members only: media files are never served from a public URL. Tandem's own pages may
+    frame it (the extraction page shows it beside the form); other sites' pages may not."""
     record, _, _ = _sought_record_for_user(request, review_id, record_id, ANY_ROLE)
     report = getattr(record, "report", None)
     if report is None or not report.pdf:

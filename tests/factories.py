@@ -57,6 +57,18 @@ class Personas:
             self._analysis = locked_review_run(self)
         return self._analysis
 
+    def draft_extraction(self):
+        """After extraction(): the lead's extraction of a second study, still a draft."""
+        if not hasattr(self, "_draft_extraction"):
+            from extraction import services as extraction
+            from screening.models import Study
+
+            self.extraction()
+            study = Study.objects.create(review=self.review, label="Draft 2022")
+            extraction.assign_automatically(review=self.review, user=self.lead)
+            self._draft_extraction = study.extractions.get(extractor=self.lead)
+        return self._draft_extraction
+
     def full_text(self):
         """A record found by citation searching (so sought at once) with a PDF, included at full text."""
         if not hasattr(self, "_full_text"):

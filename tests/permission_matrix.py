@@ -83,6 +83,10 @@ def _extraction(p: Personas, **extra) -> dict:
     return {"review_id": p.review.pk, **{name: ids[name] for name in extra.get("ids", ())}, **extra.get("fixed", {})}
 
 
+def _draft_extraction(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "extraction_id": p.draft_extraction().pk}
+
+
 def _ext(*ids, **fixed) -> Callable[[Personas], dict]:
     return lambda p: _extraction(p, ids=ids, fixed=fixed)
 
@@ -164,6 +168,7 @@ MATRIX: dict[str, Route] = {
     "extraction:field_retire": Route(method="post", kwargs=_ext("field_id"), allowed=LEAD),
     "extraction:assign": Route(method="post", kwargs=_ext(), allowed=LEAD),
     "extraction:extract": Route(kwargs=_ext("extraction_id"), allowed=LEAD, refused=404),
+    "extraction:autosave": Route(method="post", kwargs=_draft_extraction, allowed=LEAD, refused=404),
     "extraction:reassign": Route(method="post", kwargs=_ext("extraction_id"), allowed=LEAD),
     "extraction:conflicts": Route(kwargs=_ext(), allowed=ADJUDICATORS),
     "extraction:resolve": Route(method="post", kwargs=_ext("consensus_id"), allowed=ADJUDICATORS, data={"choice": "1"}),

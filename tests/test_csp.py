@@ -31,6 +31,7 @@ def test_pages_carry_the_policy_with_no_inline_scripts_or_styles(client):
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        "frame-src": ["'none'"],
     }
     client.force_login(make_user("lena"))
     assert policy(client.get("/")) == directives

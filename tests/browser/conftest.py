@@ -55,11 +55,11 @@ class Visitor:
     """One person in their own browser context (own cookies), logged in through the login page. Chromium reports
     what the Content-Security-Policy blocked on the console; `visit` fails the test on any of it."""
 
-    def __init__(self, browser, base_url: str, username: str, password: str):
+    def __init__(self, browser, base_url: str, username: str, password: str, width: int = 1280, **options):
         self.username = username
         self.base_url = base_url
         self.context = browser.new_context(
-            base_url=base_url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+            base_url=base_url, viewport={"width": width, "height": 900}, accept_downloads=True, **options
         )
         self.context.set_default_timeout(TIMEOUT_MS)
         self.csp_violations = []
@@ -87,11 +87,12 @@ class Visitor:
 
 @pytest.fixture
 def visit(browser, live_server):
-    """visit("lead") opens a logged-in browser context for that user."""
+    """visit("lead") opens a logged-in browser context for that user; visit("lead", width=390) in a phone-wide
+    window; other keywords go to Playwright's new_context (java_script_enabled=False, say)."""
     opened = []
 
-    def open_as(username: str, password: str = PASSWORD) -> Visitor:
-        visitor = Visitor(browser, live_server.url, username, password)
+    def open_as(username: str, password: str = PASSWORD, **options) -> Visitor:
+        visitor = Visitor(browser, live_server.url, username, password, **options)
         opened.append(visitor)
         return visitor
 

@@ -1,0 +1,76 @@
+"""Admin list pages stay fast as a review grows (issue 24): every changelist makes the same few queries whatever the
+number of rows (no query per row: list_select_related), at most ten, pinned here per model. bench/admin_lists.py
+times them at 100,000 records (docs/benchmarks.md)."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from analysis.models import AnalysisRun
+from extraction import services
+from tests.factories import Personas, make_user
+
+pytestmark = pytest.mark.django_db
+
+# Queries of each changelist: the session and its user, the count of the page's rows, the rows, and what the page
+# lists beside them (a filter's choices, say). The other tables count their unfiltered rows a second time; the
+# history tables, the ones that grow large, do not (reviews/admin_base.py: HistoryAdmin.show_full_result_count).
+QUERIES = {
+    "auth.group": 5,
+    "auth.user": 6,
+    "reviews.review": 7,
+    "reviews.membership": 5,
+    "reviews.exclusionreason": 5,
+    "identification.search": 5,
+    "identification.recordimport": 5,
+    "identification.record": 5,
+    "identification.duplicatecandidate": 4,
+    "screening.vote": 4,
+    "screening.resolution": 4,
+    "screening.voteevent": 4,
+    "screening.study": 5,
+    "screening.report": 5,
+    "extraction.extractionform": 5,
+    "extraction.section": 5,
+    "extraction.formfield": 5,
+    "extraction.extraction": 5,
+    "extraction.value": 5,
+    "extraction.consensus": 4,
+    "extraction.extractionlock": 4,
+    "extraction.auditevent": 4,
+    "analysis.outcomemapping": 5,
+    "analysis.analysisrun": 4,
+}
+
+
+def _trail(prefix: str) -> None:
+    """A review with a row of every kind: imports and duplicates, votes, a full text, an extraction with a
+    resolved conflict, the lock and an analysis run."""
+    personas = Personas(prefix)
+    personas.identification()
+    setup = personas.extraction()
+    services.resolve(review=personas.review, consensus_id=setup.conflict.pk, user=personas.adjudicator, choice="1")
+    services.lock(review=personas.review, user=personas.lead)
+    AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
+
+
+def _queries_per_changelist(client) -> dict[str, int]:
+    counts = {}
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[model._meta.label_lower] = len(queries)
+    return counts
+
+
+def test_every_changelist_makes_the_same_few_queries_however_many_rows(client):
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    _trail("")
+    one_review = _queries_per_changelist(client)
+    _trail("second-")
+    assert _queries_per_changelist(client) == one_review, "a query per row"
+    assert one_review == QUERIES
+    assert max(QUERIES.values()) <= 10
