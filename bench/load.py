@@ -59,7 +59,6 @@ def environment(database: str, workdir: Path, pg_name: str) -> dict[str, str]:
         "CONN_MAX_AGE": "60",
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
-        "IMPORTS_IN_BACKGROUND": "0",
     }
 
 
@@ -279,8 +278,8 @@ def reviewer(client: Client, setup: dict, username: str, until: float, acks: dic
 
 
 def importer(client: Client, setup: dict, records: int, delay: float, report: dict):
-    """The lead imports a further search export of `records` records while the reviewers work (the import runs
-    within the request, as with IMPORTS_IN_BACKGROUND=0)."""
+    """The lead imports a further search export of `records` records while the reviewers work; a task worker runs
+    the import while the lead's browser refreshes its page."""
     time.sleep(delay)
     review = setup["review"]
     content = search_export(range(setup["records"], setup["records"] + records))
@@ -294,7 +293,13 @@ def importer(client: Client, setup: dict, records: int, delay: float, report: di
     )
     confirm = IMPORT_CONFIRM.search(preview)
     report["preview seconds"] = time.monotonic() - started
-    status, page = client.follow("POST", confirm.group(1), {"csrfmiddlewaretoken": token}) if confirm else (0, "")
+    status, page = 0, ""
+    if confirm:
+        _, detail, _ = client.request("POST", confirm.group(1), {"csrfmiddlewaretoken": token})
+        status, page = client.follow("GET", detail)
+        while status == 200 and 'http-equiv="refresh"' in page:  # as the lead's browser does
+            time.sleep(1)
+            status, page = client.follow("GET", detail)
     report["finished"] = time.monotonic()
     report["seconds"] = report["finished"] - started
     report["imported"] = status == 200 and f"Records imported</dt><dd>{records}<" in page
@@ -386,6 +391,7 @@ def main():
     setup = build_review(args.reviewers, args.records, studies=2 * args.reviewers)
     from django.db import connection, connections
 
+    from tests.db_worker import start_worker
     from tests.gunicorn_server import start_gunicorn
 
     if args.database == "postgres":
@@ -396,6 +402,7 @@ def main():
     connections.close_all()
 
     server = start_gunicorn(env, port=args.port, workers=args.workers, timeout=300, log_level="warning")
+    worker = start_worker(env)
     try:
         log: list[tuple[str, float, float]] = []
         statuses: Counter = Counter()
@@ -425,6 +432,8 @@ def main():
         elapsed = time.monotonic() - started
     finally:
         server.stop()
+        worker.terminate()
+        worker.wait(timeout=60)
 
     problems = verify(acks)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
