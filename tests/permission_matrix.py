@@ -252,4 +252,6 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "extraction.auditevent": HISTORY,
     "analysis.outcomemapping": EDITABLE,
     "analysis.analysisrun": READ_ONLY,
+    # django-tasks-db's queue (issue 19): task names, ids of imports and runs, the traceback of a failed task.
+    "django_tasks_database.dbtaskresult": READ_ONLY,
 }
