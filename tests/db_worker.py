@@ -6,6 +6,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,13 +40,23 @@ def process_env(settings) -> dict:
 
 
 def start_worker(env: dict) -> subprocess.Popen:
-    """One worker process with this environment, polling every 0.1 s."""
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    """One worker process with this environment, polling every 0.1 s; returned once it polls (starting Django
+    takes seconds on a loaded machine, which a page waiting for its import should not have to absorb)."""
+    with tempfile.TemporaryFile() as log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+        )
+
+        def polling():
+            log.seek(0)
+            assert worker.poll() is None, f"the worker exited: {log.read().decode()}"
+            return b"Starting worker" in log.read()
+
+        wait_until(polling, seconds=120, what="the worker's start")
+    return worker
 
 
 def stop_worker(worker: subprocess.Popen):
