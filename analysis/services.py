@@ -102,6 +102,7 @@ def _outcome_results(frame, mapping, run):
     return result
 
 
+@transaction.atomic  # require_role holds the writer's membership until the run is saved
 def queue_analysis(*, review, user, **parameters) -> AnalysisRun:
     """Check that the review can be analysed and keep a queued run of these parameters, for a task worker to
     analyse (analysis/tasks.py): the request that asks for it does no analysis."""

@@ -48,6 +48,7 @@ def start_worker(env: dict) -> subprocess.Popen:
             cwd=ROOT,
             env=env,
             stdout=log,
+            stderr=subprocess.STDOUT,  # where it logs that it started
         )
 
         def polling():
@@ -55,7 +56,12 @@ def start_worker(env: dict) -> subprocess.Popen:
             assert worker.poll() is None, f"the worker exited: {log.read().decode()}"
             return b"Starting worker" in log.read()
 
-        wait_until(polling, seconds=120, what="the worker's start")
+        try:
+            wait_until(polling, seconds=120, what="the worker's start")
+        except BaseException:
+            worker.kill()
+            worker.wait()
+            raise
     return worker
 
 

@@ -362,7 +362,9 @@ def run_analysis_and_download(lead, review_url: str, tmp_path):
     page = lead.page
     follow_nav(page, "Analysis")
     page.get_by_role("button", name="Run the analysis").click()
-    expect(page.get_by_role("heading", name=re.compile("Annualised relapse rate|ARR"))).to_be_visible()
+    # The worker fits every model and draws every plot: on a loaded CI machine that takes longer than a page load.
+    results = page.get_by_role("heading", name=re.compile("Annualised relapse rate|ARR"))
+    expect(results).to_be_visible(timeout=120_000)
     for treatment in ("tocilizumab", "azathioprine"):
         expect(page.get_by_role("cell", name=treatment).first).to_be_visible()
     expect(page.locator("svg, img").first).to_be_visible()
