@@ -129,12 +129,16 @@ def _analyse(run) -> tuple[dict, str]:
     return _finite(results), fingerprint
 
 
+# What a computation stores: refreshing only these keeps the run's loaded review and author.
+STORED = ["status", "error", "results", "data_fingerprint"]
+
+
 def compute_run(run: AnalysisRun) -> AnalysisRun:
     """Analyse a queued run and draw its plots; it ends DONE, or FAILED with the reason the lead is shown. A run
     computed twice (a task retried after its worker died, while the first still ran) is stored once."""
     unfinished = AnalysisRun.objects.unfinished().filter(pk=run.pk)
     if not unfinished.update(status=RunStatus.RUNNING):
-        run.refresh_from_db()
+        run.refresh_from_db(fields=STORED)
         return run
     try:
         results, fingerprint = _analyse(run)
@@ -152,7 +156,7 @@ def compute_run(run: AnalysisRun) -> AnalysisRun:
         # The plots are written with the results, by whichever computation of the run gets here first.
         if unfinished.update(status=RunStatus.DONE, results=results, data_fingerprint=fingerprint):
             Plot.objects.bulk_create(Plot(run=run, outcome=key, kind=kind, svg=svg) for key, kind, svg in svgs)
-    run.refresh_from_db()
+    run.refresh_from_db(fields=STORED)
     return run
 
 
