@@ -1,5 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
 PYTHON ?= python3
+# `make run` needs job control (set -m) to stop its task worker with the server.
+SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
@@ -18,9 +20,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 venv: $(BIN)/.installed
 
 # The demo server, and only it, shows Django's debug pages; everything else runs with production defaults.
+# One task worker runs beside it (imports and analyses wait for one) in its own process group, so that the worker
+# and the children its autoreloader starts all stop when the server does, however it stops.
 run: export DEBUG = 1
 run: venv
 	$(BIN)/python manage.py demo
+	set -m; $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill -TERM -- -'$$worker' 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's Chromium; installed here when make runs as root on Debian, as in CI.

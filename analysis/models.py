@@ -47,9 +47,22 @@ class MedianPolicy(models.TextChoices):
     EXCLUDE = EXCLUDE_SKEWED, "Convert medians, but leave out those too skewed to convert"
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Analysing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class AnalysisRunQuerySet(models.QuerySet):
     def mark_stale(self, reason: str) -> int:
         return self.filter(stale=False).update(stale=True, stale_reason=reason)
+
+    def done(self) -> "AnalysisRunQuerySet":
+        return self.filter(status=RunStatus.DONE)
+
+    def unfinished(self) -> "AnalysisRunQuerySet":
+        return self.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
 
 
 class AnalysisRun(models.Model):
@@ -63,6 +76,13 @@ class AnalysisRun(models.Model):
     subgroup = models.CharField(max_length=60, default="treatment", help_text="Form field that groups the arms.")
     median_policy = models.CharField(max_length=10, choices=MedianPolicy.choices, default=MedianPolicy.CONVERT)
     data_fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the locked consensus data used.")
+    status = models.CharField(
+        max_length=10,
+        choices=RunStatus.choices,
+        default=RunStatus.QUEUED,
+        help_text="A task worker analyses a queued run (analysis/tasks.py).",
+    )
+    error = models.TextField(blank=True, help_text="Why the analysis failed, shown to the lead.")
     results = models.JSONField(default=dict, blank=True)
     stale = models.BooleanField(default=False, help_text="The extraction was unlocked after this run.")
     stale_reason = models.TextField(blank=True)
@@ -82,6 +102,7 @@ class AnalysisRun(models.Model):
             models.CheckConstraint(
                 condition=Q(median_policy__in=[FLAG_SKEWED, EXCLUDE_SKEWED]), name="analysis_run_median_policy_valid"
             ),
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="analysis_run_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from .engine.analysis import meta_analyse
 from .engine.baseline import combined_mean_sd
 from .engine.dataset import DataError, effect_table
 from .engine.sensitivity import correlation_sweep
-from .models import AnalysisRun, Plot, PlotKind
+from .models import AnalysisRun, Plot, PlotKind, RunStatus
 from .outcomes import locked_data, mappings, outcome_frame
 
 SUBGROUP = "subgroup"
@@ -102,32 +102,67 @@ def _outcome_results(frame, mapping, run):
     return result
 
 
-@transaction.atomic
-def run_analysis(*, review, user, **parameters) -> AnalysisRun:
-    """Analyse every mapped outcome of the locked extraction with the given parameters and keep the results."""
+@transaction.atomic  # require_role holds the writer's membership until the run is saved
+def queue_analysis(*, review, user, **parameters) -> AnalysisRun:
+    """Check that the review can be analysed and keep a queued run of these parameters, for a task worker to
+    analyse (analysis/tasks.py): the request that asks for it does no analysis."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if not is_locked(review):
         raise AnalysisError("the extraction is not locked: analyses run only on locked data")
-    data, fingerprint = locked_data(review)
-    run = AnalysisRun(review=review, created_by=user, data_fingerprint=fingerprint, **parameters)
-    outcomes = mappings(review)
-    if not outcomes:
+    if not mappings(review):
         raise AnalysisError("no outcome is mapped to the extraction form's fields")
+    run = AnalysisRun(review=review, created_by=user, **parameters)
+    run.full_clean(exclude=["results", "data_fingerprint"])
+    run.save()
+    return run
+
+
+def _analyse(run) -> tuple[dict, str]:
+    # The extraction may have been unlocked since the run was queued.
+    if not is_locked(run.review):
+        raise AnalysisError("the extraction was unlocked before the analysis ran: analyses run only on locked data")
+    data, fingerprint = locked_data(run.review)
     results = {"outcomes": {}, "baseline": baseline(data, run.subgroup)}
-    for mapping in outcomes:
+    for mapping in mappings(run.review):
         frame = outcome_frame(data, mapping, run.subgroup)
         results["outcomes"][mapping.key] = _outcome_results(frame, mapping, run)
-    run.results = _finite(results)
-    run.full_clean(exclude=["results"])
-    run.save()
-    Plot.objects.bulk_create(
-        Plot(
-            run=run, outcome=key, kind=kind, svg=plots.render(draw(outcome, effect_label(run, outcome)), "svg").decode()
-        )
-        for key, outcome in run.results["outcomes"].items()
-        for kind, draw in ((PlotKind.FOREST, plots.forest), (PlotKind.FUNNEL, plots.funnel))
-    )
+    return _finite(results), fingerprint
+
+
+# What a computation stores: refreshing only these keeps the run's loaded review and author.
+STORED = ["status", "error", "results", "data_fingerprint"]
+
+
+def compute_run(run: AnalysisRun) -> AnalysisRun:
+    """Analyse a queued run and draw its plots; it ends DONE, or FAILED with the reason the lead is shown. A run
+    computed twice (a task retried after its worker died, while the first still ran) is stored once."""
+    unfinished = AnalysisRun.objects.unfinished().filter(pk=run.pk)
+    if not unfinished.update(status=RunStatus.RUNNING):
+        run.refresh_from_db(fields=STORED)
+        return run
+    try:
+        results, fingerprint = _analyse(run)
+        svgs = [
+            (key, kind, plots.render(draw(outcome, effect_label(run, outcome)), "svg").decode())
+            for key, outcome in results["outcomes"].items()
+            for kind, draw in ((PlotKind.FOREST, plots.forest), (PlotKind.FUNNEL, plots.funnel))
+        ]
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, AnalysisError) else f"the analysis failed: {exc}"
+        unfinished.update(status=RunStatus.FAILED, error=message)
+        run.status, run.error = RunStatus.FAILED, message
+        raise
+    with transaction.atomic():
+        # The plots are written with the results, by whichever computation of the run gets here first.
+        if unfinished.update(status=RunStatus.DONE, results=results, data_fingerprint=fingerprint):
+            Plot.objects.bulk_create(Plot(run=run, outcome=key, kind=kind, svg=svg) for key, kind, svg in svgs)
+    run.refresh_from_db(fields=STORED)
     return run
+
+
+def run_analysis(*, review, user, **parameters) -> AnalysisRun:
+    """Queue a run and analyse it at once, for the demo and scripts, which have no worker to wait for."""
+    return compute_run(queue_analysis(review=review, user=user, **parameters))
 
 
 def effect_label(run, outcome: dict) -> str:

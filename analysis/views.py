@@ -9,13 +9,19 @@ from reviews.downloads import csv_download, download_name, json_download, xlsx_d
 
 from . import exports, outcomes, plots, revman, services
 from .forms import MappingForm, RunForm
-from .models import AnalysisRun, OutcomeMapping, Plot, PlotKind
+from .models import AnalysisRun, OutcomeMapping, Plot, PlotKind, RunStatus
+from .tasks import start_analysis
 
 RUN_PARAMETERS = ("measure", "method", "knha", "correlation", "subgroup", "median_policy", "data_fingerprint")
 
 
-def _run_for_user(request, review_id, run_id):
-    return child_for_user(request, review_id, AnalysisRun.objects.select_related("created_by"), run_id, ANY_ROLE)
+def _run_for_user(request, review_id, run_id, runs=AnalysisRun.objects):
+    return child_for_user(request, review_id, runs.select_related("created_by"), run_id, ANY_ROLE)
+
+
+def _done_run_for_user(request, review_id, run_id):
+    """A run with results to download: one still queued, running or failed has none (404)."""
+    return _run_for_user(request, review_id, run_id, AnalysisRun.objects.done())
 
 
 def _runs_page(request, review, membership, form, status=200):
@@ -40,16 +46,19 @@ def run_create(request, review_id):
     form = RunForm(request.POST)
     if form.is_valid():
         try:
-            run = services.run_analysis(review=review, user=request.user, **form.cleaned_data)
+            run = services.queue_analysis(review=review, user=request.user, **form.cleaned_data)
         except services.AnalysisError as exc:
             messages.error(request, f"Not analysed: {exc}.")
         else:
+            start_analysis(run)
             return redirect("analysis:run", review_id=review.pk, run_id=run.pk)
     return _runs_page(request, review, membership, form, status=400)
 
 
 def run_detail(request, review_id, run_id):
     run, review, membership = _run_for_user(request, review_id, run_id)
+    if run.status != RunStatus.DONE:
+        return render(request, "analysis/run_pending.html", {"review": review, "membership": membership, "run": run})
     svgs = {(p.outcome, p.kind): p.svg for p in run.plots.all()}
     outcomes = [
         (key, outcome, svgs.get((key, PlotKind.FOREST), ""), svgs.get((key, PlotKind.FUNNEL), ""))
@@ -67,7 +76,7 @@ def run_detail(request, review_id, run_id):
 
 
 def plot_download(request, review_id, run_id, outcome, kind, file_format):
-    run, review, _ = _run_for_user(request, review_id, run_id)
+    run, review, _ = _done_run_for_user(request, review_id, run_id)
     if outcome not in run.results.get("outcomes", {}) or kind not in PlotKind.values:
         raise Http404("No such plot")
     name = download_name(review, f"run{run.pk}-{outcome}-{kind}", file_format)
@@ -83,7 +92,7 @@ def plot_download(request, review_id, run_id, outcome, kind, file_format):
 
 
 def results_export(request, review_id, run_id, file_format):
-    run, review, _ = _run_for_user(request, review_id, run_id)
+    run, review, _ = _done_run_for_user(request, review_id, run_id)
     name = download_name(review, f"run{run.pk}-pooled", file_format)
     if file_format == "csv":
         return csv_download(name, exports.pooled_rows(run))
@@ -96,7 +105,7 @@ def results_export(request, review_id, run_id, file_format):
 
 
 def r_script(request, review_id, run_id):
-    run, review, _ = _run_for_user(request, review_id, run_id)
+    run, review, _ = _done_run_for_user(request, review_id, run_id)
     response = HttpResponse(exports.r_script(run), content_type="text/x-r; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{download_name(review, f"run{run.pk}", "R")}"'
     return response

@@ -43,7 +43,7 @@ IMPORT_CONFIRM = re.compile(r'action="(/reviews/\d+/imports/\d+/confirm/)"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def environment(database: str, workdir: Path, pg_name: str) -> dict[str, str]:
+def environment(database: str, workdir: Path, pg_name: str, cache_url: str = "") -> dict[str, str]:
     if database == "postgres":
         url = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
     else:
@@ -59,7 +59,7 @@ def environment(database: str, workdir: Path, pg_name: str) -> dict[str, str]:
         "CONN_MAX_AGE": "60",
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
-        "IMPORTS_IN_BACKGROUND": "0",
+        "CACHE_URL": cache_url,
     }
 
 
@@ -279,8 +279,8 @@ def reviewer(client: Client, setup: dict, username: str, until: float, acks: dic
 
 
 def importer(client: Client, setup: dict, records: int, delay: float, report: dict):
-    """The lead imports a further search export of `records` records while the reviewers work (the import runs
-    within the request, as with IMPORTS_IN_BACKGROUND=0)."""
+    """The lead imports a further search export of `records` records while the reviewers work; a task worker runs
+    the import while the lead's browser refreshes its page."""
     time.sleep(delay)
     review = setup["review"]
     content = search_export(range(setup["records"], setup["records"] + records))
@@ -294,10 +294,44 @@ def importer(client: Client, setup: dict, records: int, delay: float, report: di
     )
     confirm = IMPORT_CONFIRM.search(preview)
     report["preview seconds"] = time.monotonic() - started
-    status, page = client.follow("POST", confirm.group(1), {"csrfmiddlewaretoken": token}) if confirm else (0, "")
+    status, page = 0, ""
+    if confirm:
+        _, detail, _ = client.request("POST", confirm.group(1), {"csrfmiddlewaretoken": token})
+        status, page = client.follow("GET", detail)
+        while status == 200 and 'http-equiv="refresh"' in page:  # as the lead's browser does
+            time.sleep(1)
+            status, page = client.follow("GET", detail)
     report["finished"] = time.monotonic()
     report["seconds"] = report["finished"] - started
     report["imported"] = status == 200 and f"Records imported</dt><dd>{records}<" in page
+
+
+def analyst(review_id: int, delay: float, report: dict):
+    """A quarter into the run, the lead of a second, locked review asks for an analysis; a task worker runs it."""
+    from django.db import connections
+
+    from analysis.models import AnalysisRun, RunStatus
+    from analysis.services import queue_analysis
+    from analysis.tasks import analyse
+    from reviews.models import Review
+
+    time.sleep(delay)
+    review = Review.objects.get(pk=review_id)
+    started = time.monotonic()
+    run = queue_analysis(review=review, user=review.created_by)
+    analyse.enqueue(run.pk)
+    while (status := AnalysisRun.objects.get(pk=run.pk).status) in (RunStatus.QUEUED, RunStatus.RUNNING):
+        time.sleep(0.5)
+    report["seconds"], report["status"] = time.monotonic() - started, status
+    connections.close_all()
+
+
+def locked_review() -> int:
+    """A review whose extraction of six studies is locked, ready to analyse (tests/analysis/helpers.py)."""
+    from tests.analysis.helpers import lock_team
+    from tests.factories import Personas
+
+    return lock_team(Personas(prefix="analysis-")).review.pk
 
 
 def verify(acks: dict) -> list[str]:
@@ -355,7 +389,7 @@ def latency_line(name: str, values: list[float], elapsed: float) -> str:
     )
 
 
-def main():
+def main(argv: list[str] | None = None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--reviewers", type=int, default=30)
@@ -373,10 +407,14 @@ def main():
         default=0,
         help="the lead imports a file of this many records a quarter into the run",
     )
-    args = parser.parse_args()
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn servers; reviewers take them in turn")
+    parser.add_argument("--task-workers", type=int, default=1, help="`manage.py db_worker` processes")
+    parser.add_argument("--cache-url", default="", help="CACHE_URL of every process, e.g. redis://127.0.0.1:6379/1")
+    parser.add_argument("--analysis", action="store_true", help="an analysis run goes through the workers too")
+    args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="tandem-load-"))
-    env = environment(args.database, workdir, args.pg_database)
+    env = environment(args.database, workdir, args.pg_database, args.cache_url)
     os.environ.update(env)
     if args.database == "postgres":
         recreate_postgres_database(args.pg_database)
@@ -384,8 +422,10 @@ def main():
 
     django.setup()
     setup = build_review(args.reviewers, args.records, studies=2 * args.reviewers)
+    analysed_review = locked_review() if args.analysis else None
     from django.db import connection, connections
 
+    from tests.db_worker import start_worker
     from tests.gunicorn_server import start_gunicorn
 
     if args.database == "postgres":
@@ -395,12 +435,16 @@ def main():
 
     connections.close_all()
 
-    server = start_gunicorn(env, port=args.port, workers=args.workers, timeout=300, log_level="warning")
+    ports = [args.port + i if args.port else 0 for i in range(args.servers)]
+    servers = [start_gunicorn(env, port=p, workers=args.workers, timeout=300, log_level="warning") for p in ports]
+    task_workers = [start_worker(env) for _ in range(args.task_workers)]
     try:
         log: list[tuple[str, float, float]] = []
         statuses: Counter = Counter()
         acks = {"votes": [], "values": [], "refused": Counter()}
-        clients = [(Client(server.port, log, statuses), name) for name in setup["usernames"]]
+        clients = [
+            (Client(servers[i % len(servers)].port, log, statuses), name) for i, name in enumerate(setup["usernames"])
+        ]
         for client, name in clients:
             client.log_in(name)
         log.clear()
@@ -413,23 +457,31 @@ def main():
         ]
         imported: dict = {}
         if args.import_records:
-            lead = Client(server.port, [], statuses, timeout=300)  # the import itself stays out of the figures
+            lead = Client(servers[-1].port, [], statuses, timeout=300)  # the import itself stays out of the figures
             lead.log_in(setup["lead"])
             threads.append(
                 threading.Thread(target=importer, args=(lead, setup, args.import_records, args.seconds / 4, imported))
             )
+        analysed: dict = {}
+        if analysed_review:
+            threads.append(threading.Thread(target=analyst, args=(analysed_review, args.seconds / 4, analysed)))
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
+        for worker in task_workers:
+            worker.terminate()
+            worker.wait(timeout=600)  # a worker finishes its task first
 
     problems = verify(acks)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
     print(
-        f"{args.database}, gunicorn {args.workers} workers, {args.reviewers} reviewers, mean pause {args.think} s, "
+        f"{args.database}, {args.servers} gunicorn server(s) of {args.workers} workers, {args.task_workers} task "
+        f"worker(s), cache {args.cache_url or 'per process'}, {args.reviewers} reviewers, mean pause {args.think} s, "
         f"{elapsed:.0f} s; statuses {dict(statuses)}"
     )
     print(latency_line("all", [seconds for _, _, seconds in log], elapsed))
@@ -444,6 +496,8 @@ def main():
         )
         during = [seconds for _, at, seconds in log if imported.get("started", 0) <= at <= imported.get("finished", 0)]
         print(latency_line("while importing", during, imported.get("seconds", 0) or 1))
+    if analysed_review:
+        print(f"  analysis run through a task worker: {analysed.get('status')} in {analysed.get('seconds', 0):.1f} s")
     for reason, count in acks["refused"].most_common():
         print(f"  {count:,} votes refused with the message: {reason}")
     print(f"  database check: {'every acknowledged write present exactly once' if not problems else 'PROBLEMS'}")
@@ -451,7 +505,9 @@ def main():
         print("   -", problem)
     if args.database == "postgres":
         recreate_postgres_database(args.pg_database, create=False)  # each run names its own: leave none behind
-    sys.exit(1 if problems or server_errors or (args.import_records and not imported.get("imported")) else 0)
+    failed = args.import_records and not imported.get("imported")
+    failed = failed or (analysed_review and analysed.get("status") != "done")
+    sys.exit(1 if problems or server_errors or failed else 0)
 
 
 if __name__ == "__main__":

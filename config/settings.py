@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    # Background work (issue 19): Django's tasks API, backported until Django 6, stored in the database.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -154,8 +157,10 @@ STORAGES = {
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 200)
 # Full-text PDFs: larger files are refused with a message naming the limit.
 MAX_PDF_MB = envint("MAX_PDF_MB", 50)
-# Imports run in a background thread (progress page); tests and the command run them in line.
-IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", True)
+# Imports, analysis runs and large exports are tasks (Django's tasks API). The database backend needs no other
+# service: `manage.py db_worker` processes run them, any number, on any machine that reaches the database (on
+# PostgreSQL each claims its task with SELECT ... FOR UPDATE SKIP LOCKED). Tests run tasks in line (tests/conftest).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # An import that has made no progress for this long is shown as interrupted and can be started again. Each of its
 # steps takes well under a minute for a file of MAX_UPLOAD_MB (docs/benchmarks.md); raise both together.
 IMPORT_STALLED_MINUTES = envint("IMPORT_STALLED_MINUTES", 15)

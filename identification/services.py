@@ -78,12 +78,17 @@ class Superseded(Exception):
     """The import was started again after it looked interrupted; this earlier run writes nothing more."""
 
 
+def _this_attempt_unfinished(record_import):
+    # Two runs of one attempt happen when a worker retries a task another worker finished: the status is the guard.
+    return RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).exclude(
+        status__in=(ImportStatus.DONE, ImportStatus.FAILED)
+    )
+
+
 def _set_stage(record_import, stage, **fields):
     """Record progress, unless a later attempt of this import has taken over (Superseded)."""
     now = timezone.now()
-    moved = RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).update(
-        stage=stage, stage_changed_at=now, **fields
-    )
+    moved = _this_attempt_unfinished(record_import).update(stage=stage, stage_changed_at=now, **fields)
     if not moved:
         raise Superseded(record_import.pk)
     record_import.stage, record_import.stage_changed_at = stage, now
@@ -107,7 +112,7 @@ def run_import(record_import, progress=None):
     try:
         with transaction.atomic():
             # Holding the import's row until commit: a restart of it waits, then finds it finished.
-            mine = RecordImport.objects.select_for_update().filter(pk=record_import.pk, attempt=record_import.attempt)
+            mine = _this_attempt_unfinished(record_import).select_for_update()
             if not list(mine.order_by().values_list("pk", flat=True)):
                 raise Superseded(record_import.pk)
             # The records are written on behalf of the person who uploaded them, as their role is now.
@@ -150,11 +155,13 @@ def restart_interrupted(record_import) -> bool:
     ).update(
         status=ImportStatus.QUEUED, stage="Waiting to start", attempt=F("attempt") + 1, stage_changed_at=timezone.now()
     )
+    if restarted:
+        record_import.refresh_from_db(fields=["status", "stage", "attempt", "stage_changed_at"])
     return bool(restarted)
 
 
 def _fail(record_import, message):
-    RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).update(
+    _this_attempt_unfinished(record_import).update(
         status=ImportStatus.FAILED, error=message, stage="", finished_at=timezone.now()
     )
     record_import.status, record_import.error = ImportStatus.FAILED, message

@@ -1,33 +1,30 @@
-"""Imports run in a background thread so a long file does not hold a request; the page polls for progress."""
+"""Imports run as tasks: a worker process (`manage.py db_worker`), on any machine reaching the database, parses,
+writes and deduplicates the file while the import's page shows its progress."""
 
 import contextlib
-import threading
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
+from django_tasks import task
 
+from .importers import ImportFileError
 from .models import RecordImport
-from .services import run_import
+from .services import Superseded, run_import
 
 
-def _run(import_id):
-    # run_import records any failure on the import itself (shown on its page) and logs it.
-    with contextlib.suppress(Exception):
-        run_import(RecordImport.objects.get(pk=import_id))
-
-
-def _run_in_thread(import_id):
-    close_old_connections()
-    try:
-        _run(import_id)
-    finally:
-        connection.close()  # the thread's own connection; the request's stays open
+@task()
+def import_records(import_id: int, attempt: int) -> None:
+    """Run one attempt of an import. A task of an attempt that was started again since, or of an import that already
+    finished (a worker retrying what another completed), stops before writing anything."""
+    record_import = RecordImport.objects.filter(pk=import_id, attempt=attempt).first()
+    if record_import is None:
+        return
+    # A bad file or a later attempt is an outcome the import's page shows, not a failure of the task; any other
+    # error is recorded on the import by run_import and raised again, so the task shows as failed to the operator.
+    with contextlib.suppress(ImportFileError, Superseded):
+        run_import(record_import)
 
 
 def start_import(record_import):
-    """Run the import after the current transaction commits: in a thread, or at once when threads are off."""
-    if settings.IMPORTS_IN_BACKGROUND:
-        thread = threading.Thread(target=_run_in_thread, args=(record_import.pk,), daemon=True)
-        transaction.on_commit(thread.start)
-    else:
-        transaction.on_commit(lambda: _run(record_import.pk))
+    """Queue the import's current attempt once the transaction that queued it commits."""
+    import_id, attempt = record_import.pk, record_import.attempt
+    transaction.on_commit(lambda: import_records.enqueue(import_id, attempt))

@@ -44,7 +44,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.IMPORTS_IN_BACKGROUND = False
+    # Tasks run within the call that enqueues them; tests/tasks/ runs them in real worker processes.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()  # log-in failure counts must not leak from one test into the next
 
 

@@ -62,7 +62,6 @@ def build(media: Path) -> DemoSnapshot:
     before = _row_counts()
     with override_settings(
         MEDIA_ROOT=media,
-        IMPORTS_IN_BACKGROUND=False,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         call_command("demo", stdout=io.StringIO())

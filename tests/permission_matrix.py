@@ -350,4 +350,6 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "analysis.analysisrun": READ_ONLY,
     # Made by their owners only, who alone see the key; staff revoke them.
     "api.apitoken": AdminEntry(add=NOBODY, change=NOBODY),
+    # django-tasks-db's queue (issue 19): task names, ids of imports and runs, the traceback of a failed task.
+    "django_tasks_database.dbtaskresult": READ_ONLY,
 }

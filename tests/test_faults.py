@@ -1,32 +1,23 @@
 """A gunicorn worker killed in the middle of a request loses nothing that was acknowledged and leaves nothing
-half-written: an import is whole or absent, and every vote a reviewer saw confirmed is stored with its history."""
+half-written: every vote a reviewer saw confirmed is stored with its history. (Imports run in task workers, whose
+killing tests/tasks/ covers.)"""
 
 import http.client
 import os
 import signal
-import sqlite3
 import subprocess
 import threading
 import time
 
 import pytest
-from django.db import OperationalError, connection, transaction
 from django.test import Client
 
-from identification import services as identification
-from identification.models import ImportStatus, Record, RecordImport
 from screening.models import Vote, VoteEvent
+from tests.db_worker import database_url, wait_for_other_sessions_to_end
 from tests.factories import make_import, make_review, make_user, ris
 from tests.gunicorn_server import start_gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def production_env(settings, database_url: str) -> dict:
@@ -36,7 +27,6 @@ def production_env(settings, database_url: str) -> dict:
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
-        "IMPORTS_IN_BACKGROUND": "0",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CONN_MAX_AGE": "0",
     }
@@ -45,20 +35,10 @@ def production_env(settings, database_url: str) -> dict:
 @pytest.fixture
 def server(settings):
     """gunicorn on the test database."""
-    gunicorn = start_gunicorn(production_env(settings, _database_url()))
+    gunicorn = start_gunicorn(production_env(settings, database_url()))
     yield gunicorn
     gunicorn.stop()
-    if connection.vendor == "postgresql":
-        # A killed worker's server session ends only when PostgreSQL notices; wait so the test database can go.
-        for _ in range(100):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0] == 0:
-                    break
-            time.sleep(0.3)
+    wait_for_other_sessions_to_end()
 
 
 def kill_worker(server):
@@ -66,27 +46,6 @@ def kill_worker(server):
     assert workers, "gunicorn has no worker to kill"
     for pid in workers:
         os.kill(int(pid), signal.SIGKILL)
-
-
-def write_transaction_open(record_import) -> bool:
-    """Whether the import's write transaction is under way: it holds the import's row (PostgreSQL) or the
-    database's write lock (SQLite) from its first statement to its commit."""
-    if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic():
-                list(RecordImport.objects.select_for_update(nowait=True).filter(pk=record_import.pk))
-        except OperationalError:
-            return True
-        return False
-    probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.rollback()
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        probe.close()
-    return False
 
 
 def session_cookie(user) -> str:
@@ -111,39 +70,6 @@ def post(server, path: str, cookie: str, body: str, timeout=120) -> int:
         return conn.getresponse().status
     except (OSError, http.client.HTTPException):
         return 0
-
-
-def test_a_worker_killed_while_writing_an_import_leaves_no_record_and_it_can_be_started_again(
-    server, transactional_db, settings
-):
-    lead = make_user("lena")
-    review = make_review(lead=lead)
-    content = ris(*({"TI": f"Record {i} about relapses", "DO": f"10.1/{i}", "PY": "2020"} for i in range(30_000)))
-    pending = make_import(review, lead, content, run=False)
-    url = f"/reviews/{review.pk}/imports/{pending.pk}/confirm/"
-    result = {}
-    request = threading.Thread(target=lambda: result.setdefault("status", post(server, url, session_cookie(lead), "")))
-    request.start()
-    deadline = time.monotonic() + 60
-    while not (
-        RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists()
-        and write_transaction_open(pending)
-    ):
-        assert time.monotonic() < deadline and request.is_alive(), f"the import never reached its write: {result}"
-        time.sleep(0.02)
-    kill_worker(server)  # inside the write of 30,000 records, however fast or slow the machine
-    request.join(timeout=60)
-    assert result["status"] == 0, "the request was cut off"
-    pending.refresh_from_db()
-    assert pending.status != ImportStatus.DONE
-    assert not Record.objects.filter(source_import=pending).exists()
-    # Once it has made no progress for IMPORT_STALLED_MINUTES it shows as interrupted, and starting it again
-    # imports the whole file once.
-    settings.IMPORT_STALLED_MINUTES = 0
-    assert pending.is_interrupted
-    assert identification.restart_interrupted(pending)
-    identification.run_import(RecordImport.objects.get(pk=pending.pk))
-    assert Record.objects.filter(source_import=pending).count() == 30_000
 
 
 def test_a_worker_killed_while_reviewers_vote_loses_no_acknowledged_vote(server, transactional_db):

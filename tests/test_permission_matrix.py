@@ -128,17 +128,21 @@ def test_every_admin_model_has_a_matrix_entry():
 
 
 @pytest.fixture
-def admin_personas(personas):
+def admin_personas(personas, settings):
     """A row of every registered model, a staff account holding every model permission, and a superuser."""
     from analysis.models import AnalysisRun
     from analysis.outcomes import mappings
+    from analysis.tasks import analyse
     from api.services import create_token
     from screening import tags
+    from tests.db_worker import DATABASE_BACKEND
 
     personas.identification()
     personas.extraction()
     mappings(personas.review)
-    AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
+    run = AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
+    settings.TASKS = DATABASE_BACKEND  # queued in the database, where the admin shows it
+    analyse.enqueue(run.pk)
     create_token(user=personas.lead, name="scripts")
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
     record = personas.identification().record

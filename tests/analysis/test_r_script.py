@@ -283,7 +283,7 @@ def demo_runs(django_db_setup, django_db_blocker, tmp_path_factory):
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, IMPORTS_IN_BACKGROUND=False, PASSWORD_HASHERS=hashers),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=hashers),
     ):
         atomics = TestCase._enter_atomics()
         try:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.db_worker import DATABASE_BACKEND, running_worker
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -102,3 +103,12 @@ def visit(browser, live_server):
         visitor.close()
     if violations:
         pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(violations))
+
+
+@pytest.fixture
+def task_worker(settings, transactional_db):
+    """A task worker (`manage.py db_worker`) on the live server's database: the walk's imports and analysis go
+    through it, as in production."""
+    settings.TASKS = DATABASE_BACKEND
+    with running_worker(settings):
+        yield

@@ -169,28 +169,3 @@ def test_import_records_command(tmp_path, personas):
     with pytest.raises(CommandError, match="line 1: the last record has no closing ER line"):
         call_command("import_records", personas.review.pk, str(broken), "--source", "Embase", stdout=io.StringIO())
     assert Record.objects.count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_background_import_reports_progress_then_counts(client, settings):
-    import time
-
-    from tests.factories import Personas
-
-    settings.IMPORTS_IN_BACKGROUND = True
-    personas = Personas(prefix="bg-")
-    client.force_login(personas.lead)
-    upload(client, personas, ris(TOCILIZUMAB, AZATHIOPRINE))
-    pending = RecordImport.objects.get()
-    detail = client.post(url("import_confirm", personas, import_id=pending.pk)).url
-    for _ in range(600):  # up to 30 s on a loaded machine; a normal run takes a fraction of a second
-        page = client.get(detail).content.decode()
-        pending.refresh_from_db()
-        if pending.is_finished:
-            break
-        # Still running after the page was made, so running while it was made (checking before the page failed
-        # whenever the import finished in between).
-        assert 'http-equiv="refresh"' in page
-        time.sleep(0.05)
-    assert pending.status == ImportStatus.DONE
-    assert "Records imported</dt><dd>2" in client.get(detail).content.decode()
