@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "identification",
     "screening",
     "extraction",
+    "appraisal",
     "analysis",
 ]
 

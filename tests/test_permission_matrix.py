@@ -134,6 +134,7 @@ def admin_personas(personas):
 
     personas.identification()
     personas.extraction()
+    personas.appraisal()
     mappings(personas.review)
     AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
     Group.objects.create(name="Editors")
