@@ -1,0 +1,78 @@
+"""The risk-of-bias pages: an assessor answers and judges on their own form, sees the suggestion, submits; a conflict
+is settled on the conflicts page; the appraisal page shows the consensus once both are in."""
+
+import pytest
+from django.urls import reverse
+
+from appraisal.models import OVERALL, Consensus, ConsensusStatus
+from tests.appraisal.helpers import Assessors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(personas):
+    return Assessors(personas, studies=1)
+
+
+def _post(appraisal, judgements, answer="PN"):
+    """A complete form for a ROBINS-I appraisal: every question answered `answer` with support."""
+    data = {"action": "submit"}
+    for domain in appraisal.domains():
+        for question in domain.questions:
+            data[f"a|{domain.code}|{question.code}"] = answer if answer in question.options else question.options[0]
+            data[f"s|{domain.code}|{question.code}"] = "Methods, p. 3"
+    data.update({f"j|{code}": judgement for code, judgement in judgements.items()})
+    return data
+
+
+def test_the_form_shows_the_suggestion_from_the_saved_answers(client, team):
+    appraisal = team.appraisals[0]
+    assessment = team.assessment(appraisal, 1)
+    client.force_login(assessment.assessor)
+    url = reverse("appraisal:assess", args=[team.review.pk, assessment.pk])
+    client.post(url, {"action": "save", "a|D1|1.1": "N", "s|D1|1.1": "Single arm"})
+    page = client.get(url).content.decode()
+    assert "Suggested: <strong>Low risk of bias</strong>" in page
+
+
+def test_two_assessors_submit_through_the_pages_and_a_conflict_is_resolved(client, team):
+    appraisal = team.appraisals[0]
+    moderate = {d.code: "moderate" for d in appraisal.domains()} | {"D1": "low", OVERALL: "moderate"}
+    for slot, judgements in ((1, moderate), (2, moderate | {"D5": "serious", OVERALL: "serious"})):
+        assessment = team.assessment(appraisal, slot)
+        client.force_login(assessment.assessor)
+        url = reverse("appraisal:assess", args=[team.review.pk, assessment.pk])
+        data = _post(appraisal, judgements) | {"r|D5": "Attrition", "r|overall": "D5 serious"}
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    client.force_login(team.personas.adjudicator)
+    page = client.get(reverse("appraisal:conflicts", args=[team.review.pk])).content.decode()
+    assert "Attrition" in page
+    cell = Consensus.objects.get(appraisal=appraisal, domain="D5")
+    response = client.post(
+        reverse("appraisal:resolve", args=[team.review.pk, cell.pk]), {"judgement": "moderate", "reason": "Balanced"}
+    )
+    cell.refresh_from_db()
+    assert (cell.status, cell.judgement) == (ConsensusStatus.RESOLVED, "moderate")
+    page = client.get(reverse("appraisal:appraisal", args=[team.review.pk, appraisal.pk])).content.decode()
+    assert "Resolved by adjudicator: Balanced" in page
+
+
+def test_a_judgement_differing_from_the_suggestion_without_reason_is_not_submitted(client, team):
+    appraisal = team.appraisals[0]
+    assessment = team.assessment(appraisal, 1)
+    client.force_login(assessment.assessor)
+    judgements = {d.code: "moderate" for d in appraisal.domains()} | {OVERALL: "moderate"}
+    response = client.post(
+        reverse("appraisal:assess", args=[team.review.pk, assessment.pk]), _post(appraisal, judgements)
+    )
+    assert response.status_code == 200
+    assert "D1: say why your judgement differs from the suggested &#x27;low&#x27;" in response.content.decode()
+
+
+def test_the_overview_lists_the_studies_with_a_pinned_number_of_queries(client, team, django_assert_max_num_queries):
+    client.force_login(team.personas.lead)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("appraisal:overview", args=[team.review.pk]))
+    assert "Cohort 0 2019" in response.content.decode()
