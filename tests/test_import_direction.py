@@ -60,7 +60,13 @@ def wrong_way(app: str, level: dict[str, int], root: Path = ROOT) -> list[str]:
 
 
 def test_the_stages_are_registered_in_the_workflows_order():
-    assert [stage.app for stage in stages.stages()] == ["identification", "screening", "extraction", "appraisal", "analysis"]
+    assert [stage.app for stage in stages.stages()] == [
+        "identification",
+        "screening",
+        "extraction",
+        "appraisal",
+        "analysis",
+    ]
 
 
 @pytest.mark.parametrize("app", [*KERNEL, "identification", "screening", "extraction", "appraisal", "analysis"])
