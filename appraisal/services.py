@@ -35,6 +35,7 @@ from .models import (
     ToolChoice,
     ToolCode,
 )
+from .plots import Assessment as PlotAssessment
 
 ASSESSOR_ROLES = (Role.LEAD, Role.REVIEWER)
 
@@ -438,3 +439,21 @@ def visible_appraisals(review, user, membership):
         mine = Assessment.objects.filter(review=review, assessor=user).values("appraisal_id")
         return appraisals.exclude(pk__in=mine.exclude(appraisal_id__in=complete))
     return appraisals.filter(pk__in=complete)
+
+
+def settled_assessments(appraisals) -> list[PlotAssessment]:
+    """The consensus of each of these appraisals that has no open conflict, as the plots take it: one row per
+    appraisal (named by study, and outcome for RoB 2), its domain judgements and the overall one."""
+    rows = []
+    for appraisal in (
+        appraisals.exclude(consensus__status=ConsensusStatus.CONFLICT)
+        .filter(consensus__isnull=False)
+        .distinct()
+        .select_related("study")
+        .prefetch_related("consensus")
+        .order_by("study__label", "outcome", "pk")
+    ):
+        judged = {c.domain: c.judgement for c in appraisal.consensus.all()}
+        overall = judged.pop(OVERALL, None)
+        rows.append(PlotAssessment(str(appraisal), judged, overall))
+    return rows

@@ -14,6 +14,7 @@ urlpatterns = [
     path(base + "conflicts/", views.conflicts, name="conflicts"),
     path(base + "conflicts/<int:consensus_id>/resolve/", views.resolve, name="resolve"),
     path(base + "appraisals/<int:appraisal_id>/", views.appraisal, name="appraisal"),
+    path(base + "plots/<slug:tool>/<slug:variant>/<slug:kind>.<slug:file_format>", views.plot, name="plot"),
     path(base + "lock/", views.lock, name="lock"),
     path(base + "unlock/", views.unlock, name="unlock"),
 ]

@@ -1,15 +1,18 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
+from reviews.downloads import download_name
 from reviews.feedback import attempt
+from reviews.figures import render as render_figure
 
-from . import services
+from . import plots, services
 from .forms import AddAppraisalForm, ToolChoiceForm, UnlockForm
+from .loader import load
 from .locking import AppraisalLocked
-from .models import OVERALL, Appraisal, Assessment, Consensus, ToolChoice
+from .models import OVERALL, Appraisal, Assessment, Consensus, ToolChoice, ToolCode
 
 REFUSALS = (services.AppraisalError, AppraisalLocked)
 
@@ -32,6 +35,12 @@ def overview(request, review_id):
         if membership.role in ADJUDICATORS
         else 0,
     }
+    visible = services.visible_appraisals(review, request.user, membership)
+    context["plots"] = [
+        (tool, variant)
+        for tool, variant in visible.order_by("tool", "variant").values_list("tool", "variant").distinct()
+        if services.settled_assessments(visible.filter(tool=tool, variant=variant))
+    ]
     if membership.is_lead and not locked:
         context["tool_form"] = ToolChoiceForm()
         context["add_form"] = AddAppraisalForm(studies=review.studies.order_by("label", "pk"))
@@ -268,3 +277,25 @@ def unlock(request, review_id):
     else:
         messages.error(request, "Say why the assessment is unlocked.")
     return redirect("appraisal:overview", review_id=review.pk)
+
+
+PLOTS = {"traffic-light": plots.traffic_light, "summary": plots.summary}
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def plot(request, review_id, tool, variant, kind, file_format):
+    """A traffic-light or summary plot of the settled judgements this user may see, for one tool and effect."""
+    review, membership = get_review_for_user(request, review_id)
+    if tool not in ToolCode.values or kind not in PLOTS or file_format not in FORMATS:
+        raise Http404("No such plot")
+    spec = load(tool)
+    if variant not in {v.code for v in spec.variants}:
+        raise Http404("No such plot")
+    visible = services.visible_appraisals(review, request.user, membership).filter(tool=tool, variant=variant)
+    rows = services.settled_assessments(visible)
+    if not rows:
+        raise Http404("No settled judgements to plot yet")
+    content = render_figure(PLOTS[kind](spec, rows, variant=variant), file_format)
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    response["Content-Disposition"] = f'inline; filename="{download_name(review, f"risk-of-bias-{kind}", file_format)}"'
+    return response

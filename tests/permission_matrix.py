@@ -88,7 +88,11 @@ def _ext(*ids, **fixed) -> Callable[[Personas], dict]:
 
 
 def _rob(*ids, **fixed) -> Callable[[Personas], dict]:
-    return lambda p: {"review_id": p.review.pk, **{name: getattr(p.appraisal(), name) for name in ids}, **fixed}
+    def kwargs(p: Personas) -> dict:
+        setup = p.appraisal()
+        return {"review_id": p.review.pk, **{name: getattr(setup, name) for name in ids}, **fixed}
+
+    return kwargs
 
 
 def _locked_review(p: Personas) -> dict:
@@ -177,6 +181,9 @@ MATRIX: dict[str, Route] = {
         method="post", kwargs=_rob("consensus_id"), allowed=ADJUDICATORS, data={"judgement": "low", "reason": "x"}
     ),
     "appraisal:appraisal": Route(kwargs=_rob("appraisal_id"), allowed=EVERY_ROLE),
+    "appraisal:plot": Route(
+        kwargs=_rob(tool="robins_i", variant="assignment", kind="traffic-light", file_format="svg"), allowed=EVERY_ROLE
+    ),
     "appraisal:lock": Route(method="post", kwargs=_rob(), allowed=LEAD),
     "appraisal:unlock": Route(method="post", kwargs=_rob(), allowed=LEAD, data={"reason": "Erratum"}),
     "analysis:runs": Route(kwargs=_review, allowed=EVERY_ROLE),

@@ -42,14 +42,16 @@ class Assessors:
 
 class AppraisalSetup:
     """The personas' Assessors: the lead assesses the first study (slot 1); the second, assessed by reviewer2 and
-    the lead, has conflicts on D5 and overall."""
+    the lead, has conflicts on D5 and overall; the third, by the reviewer and reviewer2, is settled."""
 
     def __init__(self, personas):
         from appraisal.models import Consensus
 
         services.choose_tool(review=personas.review, user=personas.lead, design="cohort", tool="robins_i")
-        self.team = Assessors(personas)
-        first, second = self.team.appraisals
+        self.team = Assessors(personas, studies=3)
+        first, second, third = self.team.appraisals
+        self.team.submit(third, 1)
+        self.team.submit(third, 2)
         self.team.submit(second, 1)
         self.team.submit(second, 2, slip=("D5", "serious"))
         self.appraisal_id = first.pk

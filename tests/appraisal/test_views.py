@@ -1,6 +1,8 @@
 """The risk-of-bias pages: an assessor answers and judges on their own form, sees the suggestion, submits; a conflict
 is settled on the conflicts page; the appraisal page shows the consensus once both are in."""
 
+import hashlib
+
 import pytest
 from django.urls import reverse
 
@@ -76,3 +78,24 @@ def test_the_overview_lists_the_studies_with_a_pinned_number_of_queries(client, 
     with django_assert_max_num_queries(20):
         response = client.get(reverse("appraisal:overview", args=[team.review.pk]))
     assert "Cohort 0 2019" in response.content.decode()
+
+
+def test_the_plots_of_the_settled_judgements_are_deterministic(client, personas):
+    setup = personas.appraisal()
+    client.force_login(personas.viewer)
+    overview = client.get(reverse("appraisal:overview", args=[personas.review.pk])).content.decode()
+    assert "traffic-light.svg" in overview
+    hashes = {}
+    for kind in ("traffic-light", "summary"):
+        for file_format in ("svg", "png"):
+            url = reverse("appraisal:plot", args=[personas.review.pk, "robins_i", "assignment", kind, file_format])
+            first, second = client.get(url), client.get(url)
+            assert first.status_code == 200 and first.content == second.content
+            hashes[kind, file_format] = hashlib.sha256(first.content).hexdigest()
+    svg = client.get(
+        reverse("appraisal:plot", args=[personas.review.pk, "robins_i", "assignment", "traffic-light", "svg"])
+    ).content.decode()
+    # Only the settled study is drawn: the one with open conflicts and the one still being assessed are not.
+    assert str(setup.team.appraisals[2]) in svg and str(setup.team.appraisals[1]) not in svg
+    assert ' style="' not in svg
+    assert len(set(hashes.values())) == 4
