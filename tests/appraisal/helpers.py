@@ -1,5 +1,7 @@
 """A review with two assessors besides the lead, studies up for assessment and their assessments assigned."""
 
+from django.contrib.auth import get_user_model
+
 from appraisal import services
 from appraisal.demo import filled_entry
 from appraisal.models import Appraisal, Design
@@ -15,8 +17,10 @@ class Assessors:
     def __init__(self, personas, studies=2):
         self.personas = personas
         self.review = personas.review
-        self.second = make_user("reviewer2")
-        add_member(review=self.review, user=self.second, role=Role.REVIEWER, by=personas.lead)
+        # The extraction's team (tests/extraction/helpers.py) may have brought reviewer2 in already.
+        self.second = get_user_model().objects.filter(username="reviewer2").first() or make_user("reviewer2")
+        if not self.review.memberships.filter(user=self.second).exists():
+            add_member(review=self.review, user=self.second, role=Role.REVIEWER, by=personas.lead)
         self.studies = [Study.objects.create(review=self.review, label=f"Cohort {i} 2019") for i in range(studies)]
         self.appraisals = [
             services.add_appraisal(review=self.review, user=personas.lead, study_id=s.pk, design=Design.COHORT)
