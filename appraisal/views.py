@@ -42,7 +42,7 @@ def overview(request, review_id):
         if services.settled_assessments(visible.filter(tool=tool, variant=variant))
     ]
     if membership.is_lead and not locked:
-        context["tool_form"] = ToolChoiceForm()
+        context["tool_form"] = ToolChoiceForm(auto_id="tool-%s")  # its design field beside the add form's
         context["add_form"] = AddAppraisalForm(studies=review.studies.order_by("label", "pk"))
     return render(request, "appraisal/overview.html", context)
 
