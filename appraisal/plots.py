@@ -1,5 +1,5 @@
 """Risk-of-bias plots as robvis draws them (traffic lights, weighted summary bars) and the columns beside a forest
-plot; matplotlib figures with no Django. Render them with `analysis.plots.render`, which writes SVG with
+plot; matplotlib figures with no Django. Render them with `reviews.figures.render`, which writes SVG with
 presentation attributes instead of the inline styles the pages' Content-Security-Policy blocks.
 
 Colours and symbols come from the tool file (robvis's "cochrane" palette: McGuinness LA, Higgins JPT. Risk-of-bias

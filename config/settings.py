@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "identification",
     "screening",
     "extraction",
+    "appraisal",
     "analysis",
     # The REST API (docs/api.md): above every stage, which it may import; none imports it.
     "rest_framework",

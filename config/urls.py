@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("identification.urls")),
     path("", include("screening.urls")),
     path("", include("extraction.urls")),
+    path("", include("appraisal.urls")),
     path("", include("analysis.urls")),
     path("api/", include("api.urls")),
     path("accounts/api-tokens/", include("api.token_urls")),

@@ -13,7 +13,7 @@ back from being taken again until it is extracted) can still be named and have i
 
 from django.db.models import Q, QuerySet
 
-from reviews.guards import WriteGuarded, WriteRefused, guard_writes
+from reviews.guards import WriteGuarded, WriteRefused, guard_writes, refuse_if_locked, updated_ids
 from screening.models import Report, Study
 
 
@@ -27,27 +27,13 @@ def ensure_unlocked(*review_ids) -> None:
     Each argument is an iterable of review ids or a queryset of them (read as a subquery, in the same query)."""
     from .models import ExtractionLock
 
-    condition = Q()
-    for ids in review_ids:
-        if not isinstance(ids, QuerySet):
-            ids = {pk for pk in ids if pk is not None}
-            if not ids:
-                continue
-        condition |= Q(review_id__in=ids)
-    if not condition:
-        return
-    states = ExtractionLock.objects.select_for_update().filter(condition).values_list("locked", flat=True)
-    if any(states):
-        raise ExtractionLocked(
+    refuse_if_locked(
+        ExtractionLock.objects.all(),
+        ExtractionLocked(
             "the extraction of this review is locked: the lead must unlock it, giving a reason, before data change"
-        )
-
-
-def _updated(values: dict, name: str) -> list:
-    """The id a queryset update sets a foreign key to (given as the object or its id), if it sets it."""
-    if name in values:
-        return [getattr(values[name], "pk", values[name])]
-    return [values[f"{name}_id"]] if f"{name}_id" in values else []
+        ),
+        *review_ids,
+    )
 
 
 class LockGuarded(WriteGuarded):
@@ -62,7 +48,7 @@ def _review_unlocked(*, rows, new, values) -> None:
     ensure_unlocked(
         rows.values("review_id") if rows is not None else (),
         [obj.review_id for obj in new],
-        _updated(values, "review"),
+        updated_ids(values, "review"),
     )
 
 
@@ -91,5 +77,5 @@ def _report_unlocked(*, rows, new, values) -> None:
     _ensure_studies_unlocked(
         rows.values("study_id") if rows is not None else [],
         [obj.study_id for obj in new if obj.study_id is not None],
-        [pk for pk in _updated(values, "study") if pk is not None],
+        [pk for pk in updated_ids(values, "study") if pk is not None],
     )

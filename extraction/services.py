@@ -4,8 +4,6 @@ Every function is one transaction. Writes of extraction data go through the lock
 (extraction/locking.py), so none of them can change a locked extraction.
 """
 
-from collections import Counter
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -14,6 +12,7 @@ from django.utils import timezone
 
 from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
 from reviews.models import Role
+from reviews.pairs import fill_slots, take_pair
 
 from . import values as checks
 from .models import (
@@ -149,21 +148,13 @@ def assign_automatically(*, review, user) -> int:
     people = list(extractors(review))
     if len(people) < 2:
         raise ExtractionError("two extractors are needed: add a reviewer to the team")
-    assigned = list(Extraction.objects.filter(review=review).values_list("study_id", "slot", "extractor_id"))
-    load = Counter(extractor for _, _, extractor in assigned)
-    slots, people_on = {}, {}
-    for study_id, slot, extractor in assigned:
-        slots.setdefault(study_id, set()).add(slot)
-        people_on.setdefault(study_id, set()).add(extractor)
+    assigned = Extraction.objects.filter(review=review).values_list("study_id", "slot", "extractor_id")
+    studies = {study.pk: study for study in review.studies.order_by("pk")}
     new, events = [], []
-    for study in review.studies.order_by("pk"):
-        for slot in sorted({1, 2} - slots.get(study.pk, set())):
-            taken = people_on.setdefault(study.pk, set())
-            chosen = min((p for p in people if p.pk not in taken), key=lambda p: (load[p.pk], p.username))
-            new.append(Extraction(review=review, study=study, slot=slot, extractor=chosen))
-            events.append(_event(review, AuditAction.ASSIGNED, user, study=study, new_value=chosen.username))
-            load[chosen.pk] += 1
-            taken.add(chosen.pk)
+    for study_id, slot, chosen in fill_slots(people, assigned, studies):
+        study = studies[study_id]
+        new.append(Extraction(review=review, study=study, slot=slot, extractor=chosen))
+        events.append(_event(review, AuditAction.ASSIGNED, user, study=study, new_value=chosen.username))
     try:
         with transaction.atomic():
             Extraction.objects.bulk_create(new)
@@ -266,7 +257,7 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     every check. Returns the problems found (a draft is saved whatever they are). The assignment alone is not
     enough: an extractor whose role was since changed to one that does not extract is refused."""
     require_role(review=review, user=user, roles=EXTRACTOR_ROLES)
-    extraction = _locked_with_its_pair(review, extraction_id)
+    extraction = take_pair(Extraction.objects.filter(review=review), extraction_id, group="study_id")
     if extraction is None or extraction.extractor_id != user.pk:
         raise ExtractionError("this is not your extraction")
     if extraction.is_submitted:
@@ -337,15 +328,6 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     if extraction.is_submitted:
         _compare_if_complete(review, extraction.study_id)
     return found
-
-
-def _locked_with_its_pair(review, extraction_id) -> Extraction | None:
-    """The extraction, with both extractions of its study locked (in slot order, so writers never deadlock). When the
-    two extractors submit at once, the second waits until the first commits and then sees it submitted: the study
-    is compared exactly once, never by neither (each seeing the other as a draft)."""
-    study_id = Extraction.objects.filter(review=review, pk=extraction_id).values_list("study_id", flat=True).first()
-    pair = Extraction.objects.select_for_update(of=("self",)).filter(review=review, study_id=study_id)
-    return next((e for e in pair.order_by("slot") if e.pk == extraction_id), None)
 
 
 def _compare_if_complete(review, study_id) -> None:

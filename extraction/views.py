@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
+from reviews.feedback import attempt
 
 from . import characteristics, services, tables
 from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
@@ -22,14 +23,7 @@ REFUSALS = (services.ExtractionError, ExtractionLocked)
 
 
 def _attempt(request, change, success):
-    """Run a service call; its refusal becomes the message the user sees."""
-    try:
-        result = change()
-    except REFUSALS as exc:
-        messages.error(request, f"Not done: {exc}.")
-        return None
-    messages.success(request, success)
-    return result
+    return attempt(request, change, success, REFUSALS)
 
 
 def overview(request, review_id):

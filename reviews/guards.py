@@ -13,6 +13,7 @@ imports extraction.
 from collections.abc import Callable, Iterable
 
 from django.db import models, transaction
+from django.db.models import Q, QuerySet
 
 
 class WriteRefused(Exception):
@@ -90,3 +91,26 @@ class WriteGuarded(models.Model):
         if self._state.adding or self.pk is None:
             return None
         return type(self)._base_manager.filter(pk=self.pk)
+
+
+def refuse_if_locked(locks: QuerySet, refusal: WriteRefused, *review_ids) -> None:
+    """Raise `refusal` when one of these reviews' lock rows (`locks`: a stage's lock model, one row per review with
+    a `locked` flag) is locked; call inside the write's transaction. The rows are taken with select_for_update, so a
+    write and a concurrent lock are serialised: the write either commits before the lock or is refused. Each
+    argument is an iterable of review ids or a queryset of them (read as a subquery, in the same query)."""
+    condition = Q()
+    for ids in review_ids:
+        if not isinstance(ids, QuerySet):
+            ids = {pk for pk in ids if pk is not None}
+            if not ids:
+                continue
+        condition |= Q(review_id__in=ids)
+    if condition and any(locks.select_for_update().filter(condition).values_list("locked", flat=True)):
+        raise refusal
+
+
+def updated_ids(values: dict, name: str) -> list:
+    """The id a queryset update sets a foreign key to (given as the object or its id), if it sets it."""
+    if name in values:
+        return [getattr(values[name], "pk", values[name])]
+    return [values[f"{name}_id"]] if f"{name}_id" in values else []

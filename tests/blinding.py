@@ -28,6 +28,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import time_machine
 from django.apps import apps
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -91,6 +92,9 @@ def reached_views(crawl: dict[str, Reply]) -> set[str]:
 def _in_state(client, hide, variant, instant, start, probes) -> dict[str, Reply]:
     _reset_sequences()
     cache.clear()
+    # A message the previous crawl left unshown (a refused download's, say) waits in the client's cookie; each
+    # crawl starts without one, so it cannot show on this crawl's first page.
+    client.cookies.pop(CookieStorage.cookie_name, None)
     with time_machine.travel(instant, tick=False), transaction.atomic():
         hide(variant)
         crawl = _crawl(client, start, probes)

@@ -49,6 +49,14 @@ class Personas:
             self._extraction = ExtractionSetup(self)
         return self._extraction
 
+    def appraisal(self):
+        """Risk of bias: two cohort studies, the lead assessing the first (slot 1), the second with a conflict."""
+        if not hasattr(self, "_appraisal"):
+            from tests.appraisal.helpers import AppraisalSetup
+
+            self._appraisal = AppraisalSetup(self)
+        return self._appraisal
+
     def analysis(self):
         """A run of the analysis on a locked copy of the extraction set-up (three studies, both treatments)."""
         if not hasattr(self, "_analysis"):

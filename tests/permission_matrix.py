@@ -91,6 +91,14 @@ def _ext(*ids, **fixed) -> Callable[[Personas], dict]:
     return lambda p: _extraction(p, ids=ids, fixed=fixed)
 
 
+def _rob(*ids, **fixed) -> Callable[[Personas], dict]:
+    def kwargs(p: Personas) -> dict:
+        setup = p.appraisal()
+        return {"review_id": p.review.pk, **{name: getattr(setup, name) for name in ids}, **fixed}
+
+    return kwargs
+
+
 def _locked_review(p: Personas) -> dict:
     p.analysis()
     return _review(p)
@@ -178,6 +186,23 @@ MATRIX: dict[str, Route] = {
     "extraction:export": Route(kwargs=_ext(file_format="csv"), allowed=EVERY_ROLE),
     "extraction:audit_export": Route(kwargs=_ext(), allowed=EVERY_ROLE),
     "extraction:characteristics_export": Route(kwargs=_locked_review, allowed=EVERY_ROLE),
+    "appraisal:overview": Route(kwargs=_rob(), allowed=EVERY_ROLE),
+    "appraisal:choose_tool": Route(
+        method="post", kwargs=_rob(), allowed=LEAD, data={"design": "cohort", "tool": "robins_i"}
+    ),
+    "appraisal:add": Route(method="post", kwargs=_rob(), allowed=LEAD, data={"design": "cohort"}),
+    "appraisal:assign": Route(method="post", kwargs=_rob(), allowed=LEAD),
+    "appraisal:assess": Route(kwargs=_rob("assessment_id"), allowed=LEAD, refused=404),
+    "appraisal:conflicts": Route(kwargs=_rob(), allowed=ADJUDICATORS),
+    "appraisal:resolve": Route(
+        method="post", kwargs=_rob("consensus_id"), allowed=ADJUDICATORS, data={"judgement": "low", "reason": "x"}
+    ),
+    "appraisal:appraisal": Route(kwargs=_rob("appraisal_id"), allowed=EVERY_ROLE),
+    "appraisal:plot": Route(
+        kwargs=_rob(tool="robins_i", variant="assignment", kind="traffic-light", file_format="svg"), allowed=EVERY_ROLE
+    ),
+    "appraisal:lock": Route(method="post", kwargs=_rob(), allowed=LEAD),
+    "appraisal:unlock": Route(method="post", kwargs=_rob(), allowed=LEAD, data={"reason": "Erratum"}),
     "analysis:runs": Route(kwargs=_review, allowed=EVERY_ROLE),
     "analysis:run_create": Route(
         method="post",
@@ -346,6 +371,15 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "extraction.consensus": HISTORY,
     "extraction.extractionlock": READ_ONLY,
     "extraction.auditevent": HISTORY,
+    # Risk of bias: every row through the review's pages (appraisal/admin.py).
+    "appraisal.toolchoice": READ_ONLY,
+    "appraisal.appraisal": READ_ONLY,
+    "appraisal.assessment": READ_ONLY,
+    "appraisal.answer": READ_ONLY,
+    "appraisal.judgement": READ_ONLY,
+    "appraisal.consensus": READ_ONLY,
+    "appraisal.appraisallock": READ_ONLY,
+    "appraisal.auditevent": HISTORY,
     "analysis.outcomemapping": EDITABLE,
     "analysis.analysisrun": READ_ONLY,
     # Made by their owners only, who alone see the key; staff revoke them.

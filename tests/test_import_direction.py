@@ -60,10 +60,16 @@ def wrong_way(app: str, level: dict[str, int], root: Path = ROOT) -> list[str]:
 
 
 def test_the_stages_are_registered_in_the_workflows_order():
-    assert [stage.app for stage in stages.stages()] == ["identification", "screening", "extraction", "analysis"]
+    assert [stage.app for stage in stages.stages()] == [
+        "identification",
+        "screening",
+        "extraction",
+        "appraisal",
+        "analysis",
+    ]
 
 
-@pytest.mark.parametrize("app", [*KERNEL, "identification", "screening", "extraction", "analysis"])
+@pytest.mark.parametrize("app", [*KERNEL, "identification", "screening", "extraction", "appraisal", "analysis"])
 def test_an_app_imports_only_the_kernel_and_earlier_stages(app):
     problems = wrong_way(app, levels())
     assert not problems, f"{app} depends on an app that comes after it: {problems}"

@@ -8,6 +8,7 @@ from matplotlib import font_manager
 from analysis import plots
 from analysis.engine.analysis import meta_analyse
 from analysis.engine.dataset import effect_table
+from reviews import figures
 from tests.analysis.metafor_reference import REFERENCE, load
 
 
@@ -58,4 +59,4 @@ def test_plots_are_the_same_bytes_every_time_from_matplotlibs_own_font():
     first = plots.render(plots.forest(data, "Odds ratio", favours=plots.FAVOURS), "svg")
     assert first == plots.render(plots.forest(data, "Odds ratio", favours=plots.FAVOURS), "svg")
     assert plots.render(plots.funnel(data, "log OR"), "svg") == plots.render(plots.funnel(data, "log OR"), "svg")
-    assert Path(font_manager.findfont("DejaVu Sans")).resolve().is_relative_to(plots._BUNDLED_FONTS)
+    assert Path(font_manager.findfont("DejaVu Sans")).resolve().is_relative_to(figures._BUNDLED_FONTS)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from analysis.plots import render
 from appraisal.loader import load
 from appraisal.plots import Assessment, draw_forest_columns, forest_columns, summary, traffic_light
+from reviews.figures import render
 
 ROB2 = load("rob2")
 ROBINS_I = load("robins_i")

@@ -15,8 +15,8 @@ def write_demo_note(review) -> None:
 
 STAGE = Stage(
     app="plugin_stage",
-    order=400,
-    nav=(NavEntry("Appraisal notes", (("plugin_stage:notes",),), order=410),),
+    order=450,  # after the risk-of-bias stage (400), before analysis (500)
+    nav=(NavEntry("Appraisal notes", (("plugin_stage:notes",),), order=450),),
     panel=Panel("plugin_stage/_progress.html", progress),
     demo=write_demo_note,
     export=("plugin_stage.note",),

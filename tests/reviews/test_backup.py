@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 
 from analysis.models import AnalysisRun
+from appraisal.models import Judgement
 from extraction.models import Value
 from extraction.services import is_locked
 from identification.models import Record
@@ -74,8 +75,10 @@ def test_export_then_import_into_an_empty_database_reproduces_the_review(persona
     review = personas.analysis().run.review
     personas.identification()
     personas.full_text()
+    personas.appraisal()
     give_every_timestamp_microseconds(review)
     counts = {
+        "risk-of-bias judgements": Judgement.objects.filter(review=review).count(),
         "records": Record.objects.filter(review=review).count(),
         "vote events": VoteEvent.objects.filter(vote__review=review).count(),
         "values": Value.objects.filter(extraction__review=review).count(),
@@ -95,6 +98,7 @@ def test_export_then_import_into_an_empty_database_reproduces_the_review(persona
     assert difference is None, difference  # every object, field and file as it was
     assert is_locked(restored)
     assert counts == {
+        "risk-of-bias judgements": Judgement.objects.filter(review=restored).count(),
         "records": Record.objects.filter(review=restored).count(),
         "vote events": VoteEvent.objects.filter(vote__review=restored).count(),
         "values": Value.objects.filter(extraction__review=restored).count(),

@@ -25,6 +25,10 @@ NOT_CRAWLED = {
         ["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
         "needs a locked extraction and an analysis run",
     ),
+    **dict.fromkeys(
+        ["appraisal:assess", "appraisal:appraisal", "appraisal:plot"],
+        "needs studies up for risk-of-bias assessment (tests/appraisal/test_blinding.py crawls them)",
+    ),
 }
 
 

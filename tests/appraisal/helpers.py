@@ -1,0 +1,63 @@
+"""A review with two assessors besides the lead, studies up for assessment and their assessments assigned."""
+
+from django.contrib.auth import get_user_model
+
+from appraisal import services
+from appraisal.demo import filled_entry
+from appraisal.models import Appraisal, Design
+from reviews.models import Role
+from reviews.services import add_member
+from screening.models import Study
+from tests.factories import make_user
+
+
+class Assessors:
+    """personas' review with a second reviewer and `studies` cohort studies (ROBINS-I), each assessed twice."""
+
+    def __init__(self, personas, studies=2):
+        self.personas = personas
+        self.review = personas.review
+        # The extraction's team (tests/extraction/helpers.py) may have brought reviewer2 in already.
+        self.second = get_user_model().objects.filter(username="reviewer2").first() or make_user("reviewer2")
+        if not self.review.memberships.filter(user=self.second).exists():
+            add_member(review=self.review, user=self.second, role=Role.REVIEWER, by=personas.lead)
+        self.studies = [Study.objects.create(review=self.review, label=f"Cohort {i} 2019") for i in range(studies)]
+        self.appraisals = [
+            services.add_appraisal(review=self.review, user=personas.lead, study_id=s.pk, design=Design.COHORT)
+            for s in self.studies
+        ]
+        services.assign_automatically(review=self.review, user=personas.lead)
+
+    def assessment(self, appraisal: Appraisal, slot: int):
+        return appraisal.assessments.get(slot=slot)
+
+    def submit(self, appraisal, slot, slip=None, submit=True):
+        """The slot's assessor answers every question and judges every domain moderate (`slip`: (domain,
+        judgement) judged otherwise)."""
+        assessment = self.assessment(appraisal, slot)
+        return services.save_assessment(
+            review=self.review,
+            assessment_id=assessment.pk,
+            user=assessment.assessor,
+            entry=filled_entry(appraisal, slip),
+            submit=submit,
+        )
+
+
+class AppraisalSetup:
+    """The personas' Assessors: the lead assesses the first study (slot 1); the second, assessed by reviewer2 and
+    the lead, has conflicts on D5 and overall; the third, by the reviewer and reviewer2, is settled."""
+
+    def __init__(self, personas):
+        from appraisal.models import Consensus
+
+        services.choose_tool(review=personas.review, user=personas.lead, design="cohort", tool="robins_i")
+        self.team = Assessors(personas, studies=3)
+        first, second, third = self.team.appraisals
+        self.team.submit(third, 1)
+        self.team.submit(third, 2)
+        self.team.submit(second, 1)
+        self.team.submit(second, 2, slip=("D5", "serious"))
+        self.appraisal_id = first.pk
+        self.assessment_id = self.team.assessment(first, 1).pk
+        self.consensus_id = Consensus.objects.filter(appraisal=second, domain="D5").get().pk
