@@ -37,9 +37,9 @@ class FieldForm(forms.ModelForm):
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = review.extraction_sections.all()
-        if self.instance.pk:
-            self.initial["choices"] = "\n".join(self.instance.choices)
-            self.initial["sum_of"] = ", ".join(self.instance.sum_of)
+        # The model keeps lists; shown as they would be typed, so that a new field's empty lists are not "[]".
+        self.initial["choices"] = "\n".join(self.instance.choices)
+        self.initial["sum_of"] = ", ".join(self.instance.sum_of)
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
