@@ -26,6 +26,7 @@ class FieldForm(forms.ModelForm):
             "help_text",
             "required",
             "per_arm",
+            "baseline",
             "min_value",
             "max_value",
             "positive",

@@ -9,6 +9,7 @@ urlpatterns = [
     path(base, views.overview, name="overview"),
     path(base + "form/", views.form_builder, name="form"),
     path(base + "form/template/", views.form_template, name="form_template"),
+    path(base + "form.json", views.form_export, name="form_export"),
     path(base + "form/sections/", views.section_add, name="section_add"),
     path(base + "form/fields/new/", views.field_add, name="field_add"),
     path(base + "form/fields/<int:field_id>/", views.field_edit, name="field_edit"),

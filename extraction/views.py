@@ -10,11 +10,13 @@ from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, ge
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
 
 from . import services, tables
+from . import template as templates
 from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
 from .locking import ExtractionLocked
 from .models import AuditEvent, Consensus, Extraction, FormField, Value
 
 CONFLICTS_PER_PAGE = 50
+MAX_FORM_BYTES = 1_000_000
 REFUSALS = (services.ExtractionError, ExtractionLocked)
 
 
@@ -85,15 +87,37 @@ def form_builder(request, review_id):
         "form": review.extraction_form,
         "can_edit": membership.is_lead and not services.is_locked(review),
         "section_form": SectionForm(),
+        "templates": templates.shipped(),
     }
     return render(request, "extraction/form_builder.html", context)
 
 
 @require_POST
 def form_template(request, review_id):
+    """Fill the empty form from a shipped template, or from a form exported by another review."""
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    _attempt(request, lambda: services.apply_template(review=review, user=request.user), "NMOSD template added.")
+    upload = request.FILES.get("file")
+    try:
+        if upload and upload.size > MAX_FORM_BYTES:
+            raise templates.TemplateError(upload.name, ["larger than a form can be (1 MB)"])
+        if upload:
+            chosen = templates.loads(upload.read(), upload.name)
+        else:
+            chosen = templates.load(request.POST.get("template", ""))
+    except templates.TemplateError as exc:
+        messages.error(request, f"Not done: {exc}.")
+        return redirect("extraction:form", review_id=review.pk)
+    _attempt(
+        request,
+        lambda: services.apply_template(review=review, user=request.user, template=chosen),
+        f"{chosen.title}: {chosen.field_count} fields added.",
+    )
     return redirect("extraction:form", review_id=review.pk)
+
+
+def form_export(request, review_id):
+    review, _ = get_review_for_user(request, review_id)
+    return json_download(download_name(review, "extraction-form", "json"), services.form_document(review))
 
 
 @require_POST
