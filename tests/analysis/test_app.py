@@ -179,7 +179,8 @@ def test_the_lead_maps_an_outcome_to_other_fields(client, personas, locked):
     edss = OutcomeMapping.objects.get(review=locked.review, key="edss")
     client.force_login(personas.lead)
     page = reverse("analysis:mapping_edit", args=[locked.review.pk, edss.pk])
-    form = {"key": "edss", "label": "EDSS", "group_field": "treatment", "n": "n", "mean_pre": "edss_before_mean"}
+    form = {"key": "edss", "label": "EDSS", "design": "pre_post", "group_field": "treatment", "n": "n"}
+    form["mean_pre"] = "edss_before_mean"
     refused = client.post(page, form)
     assert refused.status_code == 400 and "Map a mean and SD, or a median, before treatment" in refused.content.decode()
     swapped = {**form, "sd_pre": "edss_before_sd", "mean_post": "edss_after_mean", "sd_post": "edss_before_sd"}

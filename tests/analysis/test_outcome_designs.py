@@ -3,6 +3,7 @@ published values; Mantel-Haenszel as the engine gives it; a shared comparator's 
 
 import pandas as pd
 import pytest
+from django.urls import reverse
 
 from analysis import plots
 from analysis.engine.analysis import meta_analyse
@@ -121,3 +122,24 @@ def test_validation_names_what_an_outcome_lacks(personas):
             design=OutcomeDesign.DICHOTOMOUS,
             columns={"n": "n_total", "events": "deaths"},
         )
+
+
+def test_the_lead_defines_a_two_arm_outcome_on_the_page_and_is_told_what_is_missing(client, personas):
+    review = bcg_review(personas)
+    client.force_login(personas.lead)
+    page = reverse("analysis:mapping_add", args=[review.pk])
+    form = {"key": "tb_peto", "label": "TB (Peto)", "design": "dichotomous", "measure": "OR", "method": "PETO"}
+    form |= {"arm_field": "arm_label", "arm_n": "n_randomised", "comparisons": "BCG versus control"}
+    refused = client.post(page, form)
+    assert "write one comparison a line as &#x27;intervention vs comparator&#x27;" in refused.content.decode()
+    refused = client.post(page, {**form, "comparisons": "BCG vs control"})
+    assert refused.status_code == 400 and "map a form field to each of: events" in refused.content.decode()
+    assert client.post(page, {**form, "comparisons": "BCG vs control", "arm_events": "events"}).status_code == 302
+    saved = OutcomeMapping.objects.get(review=review, key="tb_peto")
+    assert saved.comparisons == [["BCG", "control"]] and saved.columns == {"n": "n_randomised", "events": "events"}
+    edit = client.get(reverse("analysis:mapping_edit", args=[review.pk, saved.pk]))
+    assert edit.context["form"]["comparisons"].value() == "BCG vs control"
+    run = run_analysis(review=review, user=personas.lead)
+    assert run.results["outcomes"]["tb_peto"]["method"] == "PETO"
+    shown = client.get(reverse("analysis:run", args=[review.pk, run.pk])).content.decode()
+    assert "favours BCG" in shown and "Log odds ratio, BCG vs control" in shown
