@@ -9,8 +9,8 @@ from extraction.services import is_locked
 from reviews.access import LEAD_ONLY, require_role
 
 from . import plots
+from .characteristics import baseline_table, characteristics
 from .engine.analysis import meta_analyse
-from .engine.baseline import combined_mean_sd
 from .engine.dataset import MEASURE_NAMES, DataError, effect_table
 from .engine.fitting import METHODS, ModelError
 from .engine.sensitivity import correlation_sweep
@@ -24,48 +24,13 @@ class AnalysisError(Exception):
     """The analysis cannot run; the message says why."""
 
 
-def _number(value):
-    number = pd.to_numeric(value, errors="coerce")
-    return None if pd.isna(number) else float(number)
-
-
-def baseline(data: pd.DataFrame, subgroup: str) -> list[dict]:
-    """Patients, sex, age and AQP4-IgG status per subgroup (e.g. treatment), like a review's Table 1."""
-    rows = []
-    if subgroup not in data:
-        return rows
-    for group, arms in data.groupby(subgroup, sort=True):
-        if not group:
-            continue
-        n = [_number(v) or 0 for v in arms.get("n", [])]
-        total = sum(n)
-
-        def reported(key, arms=arms, n=n):
-            """Sum over the arms that report the field, and those arms' patients (the base of its percentage)."""
-            if key not in arms:
-                return None, 0
-            pairs = [(v, patients) for v, patients in zip(map(_number, arms[key]), n, strict=True) if v is not None]
-            return (int(sum(v for v, _ in pairs)), sum(p for _, p in pairs)) if pairs else (None, 0)
-
-        age_mean, age_sd = combined_mean_sd(
-            n,
-            [_number(v) for v in arms.get("age_mean", [None] * len(n))],
-            [_number(v) for v in arms.get("age_sd", [None] * len(n))],
-        )
-        row = {
-            "group": group,
-            "studies": int(arms["study_id"].nunique()),
-            "patients": int(total),
-            "women": reported("women")[0],
-            "men": reported("men")[0],
-            "age_mean": age_mean,
-            "age_sd": age_sd,
-        }
-        for status in ("aqp4_positive", "aqp4_negative", "aqp4_unknown"):
-            row[status], base = reported(status)
-            row[f"{status}_percent"] = 100 * row[status] / base if base else None
-        rows.append(row)
-    return rows
+def baseline(review, data: pd.DataFrame, run, outcomes) -> dict:
+    """The characteristics of included studies, grouped like the arms: by the run's subgroup field (a treatment),
+    else by the field naming the arms of the first two-arm outcome, else all studies together."""
+    arm_fields = [m.arm_field for m in outcomes if m.arm_field]
+    group = run.subgroup if run.subgroup in data else (arm_fields[0] if arm_fields else "")
+    fields = review.extraction_fields.filter(retired=False, baseline=True).order_by("section__position", "position")
+    return baseline_table(data, group, characteristics(fields))
 
 
 def _outcome_results(data, mapping, run):
@@ -173,7 +138,7 @@ def run_analysis(*, review, user, **parameters) -> AnalysisRun:
     outcomes = mappings(review)
     if not outcomes:
         raise AnalysisError("no outcome is mapped to the extraction form's fields")
-    results = {"outcomes": {}, "baseline": baseline(data, run.subgroup)}
+    results = {"outcomes": {}, "characteristics": baseline(review, data, run, outcomes)}
     for mapping in outcomes:
         results["outcomes"][mapping.key] = _outcome_results(data, mapping, run)
     run.results = _finite(results)

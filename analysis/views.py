@@ -60,7 +60,7 @@ def run_detail(request, review_id, run_id):
         "membership": membership,
         "run": run,
         "outcomes": outcomes,
-        "baseline": run.results.get("baseline", []),
+        "characteristics": run.results.get("characteristics"),  # runs made before it have none
     }
     template = "analysis/report.html" if request.GET.get("print") else "analysis/run.html"
     return render(request, template, context)

@@ -143,3 +143,11 @@ def test_the_lead_defines_a_two_arm_outcome_on_the_page_and_is_told_what_is_miss
     assert run.results["outcomes"]["tb_peto"]["method"] == "PETO"
     shown = client.get(reverse("analysis:run", args=[review.pk, run.pk])).content.decode()
     assert "favours BCG" in shown and "Log odds ratio, BCG vs control" in shown
+
+
+def test_the_bcg_baseline_table_groups_the_arms_by_their_names_from_the_rct_template(bcg_run):
+    table = bcg_run.results["characteristics"]
+    assert table["group"] == "arm_label" and [row["group"] for row in table["rows"]] == ["BCG", "control"]
+    assert table["columns"][0] == {"label": "Randomised (n)", "kind": "participants"}
+    data = trials()
+    assert table["rows"][0]["cells"][0]["value"] == int((data.tpos + data.tneg).sum())
