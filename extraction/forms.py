@@ -58,6 +58,23 @@ class FieldForm(forms.ModelForm):
         return cleaned
 
 
+class QuickFieldForm(forms.Form):
+    """One row of the builder's several-fields form: what a field needs to exist; the rest is set on its page."""
+
+    key = forms.SlugField(max_length=60)
+    label = forms.CharField(max_length=200)
+    field_type = forms.ChoiceField(choices=FieldType.choices, initial=FieldType.NUMBER, label="Type")
+    per_arm = forms.BooleanField(required=False, label="Per arm")
+
+    def has_changed(self) -> bool:
+        # A row counts once a key or label is typed: the order number alone (the page's script sets it) is no row.
+        return bool(self["key"].value() or self["label"].value())
+
+
+# Rows left empty are skipped; the rows' order (ORDER, set by hand or by the page's move buttons) is the fields'.
+QuickFieldFormSet = forms.formset_factory(QuickFieldForm, extra=3, can_order=True, max_num=50, validate_max=True)
+
+
 class UnlockForm(forms.Form):
     reason = forms.CharField(
         max_length=1000,

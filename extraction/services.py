@@ -132,6 +132,30 @@ def save_field(*, review, user, field: FormField) -> FormField:
 
 
 @transaction.atomic
+def add_fields(*, review, user, section: Section, specs: list[dict]) -> list[FormField]:
+    """Add several fields at the end of a section, in the given order, all or none (the builder's quick form)."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
+    if section.review_id != review.pk:
+        raise ExtractionError("that section belongs to another review's form")
+    keys = [spec["key"] for spec in specs]
+    taken = set(FormField.objects.filter(review=review, key__in=keys).values_list("key", flat=True))
+    repeated = {key for key in keys if keys.count(key) > 1}
+    if taken | repeated:
+        raise ExtractionError(f"another field already has the key {', '.join(sorted(taken | repeated))}")
+    version, start = ensure_form(review).version, section.fields.count()
+    try:
+        with transaction.atomic():
+            fields = FormField.objects.bulk_create(
+                FormField(review=review, section=section, position=start + i, added_in_version=version, **spec)
+                for i, spec in enumerate(specs)
+            )
+    except IntegrityError as exc:  # a key taken by someone else since the check above
+        raise ExtractionError("another field already has one of these keys") from exc
+    _form_changed(review, user, f"fields {', '.join(keys)} added")
+    return fields
+
+
+@transaction.atomic
 def retire_field(*, review, user, field_id: int) -> FormField:
     """Stop asking a field; the values already entered for it stay."""
     require_role(review=review, user=user, roles=LEAD_ONLY)

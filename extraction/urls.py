@@ -12,6 +12,7 @@ urlpatterns = [
     path(base + "form.json", views.form_export, name="form_export"),
     path(base + "form/sections/", views.section_add, name="section_add"),
     path(base + "form/fields/new/", views.field_add, name="field_add"),
+    path(base + "form/fields/several/", views.fields_add, name="fields_add"),
     path(base + "form/fields/<int:field_id>/", views.field_edit, name="field_edit"),
     path(base + "form/fields/<int:field_id>/retire/", views.field_retire, name="field_retire"),
     path(base + "assign/", views.assign, name="assign"),

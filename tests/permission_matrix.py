@@ -150,6 +150,7 @@ MATRIX: dict[str, Route] = {
     "extraction:form_export": Route(kwargs=_ext(), allowed=EVERY_ROLE),
     "extraction:section_add": Route(method="post", kwargs=_ext(), allowed=LEAD, data={"title": "Safety"}),
     "extraction:field_add": Route(kwargs=_ext(), allowed=LEAD),
+    "extraction:fields_add": Route(method="post", kwargs=_ext(), allowed=LEAD),
     "extraction:field_edit": Route(kwargs=_ext("field_id"), allowed=LEAD),
     "extraction:field_retire": Route(method="post", kwargs=_ext("field_id"), allowed=LEAD),
     "extraction:assign": Route(method="post", kwargs=_ext(), allowed=LEAD),

@@ -108,3 +108,31 @@ def test_a_bad_file_is_refused_with_its_problems_and_nothing_is_written(client, 
     page = client.post(_url("form_template", personas.review), {"file": upload}, follow=True)
     assert "empty.json: sections must be a list of at least one section" in page.content.decode()
     assert not FormField.objects.filter(review=personas.review).exists()
+
+
+def test_the_builder_adds_several_fields_at_once_in_the_rows_order(client, personas):
+    services.apply_template(review=personas.review, user=personas.lead, template=templates.load("rct"))
+    section = personas.review.extraction_sections.get(title="Study")
+    client.force_login(personas.lead)
+    rows = {"quick-TOTAL_FORMS": "4", "quick-INITIAL_FORMS": "0", "section": section.pk}
+    rows |= {"quick-0-key": "blinded", "quick-0-label": "Blinded", "quick-0-field_type": "yes_no", "quick-0-ORDER": "2"}
+    rows |= {
+        "quick-1-key": "centres",
+        "quick-1-label": "Centres",
+        "quick-1-field_type": "integer",
+        "quick-1-ORDER": "1",
+    }
+    rows |= {"quick-2-field_type": "number", "quick-2-ORDER": "3"}  # an empty row, numbered by the page's script
+    client.post(_url("fields_add", personas.review), rows)
+    added = list(section.fields.order_by("position").values_list("key", flat=True))[-2:]
+    assert added == ["centres", "blinded"]
+    taken = client.post(_url("fields_add", personas.review), rows, follow=True)
+    assert "another field already has the key blinded, centres" in taken.content.decode()
+    assert section.fields.count() == 7
+
+
+def test_the_builder_page_offers_the_rows_and_its_script_from_a_static_file(client, personas):
+    services.apply_template(review=personas.review, user=personas.lead, template=templates.load("cohort"))
+    client.force_login(personas.lead)
+    page = client.get(_url("form", personas.review)).content.decode()
+    assert 'id="quick-fields"' in page and "js/form_builder.js" in page and "__prefix__" in page
