@@ -55,9 +55,9 @@ def pooled_rows(run) -> list[list]:
                     result["q"],
                     result["q_df"],
                     result["q_p_value"],
-                    run.measure,
-                    run.method,
-                    run.knha,
+                    outcome["measure"],  # an outcome's own (a two-arm outcome has one), else the run's
+                    outcome["method"],
+                    outcome["knha"],
                 ]
             )
         if outcome.get("subgroup_test"):

@@ -1,7 +1,9 @@
 from django import forms
 
 from .engine.dataset import SUMMARY_COLUMNS, TIME_POINTS
-from .models import AnalysisRun
+from .engine.methods import ALL_METHODS
+from .models import OUTCOME_MEASURES, AnalysisRun, OutcomeDesign
+from .outcomes import ARM_COLUMNS, GENERIC_CHOICES
 
 POINT_NAMES = {"pre": "before", "post": "during/after"}
 ENGINE_COLUMNS = ["n"] + [f"{summary}_{point}" for point in TIME_POINTS for summary in SUMMARY_COLUMNS]
@@ -10,6 +12,19 @@ COLUMN_LABELS = {"n": "Patients (n)"} | {
     for point in TIME_POINTS
     for summary in SUMMARY_COLUMNS
 }
+# Two-arm and generic designs: the form's names for what each reads (prefixed, as "n" is also a pre-post column).
+ARM_FORM_COLUMNS = list(dict.fromkeys(column for columns in ARM_COLUMNS.values() for column in columns))
+GENERIC_FORM_COLUMNS = list(dict.fromkeys(column for choice in GENERIC_CHOICES for column in choice))
+COLUMN_SETS = {  # design → (form field prefix, engine columns, label prefix)
+    OutcomeDesign.PRE_POST: ("", ENGINE_COLUMNS, ""),
+    OutcomeDesign.GENERIC: ("generic_", GENERIC_FORM_COLUMNS, "Generic: "),
+    OutcomeDesign.CONTINUOUS: ("arm_", ARM_FORM_COLUMNS, "Per arm: "),
+}
+
+
+def _column_set(design: str) -> tuple[str, list[str], str]:
+    """Two-arm designs share one set of per-arm columns."""
+    return COLUMN_SETS.get(design, COLUMN_SETS[OutcomeDesign.CONTINUOUS])
 
 
 class RunForm(forms.ModelForm):
@@ -31,24 +46,69 @@ class RunForm(forms.ModelForm):
 
 
 class MappingForm(forms.Form):
-    """An outcome and, for each summary the engine reads, the extraction field that holds it."""
+    """An outcome: its design, measure and method, and for each column the engine reads the extraction field
+    that holds it; two-arm designs add the field naming the arms and the comparisons."""
 
     key = forms.SlugField(max_length=40, help_text="Short name, e.g. arr.")
     label = forms.CharField(max_length=200)
-    group_field = forms.ChoiceField(label="Arms grouped by", help_text="Usually the arm's treatment.")
+    design = forms.ChoiceField(choices=OutcomeDesign.choices, initial=OutcomeDesign.PRE_POST)
+    measure = forms.ChoiceField(
+        choices=[("", "—")] + [(m, m) for m in OUTCOME_MEASURES],
+        required=False,
+        help_text="Two-arm and generic designs; a within-arm change takes the run's measure.",
+    )
+    method = forms.ChoiceField(
+        choices=[("", "the run's estimator")] + [(m, m) for m in ALL_METHODS],
+        required=False,
+        help_text="MH: Mantel-Haenszel (RR, OR, RD, IRR, IRD); PETO: Peto's odds ratio.",
+    )
+    ratio = forms.BooleanField(required=False, help_text="Generic: the estimate and its CI are ratios (HR, OR, RR).")
+    group_field = forms.ChoiceField(
+        label="Grouped by", required=False, help_text="Within-arm change: usually the arm's treatment; optional."
+    )
+    arm_field = forms.ChoiceField(label="Arms named by", required=False, help_text="Two-arm designs, e.g. arm_label.")
+    comparisons = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Two-arm designs: one comparison a line, intervention first: 'CBT vs usual care'. A comparator "
+        "shared by several comparisons has its participants split among them (Cochrane Handbook 23.3.4).",
+    )
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         fields = list(review.extraction_fields.filter(retired=False).order_by("section__position", "position"))
         numbers = [("", "—")] + [(f.key, f.label) for f in fields if f.field_type in ("number", "integer")]
-        self.fields["group_field"].choices = [(f.key, f.label) for f in fields if f.field_type in ("choice", "text")]
+        labels = [("", "—")] + [(f.key, f.label) for f in fields if f.field_type in ("choice", "text")]
+        self.fields["group_field"].choices = labels
+        self.fields["arm_field"].choices = labels
         for column in ENGINE_COLUMNS:
-            self.fields[column] = forms.ChoiceField(
-                label=COLUMN_LABELS[column], choices=numbers, required=column == "n"
+            self.fields[column] = forms.ChoiceField(label=COLUMN_LABELS[column], choices=numbers, required=False)
+        for column in ARM_FORM_COLUMNS:
+            self.fields[f"arm_{column}"] = forms.ChoiceField(
+                label=f"Per arm: {column}", choices=numbers, required=False
             )
+        for column in GENERIC_FORM_COLUMNS:
+            self.fields[f"generic_{column}"] = forms.ChoiceField(
+                label=f"Generic: {column}", choices=numbers, required=False
+            )
+
+    def clean_comparisons(self) -> list[list[str]]:
+        pairs = []
+        for line in filter(None, (line.strip() for line in self.cleaned_data["comparisons"].splitlines())):
+            parts = [part.strip() for part in line.split(" vs ")]
+            if len(parts) != 2 or not all(parts):
+                raise forms.ValidationError(f"'{line}': write one comparison a line as 'intervention vs comparator'.")
+            pairs.append(parts)
+        return pairs
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("design") != OutcomeDesign.PRE_POST:
+            return cleaned  # the service names what a two-arm or generic outcome lacks
+        if not cleaned.get("n"):
+            self.add_error("n", "Map the arm's number of patients.")
+        if not cleaned.get("group_field"):
+            self.add_error("group_field", "Name the field that groups the arms.")
         for point in TIME_POINTS:
             has_mean = cleaned.get(f"mean_{point}") and cleaned.get(f"sd_{point}")
             has_median = cleaned.get(f"median_{point}")
@@ -57,4 +117,27 @@ class MappingForm(forms.Form):
         return cleaned
 
     def columns(self) -> dict[str, str]:
-        return {column: self.cleaned_data[column] for column in ENGINE_COLUMNS if self.cleaned_data.get(column)}
+        design, data = self.cleaned_data["design"], self.cleaned_data
+        if design == OutcomeDesign.PRE_POST:
+            return {column: data[column] for column in ENGINE_COLUMNS if data.get(column)}
+        prefix, names = (
+            ("generic_", GENERIC_FORM_COLUMNS) if design == OutcomeDesign.GENERIC else ("arm_", ARM_FORM_COLUMNS)
+        )
+        return {column: data[prefix + column] for column in names if data.get(prefix + column)}
+
+    @staticmethod
+    def initial_for(mapping) -> dict:
+        """The form's values for an existing outcome."""
+        prefix = _column_set(mapping.design)[0]
+        return {
+            "key": mapping.key,
+            "label": mapping.label,
+            "design": mapping.design,
+            "measure": mapping.measure,
+            "method": mapping.method,
+            "ratio": mapping.ratio,
+            "group_field": mapping.group_field,
+            "arm_field": mapping.arm_field,
+            "comparisons": "\n".join(" vs ".join(pair) for pair in mapping.comparisons),
+            **{prefix + column: key for column, key in mapping.columns.items()},
+        }

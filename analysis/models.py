@@ -4,8 +4,29 @@ from django.db.models import Q
 
 from reviews.models import Review
 
-from .engine.dataset import EXCLUDE_SKEWED, FLAG_SKEWED, PRE_POST_MEASURES
+from .engine.dataset import EXCLUDE_SKEWED, FLAG_SKEWED, MEASURE_INFO, PRE_POST_MEASURES, Design
 from .engine.fitting import METHOD_NAMES
+from .engine.methods import ALL_METHODS
+
+
+class OutcomeDesign(models.TextChoices):
+    """What an outcome compares; each design's engine columns are in analysis/outcomes.py (ARM_COLUMNS)."""
+
+    PRE_POST = "pre_post", "Within-arm change, before and after"
+    CONTINUOUS = "continuous", "Continuous, intervention vs comparator (MD, SMD)"
+    DICHOTOMOUS = "dichotomous", "Dichotomous, intervention vs comparator (RR, OR, RD)"
+    RATE = "rate", "Rates, intervention vs comparator (IRR, IRD)"
+    GENERIC = "generic", "Reported estimate with its CI or SE (generic inverse variance)"
+
+
+ENGINE_DESIGNS = {
+    OutcomeDesign.PRE_POST: Design.PRE_POST,
+    OutcomeDesign.CONTINUOUS: Design.CONTINUOUS,
+    OutcomeDesign.DICHOTOMOUS: Design.DICHOTOMOUS,
+    OutcomeDesign.RATE: Design.RATE,
+    OutcomeDesign.GENERIC: Design.GENERIC,
+}
+OUTCOME_MEASURES = [code for code, info in MEASURE_INFO.items() if info.design in ENGINE_DESIGNS.values()]
 
 
 class OutcomeMapping(models.Model):
@@ -14,13 +35,43 @@ class OutcomeMapping(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="outcome_mappings")
     key = models.SlugField(max_length=40, help_text="Short name, e.g. arr.")
     label = models.CharField(max_length=200)
-    columns = models.JSONField(help_text="Engine column (n, mean_pre, sd_pre, median_pre, …) → form field key.")
-    group_field = models.CharField(max_length=60, default="treatment", help_text="Form field key of the subgroup.")
+    design = models.CharField(max_length=12, choices=OutcomeDesign.choices, default=OutcomeDesign.PRE_POST)
+    measure = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="RR, OR, RD, MD, SMD, IRR, IRD or GEN; blank for a within-arm change (the run's measure).",
+    )
+    method = models.CharField(
+        max_length=10, blank=True, help_text="Pooling method (MH and PETO among them); blank: the run's estimator."
+    )
+    ratio = models.BooleanField(default=False, help_text="Generic: the reported estimate and its CI are ratios.")
+    columns = models.JSONField(
+        help_text="Engine column → form field key: within-arm change n, mean_pre, sd_pre, median_pre, …; per arm "
+        "n, events, person_time, mean, sd, se, …; generic estimate, ci_lower, ci_upper or yi, sei."
+    )
+    arm_field = models.CharField(
+        max_length=60, blank=True, help_text="Two-arm designs: the form field that names each arm, e.g. arm_label."
+    )
+    comparisons = models.JSONField(
+        default=list, blank=True, help_text="Two-arm designs: [intervention label, comparator label] pairs."
+    )
+    group_field = models.CharField(
+        max_length=60, default="treatment", blank=True, help_text="Form field key of the subgroup (optional)."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["review", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["review", "key"], name="outcome_mapping_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "key"], name="outcome_mapping_unique_key"),
+            models.CheckConstraint(condition=Q(design__in=OutcomeDesign.values), name="outcome_mapping_design_valid"),
+            models.CheckConstraint(
+                condition=Q(measure="") | Q(measure__in=OUTCOME_MEASURES), name="outcome_mapping_measure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="") | Q(method__in=list(ALL_METHODS)), name="outcome_mapping_method_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label

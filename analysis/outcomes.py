@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import math
 
 import pandas as pd
 from django.db import IntegrityError, transaction
@@ -9,8 +10,10 @@ from django.db import IntegrityError, transaction
 from extraction.tables import consensus_table
 from reviews.access import LEAD_ONLY, require_role
 
-from .engine.dataset import SUMMARY_COLUMNS, TIME_POINTS
-from .models import OutcomeMapping
+from .engine.arms import Arm, ArmError, pairwise_comparisons
+from .engine.dataset import MEASURE_INFO, SUMMARY_COLUMNS, TIME_POINTS
+from .engine.rows import GROUP_SUMMARIES, group_column
+from .models import ENGINE_DESIGNS, OutcomeDesign, OutcomeMapping
 
 FORM_TIME_POINTS = {"pre": "before", "post": "after"}
 # The NMOSD template's fields, so that the demo and every review using the template need no set-up.
@@ -44,11 +47,33 @@ class MappingError(Exception):
 
 
 @transaction.atomic
-def save_mapping(*, review, user, mapping, key, label, group_field, columns) -> OutcomeMapping:
-    """Create or change an outcome (the lead's); two outcomes of a review never share a key."""
+def save_mapping(
+    *,
+    review,
+    user,
+    mapping,
+    key,
+    label,
+    group_field,
+    columns,
+    design=OutcomeDesign.PRE_POST,
+    measure="",
+    method="",
+    ratio=False,
+    arm_field="",
+    comparisons=(),
+) -> OutcomeMapping:
+    """Create or change an outcome (the lead's); two outcomes of a review never share a key, and a two-arm or
+    generic outcome is saved only once its definition names everything its design needs."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     mapping = mapping or OutcomeMapping(review=review, position=OutcomeMapping.objects.filter(review=review).count())
     mapping.key, mapping.label, mapping.group_field, mapping.columns = key, label, group_field, columns
+    mapping.design, mapping.measure, mapping.method, mapping.ratio = design, measure, method, ratio
+    mapping.arm_field, mapping.comparisons = arm_field, [list(pair) for pair in comparisons]
+    if design != OutcomeDesign.PRE_POST:
+        problems = outcome_problems(mapping, set(review.extraction_fields.values_list("key", flat=True)))
+        if problems:
+            raise MappingError("; ".join(problems))
     try:
         with transaction.atomic():
             mapping.save()
@@ -82,3 +107,111 @@ def outcome_frame(data: pd.DataFrame, mapping: OutcomeMapping, subgroup: str) ->
     frame["subgroup"] = data[subgroup].replace("", None) if subgroup in data else None
     summaries = [c for c in frame.columns if c not in ("study", "n", "subgroup")]
     return frame[frame[summaries].notna().any(axis=1)].reset_index(drop=True)
+
+
+# What each two-arm design reads per arm (form field keys in OutcomeMapping.columns); n is split when shared.
+ARM_COLUMNS = {
+    OutcomeDesign.DICHOTOMOUS: ("n", "events"),
+    OutcomeDesign.RATE: ("n", "events", "person_time"),
+    OutcomeDesign.CONTINUOUS: ("n", *GROUP_SUMMARIES),
+}
+REQUIRED_ARM_COLUMNS = {
+    OutcomeDesign.DICHOTOMOUS: ("n", "events"),
+    OutcomeDesign.RATE: ("n", "events", "person_time"),
+    OutcomeDesign.CONTINUOUS: ("n",),
+}
+GENERIC_CHOICES = (("estimate", "ci_lower", "ci_upper"), ("yi", "sei"))
+DEFAULT_MEASURES = {
+    OutcomeDesign.DICHOTOMOUS: "RR",
+    OutcomeDesign.RATE: "IRR",
+    OutcomeDesign.CONTINUOUS: "SMD",
+    OutcomeDesign.GENERIC: "GEN",
+}
+
+
+def outcome_problems(mapping: OutcomeMapping, field_keys: set[str]) -> list[str]:
+    """What the outcome's definition lacks for its design, each named; empty when it can run."""
+    problems = []
+    design = OutcomeDesign(mapping.design)
+    if mapping.measure and MEASURE_INFO[mapping.measure].design is not ENGINE_DESIGNS[design]:
+        problems.append(f"measure {mapping.measure} does not fit the design '{design.label}'")
+    unknown = sorted(key for key in mapping.columns.values() if key not in field_keys)
+    if unknown:
+        problems.append(f"no form field has the key {', '.join(unknown)}")
+    if mapping.group_field and mapping.group_field not in field_keys:
+        problems.append(f"the grouping field '{mapping.group_field}' is not on the form")
+    if design == OutcomeDesign.GENERIC:
+        if not any(all(mapping.columns.get(c) for c in choice) for choice in GENERIC_CHOICES):
+            problems.append("map estimate, ci_lower and ci_upper (or yi and sei)")
+    elif design != OutcomeDesign.PRE_POST:
+        absent = [column for column in REQUIRED_ARM_COLUMNS[design] if not mapping.columns.get(column)]
+        if absent:
+            problems.append(f"map a form field to each of: {', '.join(absent)}")
+        if design == OutcomeDesign.CONTINUOUS and not mapping.columns.get("mean") and not mapping.columns.get("median"):
+            problems.append("map the mean (with its SD, SE or CI) or the median")
+        if not mapping.arm_field:
+            problems.append("name the form field that labels each arm")
+        elif mapping.arm_field not in field_keys:
+            problems.append(f"the arm field '{mapping.arm_field}' is not on the form")
+        if not mapping.comparisons:
+            problems.append("define at least one comparison (intervention vs comparator)")
+    return problems
+
+
+def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.DataFrame, list[str]]:
+    """The engine's two-group table for one outcome: one row per study and defined comparison, with the
+    shared arm's participants split (Handbook 23.3.4); and the notes saying which arms were split how.
+
+    Generic outcomes read one row per study (its study-level estimate)."""
+    design = OutcomeDesign(mapping.design)
+    group = mapping.group_field if mapping.group_field in data else None
+    rows, notes = [], []
+    for (_study_id, label), arms in data.groupby(["study_id", "study"], sort=False):
+        subgroup = arms[group].iloc[0] if group else None
+        if design == OutcomeDesign.GENERIC:
+            first = arms.iloc[0]
+            row = {column: _number(first.get(key)) for column, key in mapping.columns.items()}
+            rows.append({"study": label, **row, "subgroup": subgroup or None})
+            continue
+        by_label = {str(arm[mapping.arm_field]).strip(): arm for _, arm in arms.iterrows()}
+        try:
+            pairs = pairwise_comparisons(
+                label,
+                [_arm(name, arm, mapping.columns) for name, arm in by_label.items() if name],
+                [tuple(pair) for pair in mapping.comparisons],
+            )
+        except ArmError as exc:
+            notes.append(f"left out: {exc}")
+            continue
+        for pair in pairs:
+            row = {"study": pair.label, "subgroup": subgroup or None}
+            for number, arm in ((1, pair.intervention), (2, pair.comparator)):
+                row |= _arm_columns(design, number, arm, by_label[arm.label], mapping.columns)
+            rows.append(row)
+            if pair.note:
+                notes.append(f"{pair.label}: {pair.note}")
+    return pd.DataFrame(rows), notes
+
+
+def _number(value) -> float:
+    number = pd.to_numeric(value, errors="coerce")
+    return float("nan") if pd.isna(number) else float(number)
+
+
+def _arm(label: str, arm: pd.Series, columns: dict[str, str]) -> Arm:
+    def read(column):
+        number = _number(arm.get(columns[column])) if columns.get(column) else float("nan")
+        return None if math.isnan(number) else number
+
+    n = read("n")
+    return Arm(label, n=float("nan") if n is None else n, events=read("events"), person_time=read("person_time"))
+
+
+def _arm_columns(design, number: int, arm: Arm, raw: pd.Series, columns: dict[str, str]) -> dict[str, float]:
+    """The arm's engine columns for group 1 (intervention) or 2 (comparator), its counts already split."""
+    if design == OutcomeDesign.DICHOTOMOUS:
+        return {("ai", "ci")[number - 1]: arm.events, f"n{number}i": arm.n}
+    if design == OutcomeDesign.RATE:
+        return {f"x{number}i": arm.events, f"t{number}i": arm.person_time, f"n{number}": arm.n}
+    summaries = {group_column(s, number): _number(raw.get(columns[s])) for s in GROUP_SUMMARIES if columns.get(s)}
+    return {f"n{number}": arm.n, **summaries}  # means and SDs are not split: only the participants are

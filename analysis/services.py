@@ -9,12 +9,13 @@ from extraction.services import is_locked
 from reviews.access import LEAD_ONLY, require_role
 
 from . import plots
+from .characteristics import baseline_table, characteristics
 from .engine.analysis import meta_analyse
-from .engine.baseline import combined_mean_sd
-from .engine.dataset import DataError, effect_table
+from .engine.dataset import MEASURE_NAMES, DataError, effect_table
+from .engine.fitting import METHODS, ModelError
 from .engine.sensitivity import correlation_sweep
-from .models import AnalysisRun, Plot, PlotKind, RunStatus
-from .outcomes import locked_data, mappings, outcome_frame
+from .models import AnalysisRun, OutcomeDesign, Plot, PlotKind, RunStatus
+from .outcomes import DEFAULT_MEASURES, comparison_frame, locked_data, mappings, outcome_frame, outcome_problems
 
 SUBGROUP = "subgroup"
 
@@ -23,51 +24,75 @@ class AnalysisError(Exception):
     """The analysis cannot run; the message says why."""
 
 
-def _number(value):
-    number = pd.to_numeric(value, errors="coerce")
-    return None if pd.isna(number) else float(number)
+def baseline(review, data: pd.DataFrame, run, outcomes) -> dict:
+    """The characteristics of included studies, grouped like the arms: by the run's subgroup field (a treatment),
+    else by the field naming the arms of the first two-arm outcome, else all studies together."""
+    arm_fields = [m.arm_field for m in outcomes if m.arm_field]
+    group = run.subgroup if run.subgroup in data else (arm_fields[0] if arm_fields else "")
+    fields = review.extraction_fields.filter(retired=False, baseline=True).order_by("section__position", "position")
+    return baseline_table(data, group, characteristics(fields))
 
 
-def baseline(data: pd.DataFrame, subgroup: str) -> list[dict]:
-    """Patients, sex, age and AQP4-IgG status per subgroup (e.g. treatment), like a review's Table 1."""
-    rows = []
-    if subgroup not in data:
-        return rows
-    for group, arms in data.groupby(subgroup, sort=True):
-        if not group:
-            continue
-        n = [_number(v) or 0 for v in arms.get("n", [])]
-        total = sum(n)
+def _outcome_results(data, mapping, run):
+    if mapping.design == OutcomeDesign.PRE_POST:
+        return _pre_post_results(outcome_frame(data, mapping, run.subgroup), mapping, run)
+    return _comparison_results(data, mapping, run)
 
-        def reported(key, arms=arms, n=n):
-            """Sum over the arms that report the field, and those arms' patients (the base of its percentage)."""
-            if key not in arms:
-                return None, 0
-            pairs = [(v, patients) for v, patients in zip(map(_number, arms[key]), n, strict=True) if v is not None]
-            return (int(sum(v for v, _ in pairs)), sum(p for _, p in pairs)) if pairs else (None, 0)
 
-        age_mean, age_sd = combined_mean_sd(
-            n,
-            [_number(v) for v in arms.get("age_mean", [None] * len(n))],
-            [_number(v) for v in arms.get("age_sd", [None] * len(n))],
+def _comparison_results(data, mapping, run):
+    """A two-arm (or generic) outcome with its own measure and method; the run's estimator where it has none."""
+    problems = outcome_problems(mapping, set(data.columns))
+    if problems:
+        raise AnalysisError(f"{mapping.label}: " + "; ".join(problems))
+    frame, arm_notes = comparison_frame(data, mapping)
+    if frame.empty:
+        raise AnalysisError(f"{mapping.label}: no study reports both arms of a defined comparison")
+    measure = mapping.measure or DEFAULT_MEASURES[mapping.design]
+    method = mapping.method or run.method
+    grouped = bool(frame["subgroup"].notna().any())
+    try:
+        table = effect_table(
+            frame, measure, subgroup=SUBGROUP if grouped else None, skewed=run.median_policy, ratio=mapping.ratio
         )
-        row = {
-            "group": group,
-            "studies": int(arms["study_id"].nunique()),
-            "patients": int(total),
-            "women": reported("women")[0],
-            "men": reported("men")[0],
-            "age_mean": age_mean,
-            "age_sd": age_sd,
-        }
-        for status in ("aqp4_positive", "aqp4_negative", "aqp4_unknown"):
-            row[status], base = reported(status)
-            row[f"{status}_percent"] = 100 * row[status] / base if base else None
-        rows.append(row)
-    return rows
+        # Hartung-Knapp belongs to inverse-variance random effects; Mantel-Haenszel and Peto are common-effect.
+        analysis = meta_analyse(table, method=method, knha=run.knha and method in METHODS, by_subgroup=grouped)
+    except (DataError, ModelError) as error:
+        raise AnalysisError(f"{mapping.label}: " + "; ".join(getattr(error, "problems", [str(error)]))) from error
+    result = analysis.as_json()
+    result |= {"label": mapping.label, "method_name": analysis.overall.method_name, "design": mapping.design}
+    result["arm_notes"] = arm_notes
+    result["comparisons"] = [list(pair) for pair in mapping.comparisons]
+    result["measure_name"] = MEASURE_NAMES[measure]
+    studies = table.studies.assign(n=_participants(table.studies))
+    weights = {}
+    if grouped:
+        for group, effect in analysis.subgroups.subgroups.items():
+            members = studies[studies[SUBGROUP] == group]
+            weights.update(zip(members["study"], effect.weights, strict=True))
+            result["subgroups"][group]["patients"] = _total(members["n"])
+    else:
+        weights.update(zip(studies["study"], analysis.overall.weights, strict=True))
+    result["overall"]["patients"] = _total(studies["n"])
+    for study in result["studies"]:
+        study["weight_in_subgroup"] = weights.get(study["study"])
+        study["n"] = _total(studies.loc[studies["study"] == study["study"], "n"])
+    return result
 
 
-def _outcome_results(frame, mapping, run):
+def _participants(studies: pd.DataFrame) -> pd.Series:
+    """Participants of each comparison as analysed (shared arms already split); NaN for generic estimates."""
+    for first, second in (("n1i", "n2i"), ("n1", "n2")):
+        if first in studies and second in studies:
+            return studies[first] + studies[second]
+    return pd.Series(float("nan"), index=studies.index)
+
+
+def _total(numbers: pd.Series) -> float | None:
+    total = numbers.sum(min_count=1)
+    return None if pd.isna(total) else round(float(total), 1)
+
+
+def _pre_post_results(frame, mapping, run):
     options = {"subgroup": SUBGROUP, "skewed": run.median_policy}
     try:
         table = effect_table(frame, run.measure, default_r=run.correlation, **options)
@@ -122,10 +147,10 @@ def _analyse(run) -> tuple[dict, str]:
     if not is_locked(run.review):
         raise AnalysisError("the extraction was unlocked before the analysis ran: analyses run only on locked data")
     data, fingerprint = locked_data(run.review)
-    results = {"outcomes": {}, "baseline": baseline(data, run.subgroup)}
-    for mapping in mappings(run.review):
-        frame = outcome_frame(data, mapping, run.subgroup)
-        results["outcomes"][mapping.key] = _outcome_results(frame, mapping, run)
+    outcomes = mappings(run.review)
+    results = {"outcomes": {}, "characteristics": baseline(run.review, data, run, outcomes)}
+    for mapping in outcomes:
+        results["outcomes"][mapping.key] = _outcome_results(data, mapping, run)
     return _finite(results), fingerprint
 
 
@@ -142,10 +167,11 @@ def compute_run(run: AnalysisRun) -> AnalysisRun:
         return run
     try:
         results, fingerprint = _analyse(run)
+        run.results = results  # what draw_plot reads
         svgs = [
-            (key, kind, plots.render(draw(outcome, effect_label(run, outcome)), "svg").decode())
-            for key, outcome in results["outcomes"].items()
-            for kind, draw in ((PlotKind.FOREST, plots.forest), (PlotKind.FUNNEL, plots.funnel))
+            (key, kind, plots.render(draw_plot(run, key, kind), "svg").decode())
+            for key in results["outcomes"]
+            for kind in (PlotKind.FOREST, PlotKind.FUNNEL)
         ]
     except Exception as exc:
         message = str(exc) if isinstance(exc, AnalysisError) else f"the analysis failed: {exc}"
@@ -166,12 +192,30 @@ def run_analysis(*, review, user, **parameters) -> AnalysisRun:
 
 
 def effect_label(run, outcome: dict) -> str:
-    return f"{run.get_measure_display()}: {outcome['label']}, during vs before treatment"
+    if "design" not in outcome:  # a within-arm change, or a run made before outcomes had designs
+        return f"{run.get_measure_display()}: {outcome['label']}, during vs before treatment"
+    return f"{outcome['measure_name'].capitalize()}: {outcome['label']}"
+
+
+def _sides(outcome: dict) -> tuple[str, str]:
+    """The two sides of a comparison, named by its arms when the outcome has one comparison."""
+    pairs = outcome["comparisons"]
+    return tuple(pairs[0]) if len(pairs) == 1 else ("intervention", "comparator")
 
 
 def draw_plot(run, outcome_key: str, kind: str):
     outcome = run.results["outcomes"][outcome_key]
-    return {PlotKind.FOREST: plots.forest, PlotKind.FUNNEL: plots.funnel}[kind](outcome, effect_label(run, outcome))
+    if kind == PlotKind.FUNNEL:
+        return plots.funnel(outcome, effect_label(run, outcome))
+    if outcome.get("design", OutcomeDesign.PRE_POST) in (OutcomeDesign.PRE_POST, OutcomeDesign.GENERIC):
+        return plots.forest(outcome, effect_label(run, outcome))
+    intervention, comparator = _sides(outcome)
+    return plots.forest(
+        outcome,
+        effect_label(run, outcome),
+        favours=(f"favours {intervention}", f"favours {comparator}"),
+        groups=(intervention.capitalize(), comparator.capitalize()),
+    )
 
 
 def _finite(value):

@@ -69,7 +69,7 @@ def run_detail(request, review_id, run_id):
         "membership": membership,
         "run": run,
         "outcomes": outcomes,
-        "baseline": run.results.get("baseline", []),
+        "characteristics": run.results.get("characteristics"),  # runs made before it have none
     }
     template = "analysis/report.html" if request.GET.get("print") else "analysis/run.html"
     return render(request, template, context)
@@ -125,11 +125,7 @@ def mapping_edit(request, review_id, mapping_id=None):
         mapping = OutcomeMapping.objects.filter(review=review, pk=mapping_id).first()
         if mapping is None:
             raise Http404("No such outcome in this review")
-    initial = (
-        {"key": mapping.key, "label": mapping.label, "group_field": mapping.group_field, **mapping.columns}
-        if (mapping)
-        else {}
-    )
+    initial = MappingForm.initial_for(mapping) if mapping else {}
     form = MappingForm(request.POST or None, initial=initial, review=review)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,6 +137,8 @@ def mapping_edit(request, review_id, mapping_id=None):
                 label=form.cleaned_data["label"],
                 group_field=form.cleaned_data["group_field"],
                 columns=form.columns(),
+                **{name: form.cleaned_data[name] for name in ("design", "measure", "method", "ratio", "arm_field")},
+                comparisons=form.cleaned_data["comparisons"],
             )
         except outcomes.MappingError as exc:
             form.add_error("key", str(exc))

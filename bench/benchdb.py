@@ -64,11 +64,12 @@ def time_pages(user, pages: dict[str, str], repeat: int) -> None:
         print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms, {len(queries)} queries")
 
 
-def submitted_review(studies: int):
-    """(lead, review, study ids): the NMOSD form, a second extractor, and `studies` studies whose two
-    extractions are both submitted (their values are each benchmark's own)."""
+def submitted_review(studies: int, template: str = "nmosd"):
+    """(lead, review, study ids): a shipped form (NMOSD's unless told), a second extractor, and `studies`
+    studies whose two extractions are both submitted (their values are each benchmark's own)."""
     from extraction import services
     from extraction.models import Extraction, ExtractionStatus
+    from extraction.template import load
     from reviews.models import Role
     from reviews.services import add_member
     from screening.models import Study
@@ -77,7 +78,7 @@ def submitted_review(studies: int):
     lead, review, _ = review_with_search()
     second = make_user("bench-extractor")
     add_member(review=review, user=second, role=Role.REVIEWER, by=lead)
-    services.apply_template(review=review, user=lead)
+    services.apply_template(review=review, user=lead, template=load(template))
     Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
     study_ids = list(Study.objects.filter(review=review).values_list("pk", flat=True))
     Extraction.objects.bulk_create(

@@ -13,6 +13,7 @@ from screening.demo import nmosd_studies
 
 from . import services
 from .models import Consensus, ConsensusStatus, Extraction, FormField
+from .template import load
 
 # (every n-th study, field, how extractor 2 misreads it)
 SLIPS = [
@@ -28,7 +29,7 @@ def simulate_extraction(review) -> None:
         return
     users = {user.username: user for user in get_user_model().objects.filter(memberships__review=review)}
     lead, adjudicator = users["lead"], users["adjudicator"]
-    services.apply_template(review=review, user=lead)
+    services.apply_template(review=review, user=lead, template=load("nmosd"))
     services.assign_automatically(review=review, user=lead)
     fields = list(FormField.objects.filter(review=review))
     rows = nmosd_studies()

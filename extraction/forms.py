@@ -26,6 +26,7 @@ class FieldForm(forms.ModelForm):
             "help_text",
             "required",
             "per_arm",
+            "baseline",
             "min_value",
             "max_value",
             "positive",
@@ -37,9 +38,9 @@ class FieldForm(forms.ModelForm):
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = review.extraction_sections.all()
-        if self.instance.pk:
-            self.initial["choices"] = "\n".join(self.instance.choices)
-            self.initial["sum_of"] = ", ".join(self.instance.sum_of)
+        # The model keeps lists; shown as they would be typed, so that a new field's empty lists are not "[]".
+        self.initial["choices"] = "\n".join(self.instance.choices)
+        self.initial["sum_of"] = ", ".join(self.instance.sum_of)
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
@@ -55,6 +56,23 @@ class FieldForm(forms.ModelForm):
         if low is not None and high is not None and low > high:
             self.add_error("max_value", "The largest allowed value is below the smallest.")
         return cleaned
+
+
+class QuickFieldForm(forms.Form):
+    """One row of the builder's several-fields form: what a field needs to exist; the rest is set on its page."""
+
+    key = forms.SlugField(max_length=60)
+    label = forms.CharField(max_length=200)
+    field_type = forms.ChoiceField(choices=FieldType.choices, initial=FieldType.NUMBER, label="Type")
+    per_arm = forms.BooleanField(required=False, label="Per arm")
+
+    def has_changed(self) -> bool:
+        # A row counts once a key or label is typed: the order number alone (the page's script sets it) is no row.
+        return bool(self["key"].value() or self["label"].value())
+
+
+# Rows left empty are skipped; the rows' order (ORDER, set by hand or by the page's move buttons) is the fields'.
+QuickFieldFormSet = forms.formset_factory(QuickFieldForm, extra=3, can_order=True, max_num=50, validate_max=True)
 
 
 class UnlockForm(forms.Form):

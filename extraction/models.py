@@ -57,6 +57,12 @@ class FormField(LockGuarded):
     help_text = models.CharField(max_length=500, blank=True)
     required = models.BooleanField(default=False)
     per_arm = models.BooleanField("asked per arm", default=False)
+    baseline = models.BooleanField(
+        "baseline characteristic",
+        default=False,
+        help_text="Shown in the characteristics of included studies: numbers summed (a mean with its SD, "
+        "key_mean and key_sd, combined), choices counted.",
+    )
     min_value = models.FloatField("smallest allowed", null=True, blank=True)
     max_value = models.FloatField("largest allowed", null=True, blank=True)
     positive = models.BooleanField("must be above 0", default=False, help_text="For standard deviations.")

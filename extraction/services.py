@@ -14,6 +14,7 @@ from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle,
 from reviews.models import Role
 from reviews.pairs import fill_slots, take_pair
 
+from . import template as templates
 from . import values as checks
 from .models import (
     AuditAction,
@@ -29,7 +30,6 @@ from .models import (
     Value,
 )
 from .signals import extraction_unlocked
-from .template import NMOSD_TEMPLATE
 
 EXTRACTOR_ROLES = (Role.LEAD, Role.REVIEWER)
 
@@ -58,22 +58,35 @@ def _form_changed(review, user, what: str) -> None:
 
 
 @transaction.atomic
-def apply_template(*, review, user) -> int:
-    """Fill an empty form with the NMOSD template; returns the number of fields."""
+def apply_template(*, review, user, template: templates.FormTemplate) -> int:
+    """Fill an empty form with a template (shipped, or another review's exported form); returns its field count."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
     if FormField.objects.filter(review=review).exists():
-        raise ExtractionError("the form already has fields; the template only fills an empty form")
-    fields = []
-    for position, (title, specs) in enumerate(NMOSD_TEMPLATE):
-        section = Section.objects.create(review=review, form=form, title=title, position=position)
-        fields += [
-            FormField(review=review, section=section, position=i, added_in_version=form.version, **spec)
-            for i, spec in enumerate(specs)
-        ]
-    FormField.objects.bulk_create(fields)
-    _form_changed(review, user, f"NMOSD template applied ({len(fields)} fields)")
-    return len(fields)
+        raise ExtractionError("the form already has fields; a template only fills an empty form")
+    sections = Section.objects.bulk_create(
+        Section(review=review, form=form, title=section.title, position=position)
+        for position, section in enumerate(template.sections)
+    )
+    FormField.objects.bulk_create(
+        FormField(review=review, section=section, position=i, added_in_version=form.version, **spec)
+        for section, spec_section in zip(sections, template.sections, strict=True)
+        for i, spec in enumerate(spec_section.fields)
+    )
+    _form_changed(review, user, f"template '{template.title}' applied ({template.field_count} fields)")
+    return template.field_count
+
+
+def form_document(review) -> dict:
+    """The review's form (retired fields left out) as a template document another review can import."""
+    fields = FormField.objects.filter(review=review, retired=False).order_by("position", "id")
+    by_section = {}
+    for field in fields:
+        by_section.setdefault(field.section_id, []).append({name: getattr(field, name) for name in templates.SETTINGS})
+    sections = [(s.title, by_section.get(s.pk, [])) for s in review.extraction_sections.order_by("position", "id")]
+    return templates.document(
+        name=f"review-{review.pk}", title=f"Extraction form of {review.title}", description="", sections=sections
+    )
 
 
 def add_section(*, review, user, title: str) -> Section:
@@ -116,6 +129,30 @@ def save_field(*, review, user, field: FormField) -> FormField:
         raise ExtractionError(f"another field already has the key '{field.key}'") from exc
     _form_changed(review, user, f"field '{field.key}' {'added' if adding else 'changed'}")
     return field
+
+
+@transaction.atomic
+def add_fields(*, review, user, section: Section, specs: list[dict]) -> list[FormField]:
+    """Add several fields at the end of a section, in the given order, all or none (the builder's quick form)."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
+    if section.review_id != review.pk:
+        raise ExtractionError("that section belongs to another review's form")
+    keys = [spec["key"] for spec in specs]
+    taken = set(FormField.objects.filter(review=review, key__in=keys).values_list("key", flat=True))
+    repeated = {key for key in keys if keys.count(key) > 1}
+    if taken | repeated:
+        raise ExtractionError(f"another field already has the key {', '.join(sorted(taken | repeated))}")
+    version, start = ensure_form(review).version, section.fields.count()
+    try:
+        with transaction.atomic():
+            fields = FormField.objects.bulk_create(
+                FormField(review=review, section=section, position=start + i, added_in_version=version, **spec)
+                for i, spec in enumerate(specs)
+            )
+    except IntegrityError as exc:  # a key taken by someone else since the check above
+        raise ExtractionError("another field already has one of these keys") from exc
+    _form_changed(review, user, f"fields {', '.join(keys)} added")
+    return fields
 
 
 @transaction.atomic

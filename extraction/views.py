@@ -14,11 +14,13 @@ from reviews.downloads import csv_download, download_name, json_download, xlsx_d
 from reviews.feedback import attempt
 
 from . import characteristics, services, tables
-from .forms import FieldForm, ReassignForm, SectionForm, UnlockForm
+from . import template as templates
+from .forms import FieldForm, QuickFieldFormSet, ReassignForm, SectionForm, UnlockForm
 from .locking import ExtractionLocked
 from .models import AuditEvent, Consensus, Extraction, FormField, Value
 
 CONFLICTS_PER_PAGE = 50
+MAX_FORM_BYTES = 1_000_000
 REFUSALS = (services.ExtractionError, ExtractionLocked)
 
 
@@ -82,15 +84,65 @@ def form_builder(request, review_id):
         "form": review.extraction_form,
         "can_edit": membership.is_lead and not services.is_locked(review),
         "section_form": SectionForm(),
+        "templates": templates.shipped(),
+        "quick_fields": QuickFieldFormSet(prefix="quick"),
     }
     return render(request, "extraction/form_builder.html", context)
 
 
 @require_POST
-def form_template(request, review_id):
+def fields_add(request, review_id):
+    """Several fields at once, in the order the rows give (the builder adds rows without a page load)."""
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    _attempt(request, lambda: services.apply_template(review=review, user=request.user), "NMOSD template added.")
+    section = review.extraction_sections.filter(pk=request.POST.get("section") or 0).first()
+    if section is None:
+        messages.error(request, "Not added: choose a section of this form.")
+        return redirect("extraction:form", review_id=review.pk)
+    formset = QuickFieldFormSet(request.POST, prefix="quick")
+    if not formset.is_valid():
+        problems = [
+            f"row {row}: {name} {' '.join(texts)}"
+            for row, errors in enumerate(formset.errors, start=1)
+            for name, texts in errors.items()
+        ]
+        messages.error(request, "Not added: " + "; ".join([*problems, *formset.non_form_errors()]) + ".")
+        return redirect("extraction:form", review_id=review.pk)
+    specs = [{k: v for k, v in form.cleaned_data.items() if k != "ORDER"} for form in formset.ordered_forms]
+    if specs:
+        _attempt(
+            request,
+            lambda: services.add_fields(review=review, user=request.user, section=section, specs=specs),
+            f"{len(specs)} fields added to {section.title}.",
+        )
     return redirect("extraction:form", review_id=review.pk)
+
+
+@require_POST
+def form_template(request, review_id):
+    """Fill the empty form from a shipped template, or from a form exported by another review."""
+    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    upload = request.FILES.get("file")
+    try:
+        if upload and upload.size > MAX_FORM_BYTES:
+            raise templates.TemplateError(upload.name, ["larger than a form can be (1 MB)"])
+        if upload:
+            chosen = templates.loads(upload.read(), upload.name)
+        else:
+            chosen = templates.load(request.POST.get("template", ""))
+    except templates.TemplateError as exc:
+        messages.error(request, f"Not done: {exc}.")
+        return redirect("extraction:form", review_id=review.pk)
+    _attempt(
+        request,
+        lambda: services.apply_template(review=review, user=request.user, template=chosen),
+        f"{chosen.title}: {chosen.field_count} fields added.",
+    )
+    return redirect("extraction:form", review_id=review.pk)
+
+
+def form_export(request, review_id):
+    review, _ = get_review_for_user(request, review_id)
+    return json_download(download_name(review, "extraction-form", "json"), services.form_document(review))
 
 
 @require_POST

@@ -122,9 +122,10 @@ class ExtractionSetup:
     def __init__(self, personas: "Personas"):
         from extraction import services
         from extraction.models import Consensus, FormField
+        from extraction.template import load
 
         review = personas.review
-        services.apply_template(review=review, user=personas.lead)
+        services.apply_template(review=review, user=personas.lead, template=load("nmosd"))
         self.study = personas.full_text().report.study
         services.assign_automatically(review=review, user=personas.lead)
         fields = {f.key: f for f in FormField.objects.filter(review=review)}

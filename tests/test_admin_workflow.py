@@ -11,6 +11,7 @@ from django.urls import reverse
 from extraction import services as extraction
 from extraction.models import AuditAction, AuditEvent, ExtractionForm, FormField, Section
 from extraction.resources import FormFieldResource
+from extraction.template import load
 from identification.models import Search
 from reviews.models import ExclusionReason, Membership, Review, Role
 from reviews.resources import MembershipResource
@@ -171,7 +172,7 @@ def test_an_admin_added_field_joins_the_current_version_at_the_end_of_its_sectio
 
 
 def test_an_admin_field_cannot_go_into_another_reviews_section(client, personas, staff, form_in_use):
-    extraction.apply_template(review=personas.other_review, user=personas.outsider)
+    extraction.apply_template(review=personas.other_review, user=personas.outsider, template=load("nmosd"))
     foreign = Section.objects.filter(review=personas.other_review).first()
     field = form_in_use.field
     page = client.post(_url(FormField, "change", field.pk), _posted(staff, field, section=foreign.pk), follow=True)

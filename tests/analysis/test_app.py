@@ -13,10 +13,12 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
+from analysis.characteristics import baseline_table, characteristics
 from analysis.engine.analysis import meta_analyse
 from analysis.engine.dataset import effect_table
-from analysis.services import AnalysisError, baseline, run_analysis
+from analysis.services import AnalysisError, run_analysis
 from extraction import services as extraction
+from extraction.models import FormField
 from tests.analysis.helpers import lock_team, study_values
 from tests.extraction.helpers import BASE
 
@@ -80,7 +82,8 @@ def test_the_page_shows_the_pooled_numbers_and_keeps_the_two_p_values_apart(clie
     assert "Effect p-value" in page and "Heterogeneity Q (df), p-value" in page
     assert "Test for subgroup differences" in page and "Fewer than 10 studies" in page
     assert page.count("<svg") >= 4, "forest and funnel plots of both outcomes"
-    assert "Patients at baseline" in page and "66" in page
+    assert "Characteristics of included studies at baseline" in page and "Age, mean ± SD" in page
+    assert "AQP4-IgG seropositive" in page, "the NMOSD columns come from its template's fields"
 
 
 def test_every_export_carries_the_engine_numbers(client, personas, run):
@@ -179,7 +182,8 @@ def test_the_lead_maps_an_outcome_to_other_fields(client, personas, locked):
     edss = OutcomeMapping.objects.get(review=locked.review, key="edss")
     client.force_login(personas.lead)
     page = reverse("analysis:mapping_edit", args=[locked.review.pk, edss.pk])
-    form = {"key": "edss", "label": "EDSS", "group_field": "treatment", "n": "n", "mean_pre": "edss_before_mean"}
+    form = {"key": "edss", "label": "EDSS", "design": "pre_post", "group_field": "treatment", "n": "n"}
+    form["mean_pre"] = "edss_before_mean"
     refused = client.post(page, form)
     assert refused.status_code == 400 and "Map a mean and SD, or a median, before treatment" in refused.content.decode()
     swapped = {**form, "sd_pre": "edss_before_sd", "mean_post": "edss_after_mean", "sd_post": "edss_before_sd"}
@@ -193,16 +197,49 @@ def test_the_lead_maps_an_outcome_to_other_fields(client, personas, locked):
 
 
 def test_baseline_counts_only_the_studies_that_report_them():
+    fields = [
+        FormField(key="n", label="Patients (n)", field_type="integer", baseline=True),
+        FormField(key="women", label="Women", field_type="integer", baseline=True),
+        FormField(key="aqp4_positive", label="AQP4+", field_type="integer", baseline=True),
+        FormField(key="age_mean", label="Age: mean", field_type="number", baseline=True),
+        FormField(key="age_sd", label="Age: SD", field_type="number", baseline=True),
+        FormField(key="country", label="Country", field_type="text", baseline=True),
+        FormField(key="dose", label="Dose", field_type="text"),
+    ]
     arms = pd.DataFrame(
         [
-            {"study_id": 1, "treatment": "tocilizumab", "n": "10", "women": "6", "aqp4_positive": "8"},
-            {"study_id": 2, "treatment": "tocilizumab", "n": "30", "women": "", "aqp4_positive": "15"},
-            {"study_id": 3, "treatment": "azathioprine", "n": "20", "women": "", "aqp4_positive": ""},
+            {
+                "study_id": 1,
+                "treatment": "tocilizumab",
+                "n": "10",
+                "women": "6",
+                "aqp4_positive": "8",
+                "country": "Japan",
+            },
+            {
+                "study_id": 2,
+                "treatment": "tocilizumab",
+                "n": "30",
+                "women": "",
+                "aqp4_positive": "15",
+                "country": "Japan",
+            },
+            {
+                "study_id": 3,
+                "treatment": "azathioprine",
+                "n": "20",
+                "women": "",
+                "aqp4_positive": "",
+                "country": "China",
+            },
         ]
-    )
-    azathioprine, tocilizumab = baseline(arms, "treatment")
-    assert (tocilizumab["patients"], tocilizumab["women"], tocilizumab["aqp4_positive"]) == (40, 6, 23)
-    assert tocilizumab["aqp4_positive_percent"] == pytest.approx(100 * 23 / 40)
-    assert tocilizumab["men"] is None and tocilizumab["aqp4_negative_percent"] is None
+    ).assign(age_mean="40", age_sd="10")
+    table = baseline_table(arms, "treatment", characteristics(fields))
+    assert [c["label"] for c in table["columns"]] == ["Patients (n)", "Women", "AQP4+", "Age", "Country"]
+    azathioprine, tocilizumab = (row["cells"] for row in table["rows"])
+    participants, women, positive, age, country = tocilizumab
+    assert (participants["value"], women["value"], positive["value"]) == (40, 6, 23)
+    assert positive["percent"] == pytest.approx(100 * 23 / 40) and women["percent"] == pytest.approx(60)
+    assert age["mean"] == 40 and country["counts"] == [("Japan", 2)]
     # Not reported is not zero.
-    assert azathioprine["women"] is None and azathioprine["aqp4_positive"] is None
+    assert azathioprine[1]["value"] is None and azathioprine[2]["value"] is None

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from extraction import services
 from extraction.models import FormField, Value
+from extraction.template import load
 from screening.models import Report
 
 
@@ -44,7 +45,7 @@ def draft(transactional_db, personas):
     Report.objects.filter(pk=report.pk).update(pdf="")  # the factory's PDF is too small to render
     report.refresh_from_db()
     report.pdf.save("results.pdf", ContentFile(one_page_pdf("Results: relapse rate 0.2 after tocilizumab")))
-    services.apply_template(review=personas.review, user=personas.lead)
+    services.apply_template(review=personas.review, user=personas.lead, template=load("nmosd"))
     services.assign_automatically(review=personas.review, user=personas.lead)
     return report.study.extractions.get(extractor=personas.lead)
 

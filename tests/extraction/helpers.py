@@ -2,6 +2,7 @@
 
 from extraction import services
 from extraction.models import FormField
+from extraction.template import load
 from screening.models import Study
 from tests.factories import make_user
 
@@ -30,7 +31,7 @@ class Team:
         self.review = personas.review
         self.second = make_user("reviewer2")
         add_member(review=self.review, user=self.second, role=Role.REVIEWER, by=personas.lead)
-        services.apply_template(review=self.review, user=personas.lead)
+        services.apply_template(review=self.review, user=personas.lead, template=load("nmosd"))
         self.studies = [Study.objects.create(review=self.review, label=f"Study {i} 2020") for i in range(studies)]
         services.assign_automatically(review=self.review, user=personas.lead)
         self.fields = {f.key: f for f in FormField.objects.filter(review=self.review)}

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from extraction import services
 from extraction.models import AuditEvent, FormField, Value
+from extraction.template import load
 from tests.test_csp import policy
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def draft(personas):
     """The lead's extraction, not yet started, of a study whose report has a PDF."""
     study = personas.full_text().report.study
-    services.apply_template(review=personas.review, user=personas.lead)
+    services.apply_template(review=personas.review, user=personas.lead, template=load("nmosd"))
     services.assign_automatically(review=personas.review, user=personas.lead)
     return study.extractions.get(extractor=personas.lead)
 

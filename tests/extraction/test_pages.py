@@ -238,6 +238,22 @@ def test_form_builder_adds_edits_and_retires_fields(client, team):
     assert "relapse_type" in client.get(url("form", team)).content.decode()
 
 
+def test_a_new_field_form_offers_empty_settings_and_stores_exactly_what_was_typed(client, team):
+    client.force_login(team.personas.lead)
+    page = client.get(url("field_add", team))
+    form = page.context["form"]
+    assert form["choices"].value() == "" and form["sum_of"].value() == ""
+    assert "[]" not in page.content.decode()
+    # What a browser sends back untouched: every offered value, unticked boxes and empty numbers left out.
+    posted = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False, "")}
+    posted["tolerance"] = form["tolerance"].value()
+    posted |= {"section": team.fields["n"].section.pk, "key": "visits", "label": "Visits", "field_type": "integer"}
+    saved = client.post(url("field_add", team), posted)
+    assert saved.status_code == 302, saved.context["form"].errors
+    field = team.review.extraction_fields.get(key="visits")
+    assert field.choices == [] and field.sum_of == []
+
+
 def test_the_extraction_page_refuses_changes_when_locked(client, personas):
     team = Team(personas, studies=1)
     study = team.studies[0]

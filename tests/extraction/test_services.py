@@ -10,6 +10,7 @@ from analysis.models import AnalysisRun
 from extraction import locking, services
 from extraction.locking import ExtractionLocked
 from extraction.models import AuditAction, AuditEvent, Consensus, ConsensusStatus, Extraction, FormField, Value
+from extraction.template import load
 from reviews.models import Role
 from reviews.services import change_role, remove_member
 from tests.extraction.helpers import Team
@@ -22,7 +23,7 @@ def test_the_nmosd_template_fills_an_empty_form_once(team):
     assert team.fields["n"].per_arm and team.fields["n"].sum_of == ["women", "men"]
     assert team.fields["treatment"].choices == ["azathioprine", "tocilizumab", "other"]
     with pytest.raises(services.ExtractionError, match="already has fields"):
-        services.apply_template(review=team.review, user=team.personas.lead)
+        services.apply_template(review=team.review, user=team.personas.lead, template=load("nmosd"))
 
 
 def test_assignment_is_balanced_and_never_gives_one_study_twice_to_one_person(personas):
