@@ -82,7 +82,7 @@ class ReportResource(SafeResource):
 class RecordTagResource(SafeResource):
     """Every tag put on a record, with who put it there and when."""
 
-    review = fields.Field(attribute="tag__review_id", column_name="review")
+    review = fields.Field(attribute="tag__review_id", column_name="review", widget=widgets.IntegerWidget())
     tag = fields.Field(attribute="tag__name", column_name="tag")
     added_by = fields.Field(attribute="added_by__username", column_name="added_by")
 

@@ -35,7 +35,16 @@ def migrate(targets):
     executor.migrate(targets)
     executor.loader.build_graph()
     named = {app for app, _ in targets}
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in named]
+    # Each other app at its last applied migration: one that needs a later schema (a new stage's first migration,
+    # say) was unapplied with it.
+    applied = set(executor.loader.applied_migrations)
+    graph = executor.loader.graph
+    others = [
+        node
+        for node in applied
+        if node[0] not in named
+        and not any(child in applied and child[0] == node[0] for child in graph.node_map[node].children)
+    ]
     return executor.loader.project_state([*others, *(node for node in targets if node[1] is not None)]).apps
 
 
