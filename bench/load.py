@@ -117,6 +117,7 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
 
     from extraction import services as extraction
     from extraction.models import Extraction, FormField
+    from extraction.template import load
     from identification.models import Record
     from reviews.models import Role
     from reviews.services import add_member, create_review
@@ -136,7 +137,7 @@ def build_review(reviewers: int, records: int, studies: int) -> dict:
     search = make_search(review, lead)
     make_import(review, lead, search_export(range(records)), search=search)
     assert Record.objects.filter(review=review).unique().count() == records
-    extraction.apply_template(review=review, user=lead)
+    extraction.apply_template(review=review, user=lead, template=load("nmosd"))
     Study.objects.bulk_create(Study(review=review, label=f"Study {i:03d} 2020") for i in range(studies))
     assignments = {}
     extractions = []

@@ -39,7 +39,9 @@ def crawl(visitor, start: str, *, screenshots: bool = True, skip: re.Pattern | N
         found[address] = ([] if response.ok else [f"HTTP {response.status}"]) + page.evaluate(PAGE_PROBLEMS)
         if screenshots:
             visitor.screenshot("pages/" + re.sub(r"[^a-z0-9]+", "-", address.lower()).strip("-"))
-        for href in page.eval_on_selector_all("main a[href], nav a[href]", "links => links.map(a => a.href)"):
+        # A link marked `download` saves a file (records as RIS, say) instead of showing a page.
+        links = "main a[href]:not([download]), nav a[href]:not([download])"
+        for href in page.eval_on_selector_all(links, "links => links.map(a => a.href)"):
             link = urlsplit(href)
             if link.path.startswith(review_path) and not DOWNLOADS.search(link.path):
                 if skip and skip.search(f"{link.path}?{link.query}"):
