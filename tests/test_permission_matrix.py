@@ -147,6 +147,7 @@ def test_every_admin_model_has_a_matrix_entry():
 @pytest.fixture
 def admin_personas(personas, settings):
     """A row of every registered model, a staff account holding every model permission, and a superuser."""
+    from accounts.services import set_frequency
     from analysis.models import AnalysisRun
     from analysis.outcomes import mappings
     from analysis.tasks import analyse
@@ -166,6 +167,8 @@ def admin_personas(personas, settings):
     record = personas.identification().record
     tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
     Group.objects.create(name="Editors")
+    personas.invitation()
+    set_frequency(user=personas.reviewer, frequency="immediate")
     personas.staff = make_user("staff", is_staff=True)
     personas.staff.user_permissions.set(Permission.objects.all())
     personas.superuser = make_user("superuser", is_staff=True, is_superuser=True)
