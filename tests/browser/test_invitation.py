@@ -43,9 +43,9 @@ def test_an_invited_colleague_follows_the_link_signs_up_and_screens(visit, brows
     try:
         page.goto(link)
         expect(page.get_by_role("heading", name=f"Join “{personas.review.title}”")).to_be_visible()
-        page.get_by_label("Username").fill("carol")
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_label("Password confirmation").fill(PASSWORD)
+        page.locator("#id_username").fill("carol")
+        page.locator("#id_password1").fill(PASSWORD)
+        page.locator("#id_password2").fill(PASSWORD)
         page.get_by_role("button", name="Sign up and join").click()
         expect(page.get_by_text(f"You joined “{personas.review.title}” as reviewer.")).to_be_visible()
         expect(page.get_by_role("link", name="1 record waits for your vote at title/abstract")).to_be_visible()
