@@ -102,7 +102,8 @@ KERNEL_NAV = (
     NavEntry("Team", (("reviews:members",),), order=900),
     NavEntry("Settings", (("reviews:settings",),), order=910, roles=LEAD_ONLY),
 )
-KERNEL_EXPORT = ("reviews.review", "reviews.membership", "reviews.exclusionreason")
+# accounts.invitation: the team's pending and past invitations (accounts owns them; named here, not imported).
+KERNEL_EXPORT = ("reviews.review", "reviews.membership", "accounts.invitation", "reviews.exclusionreason")
 
 _registered: dict[str, Stage] = {}
 
