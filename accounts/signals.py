@@ -11,7 +11,10 @@ User = get_user_model()
 
 
 @receiver(pre_save, sender=User)
-def note_deactivation(sender, instance, **kwargs):
+def note_deactivation(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and "is_active" not in update_fields:  # a log-in's last_login, say: no query
+        instance._deactivated = False
+        return
     instance._deactivated = bool(
         instance.pk and not instance.is_active and User.objects.filter(pk=instance.pk, is_active=True).exists()
     )

@@ -188,12 +188,14 @@ def invitation(request, token):
         invited = services.usable_invitation(token)
     except services.LinkError as error:
         return render(request, "accounts/link_refused.html", {"message": str(error)}, status=410)
-    form = InvitedSignupForm(request.POST or None) if not request.user.is_authenticated else None
+    # Where sign-up is closed, an invitation lets an existing account join but makes none.
+    may_sign_up = settings.ALLOW_SIGNUP and not request.user.is_authenticated
+    form = InvitedSignupForm(request.POST or None) if may_sign_up else None
     if request.method == "POST":
         try:
             if request.user.is_authenticated:
                 membership = services.accept(token=token, user=request.user)
-            elif form.is_valid():
+            elif form is not None and form.is_valid():
                 with transaction.atomic():
                     user = form.save()
                     membership = services.join_by_signing_up(token=token, user=user)

@@ -157,3 +157,13 @@ def test_the_message_is_sent_after_the_request_commits(client, personas, inbox, 
     assert inbox.messages == [] and len(queued) == 1
     queued[0]()
     assert inbox.only("c@example.org")
+
+
+def test_where_sign_up_is_closed_an_invitation_makes_no_account(client, personas, inbox, mail_sent, settings):
+    _invite(client, personas, mail_sent, "carol@example.org")
+    link = inbox.link("carol@example.org", "/invitations/")
+    settings.ALLOW_SIGNUP = False
+    assert "Sign up and join" not in client.get(link).text
+    response = client.post(link, {"username": "carol", "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 400
+    assert not personas.review.memberships.filter(user__username="carol").exists()
