@@ -127,3 +127,13 @@ def test_deactivating_an_account_ends_its_sessions_and_keeps_its_votes(client, p
     assert Session.objects.count() == 1
     assert client.get(reverse("reviews:list")).status_code == 302  # sent to log in
     assert Vote.objects.filter(reviewer=personas.reviewer).count() == 1
+
+
+def test_the_command_queues_the_digests(personas, inbox, mail_sent, capsys):
+    from django.core.management import call_command
+
+    personas.identification()
+    with mail_sent():
+        call_command("send_digests", "daily")
+    assert "Queued the daily digests" in capsys.readouterr().out
+    assert inbox.to("reviewer@example.org") and inbox.to("lead@example.org")
