@@ -137,3 +137,12 @@ def test_the_command_queues_the_digests(personas, inbox, mail_sent, capsys):
         call_command("send_digests", "daily")
     assert "Queued the daily digests" in capsys.readouterr().out
     assert inbox.to("reviewer@example.org") and inbox.to("lead@example.org")
+
+
+def test_risk_of_bias_assessments_and_conflicts_wait_for_their_people(personas):
+    personas.appraisal()
+    lead = personas.review.memberships.get(user=personas.lead)
+    adjudicator = personas.review.memberships.get(user=personas.adjudicator)
+    lead_todos = [t.label for t in stages.todos(personas.review, lead)]
+    assert any(label.startswith("Risk of bias cannot be locked") for label in lead_todos)
+    assert any("risk-of-bias judgement" in t.label for t in stages.todos(personas.review, adjudicator))
