@@ -23,6 +23,7 @@ venv: $(BIN)/.installed
 # One task worker runs beside it (imports and analyses wait for one) in its own process group, so that the worker
 # and the children its autoreloader starts all stop when the server does, however it stops.
 run: export DEBUG = 1
+run: export EMAIL_URL ?= console://
 run: venv
 	$(BIN)/python manage.py demo
 	set -m; $(BIN)/python manage.py db_worker & worker=$$!; \

@@ -59,3 +59,17 @@ def forget_failures(username: str, address: str) -> None:
     """After a successful log-in: the account's failures from this address. The address's count stays, or one
     valid account would let its holder wipe the count of their guesses at others."""
     cache.delete(_keys(username, address)[0][0])
+
+
+def spend(kind: str, address: str) -> bool:
+    """Count one request for a message (a password reset, a verification link) from this address; False once the
+    address has asked for MAIL_REQUEST_LIMIT within the window, so that nobody floods an inbox or our mail server
+    from one place. Counted whether or not a message is sent, which the page must not reveal."""
+    key = f"mail-requests:{kind}:{address}"
+    cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        count = 1
+    return count <= settings.MAIL_REQUEST_LIMIT

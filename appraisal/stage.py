@@ -5,6 +5,7 @@ from reviews.stages import NavEntry, Panel, Stage
 from .demo import appraise_demo_studies
 from .models import Appraisal
 from .services import complete_appraisals, is_locked
+from .todo import todo
 
 
 def progress(review, membership) -> dict:
@@ -20,6 +21,7 @@ STAGE = Stage(
     order=400,  # after extraction (300), before analysis (500): it imports extraction and screening only
     nav=(NavEntry("Risk of bias", (("appraisal:overview",),), order=410),),
     panel=Panel("appraisal/_progress.html", progress),
+    todo=todo,
     demo=appraise_demo_studies,
     export=(
         "appraisal.toolchoice",

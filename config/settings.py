@@ -17,7 +17,7 @@ import dj_database_url
 from csp import constants as csp
 
 from config import secret_key
-from config.env import envbool, envint, envlist, envstr
+from config.env import email_settings, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,6 +133,23 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # lead adds them to a review). Closed installations set ALLOW_SIGNUP=0 and
 # create accounts with `manage.py createuser`.
 ALLOW_SIGNUP = envbool("ALLOW_SIGNUP", True)
+
+# E-mail (issue 22): one URL picks the backend, e.g. smtp://user:password@mail.example.org:587?tls=1; console://
+# prints messages (`make run` uses it); locmem:// keeps them in memory. Messages are sent by task workers, never
+# within a request (accounts/mail.py), so a slow or failing server delays a message, not a page.
+EMAIL_URL = envstr("EMAIL_URL", "smtp://localhost:25")
+globals().update(email_settings(EMAIL_URL))
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in messages sent by a worker (digests, notices), which has no request to take the address from.
+SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+# How long an invitation's link and an address's verification link stay valid.
+INVITATION_DAYS = envint("INVITATION_DAYS", 14)
+VERIFICATION_DAYS = envint("VERIFICATION_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60)
+# Messages asked for (password resets, verification links) per client address within the log-in window.
+MAIL_REQUEST_LIMIT = envint("MAIL_REQUEST_LIMIT", 5)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")

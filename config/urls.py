@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("reviews.urls")),
+    path("", include("accounts.review_urls")),
     path("", include("identification.urls")),
     path("", include("screening.urls")),
     path("", include("extraction.urls")),

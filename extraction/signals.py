@@ -7,6 +7,14 @@ from screening.signals import study_renamed
 extraction_unlocked = Signal()
 
 
+@receiver(extraction_unlocked)
+def tell_leads_of_unlock(sender, *, review, user, reason, **kwargs):
+    """The leads hear of an unlock, which reopens data an analysis may already have used (sent after commit)."""
+    from accounts.notifications import tell_leads
+
+    tell_leads(review=review, template="extraction_unlocked", context={"unlocked_by": user, "reason": reason})
+
+
 @receiver(study_renamed)
 def record_rename(sender, *, review, study, previous, user, **kwargs):
     """The audit trail names studies by their current label: a rename is part of the study's history."""

@@ -5,6 +5,7 @@ from screening.prisma import count_included
 
 from .demo import simulate_extraction
 from .services import is_locked
+from .todo import todo
 
 
 def progress(review, membership) -> dict:
@@ -16,6 +17,7 @@ STAGE = Stage(
     order=300,
     nav=(NavEntry("Extraction", (("extraction:overview",),), order=310),),
     panel=Panel("extraction/_progress.html", progress),
+    todo=todo,
     demo=simulate_extraction,
     export=(
         "extraction.extractionform",

@@ -1,13 +1,15 @@
 """Imports run as tasks: a worker process (`manage.py db_worker`), on any machine reaching the database, parses,
 writes and deduplicates the file while the import's page shows its progress."""
 
-import contextlib
-
 from django.db import transaction
+from django.urls import reverse
 from django_tasks import task
 
+from accounts.mail import absolute
+from accounts.notifications import tell_leads
+
 from .importers import ImportFileError
-from .models import RecordImport
+from .models import ImportStatus, RecordImport
 from .services import Superseded, run_import
 
 
@@ -20,8 +22,34 @@ def import_records(import_id: int, attempt: int) -> None:
         return
     # A bad file or a later attempt is an outcome the import's page shows, not a failure of the task; any other
     # error is recorded on the import by run_import and raised again, so the task shows as failed to the operator.
-    with contextlib.suppress(ImportFileError, Superseded):
+    # The leads hear how it ended, except from a run another attempt superseded (that attempt tells them).
+    try:
         run_import(record_import)
+    except Superseded:
+        return
+    except ImportFileError:
+        pass
+    except Exception:
+        _tell_leads(record_import)
+        raise
+    _tell_leads(record_import)
+
+
+def _tell_leads(record_import) -> None:
+    url = reverse("identification:import_detail", args=[record_import.review_id, record_import.pk])
+    tell_leads(
+        review=record_import.review,
+        template="import_finished",
+        context={
+            "failed": record_import.status == ImportStatus.FAILED,
+            "filename": record_import.file_name,
+            "error": record_import.error,
+            "records": record_import.record_count,
+            "merged": record_import.merged_count,
+            "queued": record_import.queued_count,
+            "url": absolute(url),
+        },
+    )
 
 
 def start_import(record_import):

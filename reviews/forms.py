@@ -72,7 +72,11 @@ class ReviewForm(forms.ModelForm):
 
 
 class AddMemberForm(forms.Form):
-    identifier = forms.CharField(label="Username or email", max_length=254)
+    identifier = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        help_text="An address counts once its owner has confirmed it; to reach anyone else, invite the address.",
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -81,10 +85,15 @@ class AddMemberForm(forms.Form):
 
     def clean_identifier(self):
         identifier = self.cleaned_data["identifier"].strip()
-        users = get_user_model().objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+        # Only a verified address (accounts.EmailAddress, reached by its relation, not imported): anyone may sign up
+        # with a colleague's address, and must not be added to a review in their place.
+        verified = Q(email_addresses__email__iexact=identifier, email_addresses__verified_at__isnull=False)
+        users = get_user_model().objects.filter(Q(username__iexact=identifier) | verified).distinct()
         matches = list(users[:2])
         if not matches:
-            raise forms.ValidationError(f"No account is called '{identifier}'. Ask them to sign up first.")
+            raise forms.ValidationError(
+                f"No account is called '{identifier}' or has confirmed it as its address. Invite the address below."
+            )
         if len(matches) > 1:
             raise forms.ValidationError(f"'{identifier}' matches several accounts; use the username.")
         user = matches[0]

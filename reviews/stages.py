@@ -63,6 +63,17 @@ class RecordFilter:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """Something waiting for a person in a review: `count` items described by `label` ("records wait for your vote
+    at title/abstract"), and the page where they are done. A count only: a to-do list, and the digest that sends
+    it, must never tell one reviewer how another voted."""
+
+    count: int
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Stage:
     """What a stage app adds to every review."""
 
@@ -74,6 +85,9 @@ class Stage:
     panel: Panel | None = None
     record_panel: RecordPanel | None = None
     record_filters: tuple[RecordFilter, ...] = ()
+    # What waits for this member in this review (todo(review, membership) -> Todos, those with a count of 0
+    # left out by the kernel): on the dashboard, "My reviews" and the notification digests.
+    todo: Callable[[Review, Membership], list[Todo]] | None = None
     # Fills the demo review in (manage.py demo), after the earlier stages' steps; a second run changes nothing.
     demo: Callable[[Review], None] | None = None
     # Its models holding a review's rows ("app.model"), in the order a backup writes them.
@@ -88,7 +102,8 @@ KERNEL_NAV = (
     NavEntry("Team", (("reviews:members",),), order=900),
     NavEntry("Settings", (("reviews:settings",),), order=910, roles=LEAD_ONLY),
 )
-KERNEL_EXPORT = ("reviews.review", "reviews.membership", "reviews.exclusionreason")
+# accounts.invitation: the team's pending and past invitations (accounts owns them; named here, not imported).
+KERNEL_EXPORT = ("reviews.review", "reviews.membership", "accounts.invitation", "reviews.exclusionreason")
 
 _registered: dict[str, Stage] = {}
 
@@ -113,6 +128,13 @@ def panels(review: Review, membership: Membership) -> Iterable[tuple[str, dict[s
     for stage in stages():
         if stage.panel is not None:
             yield stage.panel.template, stage.panel.context(review, membership)
+
+
+def todos(review: Review, membership: Membership) -> list[Todo]:
+    """What waits for this member in this review, stage by stage; nothing for a stage with nothing waiting."""
+    return [
+        todo for stage in stages() if stage.todo is not None for todo in stage.todo(review, membership) if todo.count
+    ]
 
 
 def record_panels(record, review: Review, user) -> Iterable[tuple[str, dict[str, Any]]]:

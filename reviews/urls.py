@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.review_list, name="list"),
     path("reviews/new/", views.review_create, name="create"),
     path("reviews/<int:review_id>/", views.review_dashboard, name="dashboard"),
+    path("reviews/<int:review_id>/todos/", views.review_todos, name="todos"),
     path("reviews/<int:review_id>/settings/", views.review_settings, name="settings"),
     path("reviews/<int:review_id>/members/", views.member_list, name="members"),
     path("reviews/<int:review_id>/members/add/", views.member_add, name="member_add"),

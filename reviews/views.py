@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews import services, stages
+from reviews import services, stages, team
 from reviews.access import LEAD_ONLY, get_review_for_user
 from reviews.forms import AddMemberForm, ReviewForm, RoleForm
 from reviews.models import Membership, Role
@@ -17,6 +17,13 @@ def review_list(request):
         .order_by("-review__created_at", "-review_id")
     )
     return render(request, "reviews/list.html", {"memberships": memberships})
+
+
+def review_todos(request, review_id):
+    """What waits for the person in one review, as a fragment the "My reviews" page loads into each row: counting it
+    takes a few queries per stage, which the list itself, whose query count stays fixed, does not pay."""
+    review, membership = get_review_for_user(request, review_id)
+    return render(request, "reviews/_todos.html", {"todos": stages.todos(review, membership)})
 
 
 def review_create(request):
@@ -39,6 +46,7 @@ def review_dashboard(request, review_id):
         "membership": membership,
         "members": members,
         "panels": list(stages.panels(review, membership)),
+        "todos": stages.todos(review, membership),
         "exclusion_reasons": review.exclusion_reasons.all(),
     }
     return render(request, "reviews/dashboard.html", context)
@@ -74,6 +82,7 @@ def _render_members(request, review, membership, add_form, status=200):
         "members": review.memberships.select_related("user"),
         "add_form": add_form,
         "roles": Role.choices,
+        "team_panels": list(team.panels(request, review, membership)),
     }
     return render(request, "reviews/members.html", context, status=status)
 

@@ -11,6 +11,7 @@ from .models import FinalDecision, Resolution
 from .models import Stage as ScreeningStage
 from .prisma import count_flow
 from .record_filters import RECORD_FILTERS
+from .todo import todo
 
 
 @holds_records
@@ -78,6 +79,7 @@ STAGE = Stage(
     panel=Panel("screening/_progress.html", progress),
     record_panel=RecordPanel("screening/_record_history.html", record_history),
     record_filters=RECORD_FILTERS,
+    todo=todo,
     demo=simulate_screening,
     export=(
         "screening.vote",

@@ -2,15 +2,23 @@
 
 from django.contrib.auth import get_user_model
 
+from accounts.models import EmailAddress
+from accounts.services import record_verified_address
 from reviews import services
 from reviews.models import Review, Role
 
 PASSWORD = "correct horse battery staple"
 
 
-def make_user(username: str, **fields):
-    fields.setdefault("email", f"{username}@example.org")
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+def make_user(username: str, *, verified: bool = True, **fields):
+    """An account whose address is verified unless `verified` is False (then it is only recorded, as at sign-up)."""
+    email = fields.pop("email", f"{username}@example.org")
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+    if email and verified:
+        record_verified_address(user=user, email=email)
+    elif email:
+        EmailAddress.objects.create(user=user, email=email)
+    return user
 
 
 def make_review(*, lead, title: str = "Tocilizumab versus azathioprine", **fields) -> Review:
@@ -36,6 +44,14 @@ class Personas:
 
     def by_name(self, name: str):
         return getattr(self, name)
+
+    def invitation(self):
+        """The lead's pending invitation of newcomer@example.org as a reviewer."""
+        if not hasattr(self, "_invitation"):
+            from accounts.services import invite
+
+            self._invitation = invite(review=self.review, email="newcomer@example.org", role="reviewer", by=self.lead)
+        return self._invitation
 
     def identification(self):
         """A finished import with a merged duplicate and a pending pair, plus an import awaiting confirmation."""

@@ -115,17 +115,45 @@ def _lead_token(p: Personas) -> int:
     return create_token(user=p.lead, name="scripts")[0].pk
 
 
+def _invitation(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "invitation_id": p.invitation().pk}
+
+
 # URL names anyone may open without logging in.
-PUBLIC = {"accounts:login", "accounts:signup", "api:schema", "api:docs"}
+PUBLIC = {
+    "accounts:login",
+    "accounts:signup",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+    "api:schema",
+    "api:docs",
+}
+# Those of them that carry a link's token: opened with one that is not valid, they answer without a log-in.
+PUBLIC_LINKS = {
+    "accounts:verify": {"token": "not-a-token"},
+    "accounts:unsubscribe": {"token": "not-a-token"},
+    "accounts:invitation": {"token": "not-a-token"},
+    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
+}
 
 MATRIX: dict[str, Route] = {
     "accounts:logout": Route(method="post", logs_out=True),
     "accounts:password_change": Route(),
     "accounts:password_change_done": Route(),
+    "accounts:settings": Route(),
+    "accounts:address_change": Route(method="post", data={"email": "new@example.org"}),
+    "accounts:notifications": Route(method="post", data={"frequency": "none"}),
     "reviews:list": Route(),
     "reviews:create": Route(),
     "reviews:dashboard": Route(kwargs=_review, allowed=EVERY_ROLE),
     "reviews:settings": Route(kwargs=_review, allowed=LEAD),
+    "reviews:todos": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "invitations:invite": Route(
+        method="post", kwargs=_review, allowed=LEAD, data={"email": "carol@example.org", "role": "reviewer"}
+    ),
+    "invitations:resend": Route(method="post", kwargs=_invitation, allowed=LEAD),
+    "invitations:revoke": Route(method="post", kwargs=_invitation, allowed=LEAD),
     "reviews:members": Route(kwargs=_review, allowed=EVERY_ROLE),
     "reviews:member_add": Route(
         method="post", kwargs=_review, allowed=LEAD, data={"identifier": "outsider", "role": "reviewer"}
@@ -342,6 +370,10 @@ HISTORY = AdminEntry(add=NOBODY, change=NOBODY, delete=NOBODY, export=STAFF)
 ADMIN_MATRIX: dict[str, AdminEntry] = {
     "auth.user": EDITABLE,
     "auth.group": EDITABLE,
+    # Verified by their owners' links, sent and revoked by leads, chosen by each person (accounts/admin.py).
+    "accounts.emailaddress": READ_ONLY,
+    "accounts.invitation": READ_ONLY,
+    "accounts.notificationsetting": READ_ONLY,
     # Deleting a review deletes its whole trail; one is created on the site, which makes its creator lead.
     "reviews.review": AdminEntry(add=NOBODY, delete=SUPERUSER, export=STAFF),
     # Through the team's services (at least one lead), the import too.

@@ -6,7 +6,16 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import make_user
-from tests.permission_matrix import ADMIN_ACTIONS, ADMIN_MATRIX, ADMIN_PERSONAS, API_MATRIX, MATRIX, PUBLIC, ROLES
+from tests.permission_matrix import (
+    ADMIN_ACTIONS,
+    ADMIN_MATRIX,
+    ADMIN_PERSONAS,
+    API_MATRIX,
+    MATRIX,
+    PUBLIC,
+    PUBLIC_LINKS,
+    ROLES,
+)
 
 # Namespaces that guard themselves: the Django admin is staff-only, and ADMIN_MATRIX states what staff may do in it.
 SELF_GUARDED_NAMESPACES = {"admin"}
@@ -26,7 +35,7 @@ def _url_names(patterns, namespace=""):
 def test_every_url_has_a_matrix_entry():
     names = set(_url_names(get_resolver().url_patterns))
     api = {name for name, _ in API_MATRIX}
-    missing = names - set(MATRIX) - api - PUBLIC
+    missing = names - set(MATRIX) - api - PUBLIC - set(PUBLIC_LINKS)
     assert not missing, f"add these URLs to tests/permission_matrix.py: {sorted(missing)}"
     assert not ((set(MATRIX) | api) - names), "the matrix names URLs that no longer exist"
 
@@ -67,6 +76,14 @@ def test_each_role_gets_exactly_what_the_matrix_allows(client, personas, name, r
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_pages_open_without_login(client, db, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_LINKS))
+def test_a_links_page_opens_without_login_and_refuses_a_bad_token(client, db, name):
+    """The pages an e-mailed link opens: the token is the credential, and a bad one is refused without a log-in."""
+    response = client.get(reverse(name, kwargs=PUBLIC_LINKS[name]))
+    assert response.status_code in (200, 410)
+    assert b"cannot be used" in response.content or b"not valid" in response.content
 
 
 POSTS = sorted(name for name, route in MATRIX.items() if route.method == "post")
@@ -130,6 +147,7 @@ def test_every_admin_model_has_a_matrix_entry():
 @pytest.fixture
 def admin_personas(personas, settings):
     """A row of every registered model, a staff account holding every model permission, and a superuser."""
+    from accounts.services import set_frequency
     from analysis.models import AnalysisRun
     from analysis.outcomes import mappings
     from analysis.tasks import analyse
@@ -149,6 +167,8 @@ def admin_personas(personas, settings):
     record = personas.identification().record
     tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
     Group.objects.create(name="Editors")
+    personas.invitation()
+    set_frequency(user=personas.reviewer, frequency="immediate")
     personas.staff = make_user("staff", is_staff=True)
     personas.staff.user_permissions.set(Permission.objects.all())
     personas.superuser = make_user("superuser", is_staff=True, is_superuser=True)

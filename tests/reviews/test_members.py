@@ -31,7 +31,7 @@ def test_adding_an_unknown_account_explains_what_to_do(client, personas):
     client.force_login(personas.lead)
     response = client.post(_members_url(personas.review, "member_add"), {"identifier": "ghost", "role": "reviewer"})
     assert response.status_code == 400
-    assert "No account is called" in response.text and "sign up" in response.text
+    assert "No account is called" in response.text and "Invite the address" in response.text
 
 
 def test_adding_an_existing_member_twice_is_refused(client, personas):
