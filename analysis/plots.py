@@ -30,7 +30,7 @@ def _diamond(ax: Axes, y: float, estimate: float, low: float, high: float, colou
     ax.fill([low, estimate, high, estimate], [y, y + 0.35, y, y - 0.35], color=colour, zorder=3)
 
 
-def _group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
+def group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
     """Each group's data as RevMan shows them: events/total, events/person-time, or mean (SD) n."""
     if study.get("ai") is not None:
         return f"{study['ai']:g}/{study['n1i']:g}", f"{study['ci']:g}/{study['n2i']:g}"
@@ -44,7 +44,7 @@ def _group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
+def group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
     """The pooled row's totals per group: events/total, events/person-time, or the number of participants."""
     first = members[0]
     for events1, total1, events2, total2 in (("ai", "n1i", "ci", "n2i"), ("x1i", "t1i", "x2i", "t2i")):
@@ -56,7 +56,7 @@ def _group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
     return f"{sum(s['n1'] for s in members):g}", f"{sum(s['n2'] for s in members):g}"
 
 
-def _group_header(study: dict[str, Any]) -> str:
+def group_header(study: dict[str, Any]) -> str:
     if study.get("ai") is not None:
         return "Events/Total"
     if study.get("x1i") is not None:
@@ -78,7 +78,7 @@ def forest(
     studies, subgroups = outcome["studies"], outcome.get("subgroups") or {}
     ratio = bool(outcome.get("ratio"))
     shown = math.exp if ratio else float
-    with_groups = bool(studies) and _group_cells(studies[0]) is not None
+    with_groups = bool(studies) and group_cells(studies[0]) is not None
     groups_in_order = list(subgroups) or [None]
     rows = sum(1 + sum(s["subgroup"] == g for s in studies) + 2 for g in groups_in_order) + 2
     height = rows * ROW + FOREST_TOP + FOREST_BOTTOM
@@ -90,7 +90,7 @@ def forest(
         left, width = 0.28, 0.4
     ax = figure.add_axes((left, FOREST_BOTTOM / height, width, rows * ROW / height))
     y, labels, ticks, right = rows, [], [], []
-    group_cells: list[tuple[float, str, str]] = []
+    row_cells: list[tuple[float, str, str]] = []
     for index, group in enumerate(groups_in_order):
         colour = COLOURS[index % len(COLOURS)]
         y -= 1
@@ -102,9 +102,9 @@ def forest(
             y -= 1
             labels.append(f"   {study['study']}")
             ticks.append(y)
-            cells = _group_cells(study) if with_groups else None
+            cells = group_cells(study) if with_groups else None
             if cells:
-                group_cells.append((y, *cells))
+                row_cells.append((y, *cells))
             if study["yi"] is None or study["vi"] is None:
                 right.append((y, "not estimable", ""))
                 continue
@@ -123,7 +123,7 @@ def forest(
         ticks.append(y)
         right.append((y, f"{estimate:.2f} [{lower:.2f}, {upper:.2f}]", "100%"))
         if with_groups:
-            group_cells.append((y, *_group_totals(members)))
+            row_cells.append((y, *group_totals(members)))
         y -= 1
     null = 1 if ratio else 0
     if ratio:
@@ -147,7 +147,7 @@ def forest(
     ax.annotate("Estimate [95% CI]", (1.02, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold")
     ax.annotate("Weight", (WEIGHT_X, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold", ha="right")
     if with_groups:
-        _draw_group_columns(ax, group_cells, groups, _group_header(studies[0]), rows)
+        _draw_group_columns(ax, row_cells, groups, group_header(studies[0]), rows)
     if favours:
         _draw_favours(ax, favours, null)
     test = outcome.get("subgroup_test")
