@@ -9,12 +9,11 @@ Content-Security-Policy blocks. The same results always give the same bytes.
 """
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from .plots import COLOURS, group_cells, group_header, group_totals
+from .plots import Row, forest_rows, group_cells, group_header
 
 ROW = 18  # px per row
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -40,66 +39,6 @@ class Columns:
 
 WITH_GROUPS = Columns(width=980, study=8, groups=(345, 440), plot=(460, 720), estimate=732, weight=960)
 WITHOUT_GROUPS = Columns(width=780, study=8, groups=None, plot=(270, 530), estimate=542, weight=760)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the plot: a heading, a study (its square and CI) or a pooled effect (its diamond)."""
-
-    label: str
-    kind: str  # "heading", "study", "pooled" or "gap"
-    colour: str = "#333"
-    effect: tuple[float, float, float] | None = None  # (estimate, lower, upper) on the analysis scale
-    weight: float = 0.0
-    estimate_text: str = ""
-    weight_text: str = ""
-    cells: tuple[str, str] | None = None
-
-
-def forest_rows(outcome: dict[str, Any], shown: Callable[[float], float], with_groups: bool) -> list[Row]:
-    """The plot's lines, top to bottom: per subgroup (or all studies) a heading, its studies and its pooled effect."""
-    studies, subgroups = outcome["studies"], outcome.get("subgroups") or {}
-    rows = []
-    for index, group in enumerate(list(subgroups) or [None]):
-        colour = COLOURS[index % len(COLOURS)]
-        rows.append(Row(group or "All studies", "heading"))
-        members = [s for s in studies if group is None or s["subgroup"] == group]
-        for study in members:
-            cells = group_cells(study) if with_groups else None
-            if study["yi"] is None or study["vi"] is None:
-                rows.append(Row(study["study"], "study", estimate_text="not estimable", cells=cells))
-                continue
-            half = 1.96 * math.sqrt(study["vi"])
-            effect = (study["yi"], study["yi"] - half, study["yi"] + half)
-            weight = study.get("weight_in_subgroup") or 0
-            rows.append(
-                Row(
-                    study["study"],
-                    "study",
-                    colour,
-                    effect,
-                    weight,
-                    "{:.2f} [{:.2f}, {:.2f}]".format(*map(shown, effect)),
-                    f"{weight:.1f}%",
-                    cells,
-                )
-            )
-        pooled = subgroups.get(group) if group else outcome["overall"]
-        effect = (pooled["estimate"], pooled["ci_lower"], pooled["ci_upper"])
-        i2 = "n/a" if pooled["i2"] is None else f"{pooled['i2']:.0f}%"
-        rows.append(
-            Row(
-                f"Pooled (k = {pooled['k']}; I² = {i2}, τ² = {pooled['tau2']:.3f})",
-                "pooled",
-                colour,
-                effect,
-                estimate_text="{:.2f} [{:.2f}, {:.2f}]".format(*map(shown, effect)),
-                weight_text="100%",
-                cells=group_totals(members) if with_groups else None,
-            )
-        )
-        rows.append(Row("", "gap"))
-    return rows
 
 
 def _nice_ticks(low: float, high: float, ratio: bool) -> list[float]:
