@@ -173,7 +173,8 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
             row = {column: _number(first.get(key)) for column, key in mapping.columns.items()}
             rows.append({"study": label, **row, "subgroup": subgroup or None})
             continue
-        by_label = {str(arm[mapping.arm_field]).strip(): arm for _, arm in arms.iterrows()}
+        # Plain dicts: reading a pandas row cell by cell costs more than the rest of the analysis of a large review.
+        by_label = {str(arm[mapping.arm_field]).strip(): arm for arm in arms.to_dict(orient="records")}
         try:
             pairs = pairwise_comparisons(
                 label,
@@ -198,7 +199,7 @@ def _number(value) -> float:
     return float("nan") if pd.isna(number) else float(number)
 
 
-def _arm(label: str, arm: pd.Series, columns: dict[str, str]) -> Arm:
+def _arm(label: str, arm: dict, columns: dict[str, str]) -> Arm:
     def read(column):
         number = _number(arm.get(columns[column])) if columns.get(column) else float("nan")
         return None if math.isnan(number) else number
@@ -207,7 +208,7 @@ def _arm(label: str, arm: pd.Series, columns: dict[str, str]) -> Arm:
     return Arm(label, n=float("nan") if n is None else n, events=read("events"), person_time=read("person_time"))
 
 
-def _arm_columns(design, number: int, arm: Arm, raw: pd.Series, columns: dict[str, str]) -> dict[str, float]:
+def _arm_columns(design, number: int, arm: Arm, raw: dict, columns: dict[str, str]) -> dict[str, float]:
     """The arm's engine columns for group 1 (intervention) or 2 (comparator), its counts already split."""
     if design == OutcomeDesign.DICHOTOMOUS:
         return {("ai", "ci")[number - 1]: arm.events, f"n{number}i": arm.n}

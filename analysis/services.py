@@ -74,9 +74,11 @@ def _comparison_results(data, mapping, run):
     else:
         weights.update(zip(studies["study"], analysis.overall.weights, strict=True))
     result["overall"]["patients"] = _total(studies["n"])
+    # Once per study label, not a scan of the table per study (hundreds of comparisons make that quadratic).
+    participants = {label: _total(rows) for label, rows in studies.groupby("study", sort=False)["n"]}
     for study in result["studies"]:
         study["weight_in_subgroup"] = weights.get(study["study"])
-        study["n"] = _total(studies.loc[studies["study"] == study["study"], "n"])
+        study["n"] = participants.get(study["study"])
     return result
 
 
