@@ -166,15 +166,18 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
     design = OutcomeDesign(mapping.design)
     group = mapping.group_field if mapping.group_field in data else None
     rows, notes = [], []
-    for (_study_id, label), arms in data.groupby(["study_id", "study"], sort=False):
-        subgroup = arms[group].iloc[0] if group else None
+    # The arms as plain dicts, grouped by study in order: pandas' per-group frames and rows cost more than the rest
+    # of the analysis of a review with hundreds of comparisons.
+    studies: dict[tuple, list[dict]] = {}
+    for record in data.to_dict(orient="records"):
+        studies.setdefault((record["study_id"], record["study"]), []).append(record)
+    for (_study_id, label), arms in studies.items():
+        subgroup = arms[0][group] if group else None
         if design == OutcomeDesign.GENERIC:
-            first = arms.iloc[0]
-            row = {column: _number(first.get(key)) for column, key in mapping.columns.items()}
+            row = {column: _number(arms[0].get(key)) for column, key in mapping.columns.items()}
             rows.append({"study": label, **row, "subgroup": subgroup or None})
             continue
-        # Plain dicts: reading a pandas row cell by cell costs more than the rest of the analysis of a large review.
-        by_label = {str(arm[mapping.arm_field]).strip(): arm for arm in arms.to_dict(orient="records")}
+        by_label = {str(arm[mapping.arm_field]).strip(): arm for arm in arms}
         try:
             pairs = pairwise_comparisons(
                 label,
