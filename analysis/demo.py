@@ -1,9 +1,13 @@
-"""The demo review's analysis: pooled ARR and EDSS by treatment from its locked extraction."""
+"""The demo reviews' analyses: NMOSD's pooled ARR and EDSS by treatment, and the BCG trials' tuberculosis risk ratio
+by inverse variance (random effects, by allocation) and by Mantel-Haenszel, from their locked extractions."""
 
 from django.contrib.auth import get_user_model
 
+from extraction.demo import BCG_ARMS
 from extraction.services import is_locked
 
+from .models import OutcomeDesign
+from .outcomes import save_mapping
 from .services import run_analysis
 
 
@@ -13,3 +17,34 @@ def simulate_analysis(review) -> None:
         return
     lead = get_user_model().objects.get(memberships__review=review, username="lead")
     run_analysis(review=review, user=lead)
+
+
+# (key, label, grouping field, method): the run's REML random effects where the method is empty.
+BCG_OUTCOMES = [
+    ("tb", "Tuberculosis (random effects)", "allocation", ""),
+    ("tb_mh", "Tuberculosis (Mantel-Haenszel)", "", "MH"),
+]
+
+
+def analyse_bcg_trials(review) -> None:
+    """Define the BCG outcome twice, as metafor's rma and rma.mh pool it, and run the analysis, once."""
+    if review.analysis_runs.exists() or not is_locked(review):
+        return
+    lead = get_user_model().objects.get(memberships__review=review, username="lead")
+    if not review.outcome_mappings.exists():
+        for key, label, group_field, method in BCG_OUTCOMES:
+            save_mapping(
+                review=review,
+                user=lead,
+                mapping=None,
+                key=key,
+                label=label,
+                group_field=group_field,
+                design=OutcomeDesign.DICHOTOMOUS,
+                measure="RR",
+                method=method,
+                columns={"n": "n_randomised", "events": "events"},
+                arm_field="arm_label",
+                comparisons=[list(BCG_ARMS)],
+            )
+    run_analysis(review=review, user=lead, method="REML")

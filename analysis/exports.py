@@ -83,7 +83,10 @@ def pooled_rows(run) -> list[list]:
 
 def r_script(run) -> str:
     """A metafor script with the run's effect sizes and settings that prints the same pooled numbers."""
-    outcomes = [{"key": key, **outcome} for key, outcome in run.results["outcomes"].items()]
+    outcomes = [
+        {"key": key, **outcome, "counts": _count_columns(outcome["studies"])}
+        for key, outcome in run.results["outcomes"].items()
+    ]
     tandem_rows = [
         {"outcome": outcome["key"], "subgroup": subgroup, "numbers": [(key, result[key]) for key in RESULT_KEYS]}
         for outcome in outcomes
@@ -91,3 +94,15 @@ def r_script(run) -> str:
     ]
     context = {"run": run, "test": "knha" if run.knha else "z", "outcomes": outcomes, "tandem_rows": tandem_rows}
     return render_to_string("analysis/metafor.R", context)
+
+
+# The counts of each study, which Mantel-Haenszel and Peto pool (metafor's names): 2×2 tables, then person-time.
+COUNT_COLUMNS = (("ai", "n1i", "ci", "n2i"), ("x1i", "t1i", "x2i", "t2i"))
+
+
+def _count_columns(studies: list[dict]) -> list[tuple[str, list]]:
+    """(column, value per study) of the counts an outcome's studies hold; none for other designs."""
+    for names in COUNT_COLUMNS:
+        if studies and all(study.get(name) is not None for study in studies for name in names):
+            return [(name, [study[name] for study in studies]) for name in names]
+    return []

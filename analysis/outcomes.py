@@ -166,14 +166,18 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
     design = OutcomeDesign(mapping.design)
     group = mapping.group_field if mapping.group_field in data else None
     rows, notes = [], []
-    for (_study_id, label), arms in data.groupby(["study_id", "study"], sort=False):
-        subgroup = arms[group].iloc[0] if group else None
+    # The arms as plain dicts, grouped by study in order: pandas' per-group frames and rows cost more than the rest
+    # of the analysis of a review with hundreds of comparisons.
+    studies: dict[tuple, list[dict]] = {}
+    for record in data.to_dict(orient="records"):
+        studies.setdefault((record["study_id"], record["study"]), []).append(record)
+    for (_study_id, label), arms in studies.items():
+        subgroup = arms[0][group] if group else None
         if design == OutcomeDesign.GENERIC:
-            first = arms.iloc[0]
-            row = {column: _number(first.get(key)) for column, key in mapping.columns.items()}
+            row = {column: _number(arms[0].get(key)) for column, key in mapping.columns.items()}
             rows.append({"study": label, **row, "subgroup": subgroup or None})
             continue
-        by_label = {str(arm[mapping.arm_field]).strip(): arm for _, arm in arms.iterrows()}
+        by_label = {str(arm[mapping.arm_field]).strip(): arm for arm in arms}
         try:
             pairs = pairwise_comparisons(
                 label,
@@ -198,7 +202,7 @@ def _number(value) -> float:
     return float("nan") if pd.isna(number) else float(number)
 
 
-def _arm(label: str, arm: pd.Series, columns: dict[str, str]) -> Arm:
+def _arm(label: str, arm: dict, columns: dict[str, str]) -> Arm:
     def read(column):
         number = _number(arm.get(columns[column])) if columns.get(column) else float("nan")
         return None if math.isnan(number) else number
@@ -207,7 +211,7 @@ def _arm(label: str, arm: pd.Series, columns: dict[str, str]) -> Arm:
     return Arm(label, n=float("nan") if n is None else n, events=read("events"), person_time=read("person_time"))
 
 
-def _arm_columns(design, number: int, arm: Arm, raw: pd.Series, columns: dict[str, str]) -> dict[str, float]:
+def _arm_columns(design, number: int, arm: Arm, raw: dict, columns: dict[str, str]) -> dict[str, float]:
     """The arm's engine columns for group 1 (intervention) or 2 (comparator), its counts already split."""
     if design == OutcomeDesign.DICHOTOMOUS:
         return {("ai", "ci")[number - 1]: arm.events, f"n{number}i": arm.n}

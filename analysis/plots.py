@@ -5,7 +5,8 @@ A forest plot of two groups shows, as RevMan does, each group's events/total (or
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -30,7 +31,7 @@ def _diamond(ax: Axes, y: float, estimate: float, low: float, high: float, colou
     ax.fill([low, estimate, high, estimate], [y, y + 0.35, y, y - 0.35], color=colour, zorder=3)
 
 
-def _group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
+def group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
     """Each group's data as RevMan shows them: events/total, events/person-time, or mean (SD) n."""
     if study.get("ai") is not None:
         return f"{study['ai']:g}/{study['n1i']:g}", f"{study['ci']:g}/{study['n2i']:g}"
@@ -44,7 +45,7 @@ def _group_cells(study: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
+def group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
     """The pooled row's totals per group: events/total, events/person-time, or the number of participants."""
     first = members[0]
     for events1, total1, events2, total2 in (("ai", "n1i", "ci", "n2i"), ("x1i", "t1i", "x2i", "t2i")):
@@ -56,12 +57,72 @@ def _group_totals(members: Sequence[dict[str, Any]]) -> tuple[str, str]:
     return f"{sum(s['n1'] for s in members):g}", f"{sum(s['n2'] for s in members):g}"
 
 
-def _group_header(study: dict[str, Any]) -> str:
+def group_header(study: dict[str, Any]) -> str:
     if study.get("ai") is not None:
         return "Events/Total"
     if study.get("x1i") is not None:
         return "Events/Time"
     return "Mean (SD) N"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the plot: a heading, a study (its square and CI) or a pooled effect (its diamond)."""
+
+    label: str
+    kind: str  # "heading", "study", "pooled" or "gap"
+    colour: str = "#333"
+    effect: tuple[float, float, float] | None = None  # (estimate, lower, upper) on the analysis scale
+    weight: float = 0.0
+    estimate_text: str = ""
+    weight_text: str = ""
+    cells: tuple[str, str] | None = None
+
+
+def forest_rows(outcome: dict[str, Any], shown: Callable[[float], float], with_groups: bool) -> list[Row]:
+    """The plot's lines, top to bottom: per subgroup (or all studies) a heading, its studies and its pooled effect."""
+    studies, subgroups = outcome["studies"], outcome.get("subgroups") or {}
+    rows = []
+    for index, group in enumerate(list(subgroups) or [None]):
+        colour = COLOURS[index % len(COLOURS)]
+        rows.append(Row(group or "All studies", "heading"))
+        members = [s for s in studies if group is None or s["subgroup"] == group]
+        for study in members:
+            cells = group_cells(study) if with_groups else None
+            if study["yi"] is None or study["vi"] is None:
+                rows.append(Row(study["study"], "study", estimate_text="not estimable", cells=cells))
+                continue
+            half = 1.96 * math.sqrt(study["vi"])
+            effect = (study["yi"], study["yi"] - half, study["yi"] + half)
+            weight = study.get("weight_in_subgroup") or 0
+            rows.append(
+                Row(
+                    study["study"],
+                    "study",
+                    colour,
+                    effect,
+                    weight,
+                    "{:.2f} [{:.2f}, {:.2f}]".format(*map(shown, effect)),
+                    f"{weight:.1f}%",
+                    cells,
+                )
+            )
+        pooled = subgroups.get(group) if group else outcome["overall"]
+        effect = (pooled["estimate"], pooled["ci_lower"], pooled["ci_upper"])
+        i2 = "n/a" if pooled["i2"] is None else f"{pooled['i2']:.0f}%"
+        rows.append(
+            Row(
+                f"Pooled (k = {pooled['k']}; I² = {i2}, τ² = {pooled['tau2']:.3f})",
+                "pooled",
+                colour,
+                effect,
+                estimate_text="{:.2f} [{:.2f}, {:.2f}]".format(*map(shown, effect)),
+                weight_text="100%",
+                cells=group_totals(members) if with_groups else None,
+            )
+        )
+        rows.append(Row("", "gap"))
+    return rows
 
 
 def forest(
@@ -75,12 +136,12 @@ def forest(
 
     Ratio measures (``outcome["ratio"]``) are drawn as ratios on a log axis; ``favours`` labels the left and
     right of the line of no effect; two-group data add a column per group, headed by ``groups``."""
-    studies, subgroups = outcome["studies"], outcome.get("subgroups") or {}
+    studies = outcome["studies"]
     ratio = bool(outcome.get("ratio"))
     shown = math.exp if ratio else float
-    with_groups = bool(studies) and _group_cells(studies[0]) is not None
-    groups_in_order = list(subgroups) or [None]
-    rows = sum(1 + sum(s["subgroup"] == g for s in studies) + 2 for g in groups_in_order) + 2
+    with_groups = bool(studies) and group_cells(studies[0]) is not None
+    lines = forest_rows(outcome, shown, with_groups)
+    rows = len(lines) + 2
     height = rows * ROW + FOREST_TOP + FOREST_BOTTOM
     if with_groups:
         figure = Figure(figsize=(GROUPS_FIGURE_WIDTH, height))
@@ -89,42 +150,26 @@ def forest(
         figure = Figure(figsize=(10, height))
         left, width = 0.28, 0.4
     ax = figure.add_axes((left, FOREST_BOTTOM / height, width, rows * ROW / height))
-    y, labels, ticks, right = rows, [], [], []
-    group_cells: list[tuple[float, str, str]] = []
-    for index, group in enumerate(groups_in_order):
-        colour = COLOURS[index % len(COLOURS)]
-        y -= 1
-        labels.append(group or "All studies")
+    labels, ticks, right = [], [], []
+    row_cells: list[tuple[float, str, str]] = []
+    for number, line in enumerate(lines):
+        y = rows - 1 - number
+        if line.kind == "gap":
+            continue
+        labels.append(line.label if line.kind == "heading" else f"   {line.label}")
         ticks.append(y)
-        right.append((y, "", ""))
-        members = [s for s in studies if s["subgroup"] == group or group is None]
-        for study in members:
-            y -= 1
-            labels.append(f"   {study['study']}")
-            ticks.append(y)
-            cells = _group_cells(study) if with_groups else None
-            if cells:
-                group_cells.append((y, *cells))
-            if study["yi"] is None or study["vi"] is None:
-                right.append((y, "not estimable", ""))
-                continue
-            se = math.sqrt(study["vi"])
-            low, high = study["yi"] - 1.96 * se, study["yi"] + 1.96 * se
-            weight = study.get("weight_in_subgroup") or 0
-            ax.plot([shown(low), shown(high)], [y, y], color="#333", linewidth=1)
-            ax.plot(shown(study["yi"]), y, "s", color=colour, markersize=3 + math.sqrt(weight), zorder=3)
-            right.append((y, f"{shown(study['yi']):.2f} [{shown(low):.2f}, {shown(high):.2f}]", f"{weight:.1f}%"))
-        pooled = subgroups.get(group) if group else outcome["overall"]
-        y -= 1
-        estimate, lower, upper = (shown(pooled[key]) for key in ("estimate", "ci_lower", "ci_upper"))
-        _diamond(ax, y, estimate, lower, upper, colour)
-        i2 = "n/a" if pooled["i2"] is None else f"{pooled['i2']:.0f}%"
-        labels.append(f"   Pooled (k = {pooled['k']}; I² = {i2}, τ² = {pooled['tau2']:.3f})")
-        ticks.append(y)
-        right.append((y, f"{estimate:.2f} [{lower:.2f}, {upper:.2f}]", "100%"))
-        if with_groups:
-            group_cells.append((y, *_group_totals(members)))
-        y -= 1
+        right.append((y, line.estimate_text, line.weight_text))
+        if line.cells:
+            row_cells.append((y, *line.cells))
+        if line.effect is None:
+            continue
+        estimate, lower, upper = (shown(value) for value in line.effect)
+        if line.kind == "pooled":
+            _diamond(ax, y, estimate, lower, upper, line.colour)
+            continue
+        ax.plot([lower, upper], [y, y], color="#333", linewidth=1)
+        ax.plot(estimate, y, "s", color=line.colour, markersize=3 + math.sqrt(line.weight), zorder=3)
+    y = rows - len(lines)
     null = 1 if ratio else 0
     if ratio:
         ax.set_xscale("log")
@@ -147,7 +192,7 @@ def forest(
     ax.annotate("Estimate [95% CI]", (1.02, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold")
     ax.annotate("Weight", (WEIGHT_X, rows - 0.3), xycoords=("axes fraction", "data"), weight="bold", ha="right")
     if with_groups:
-        _draw_group_columns(ax, group_cells, groups, _group_header(studies[0]), rows)
+        _draw_group_columns(ax, row_cells, groups, group_header(studies[0]), rows)
     if favours:
         _draw_favours(ax, favours, null)
     test = outcome.get("subgroup_test")

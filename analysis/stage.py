@@ -1,8 +1,8 @@
 """What the analysis stage adds to every review (reviews/stages.py)."""
 
-from reviews.stages import NavEntry, Panel, Stage
+from reviews.stages import NavEntry, Panel, Stage, by_demo
 
-from .demo import simulate_analysis
+from .demo import analyse_bcg_trials, simulate_analysis
 
 
 def progress(review, membership) -> dict:
@@ -14,6 +14,6 @@ STAGE = Stage(
     order=500,
     nav=(NavEntry("Analysis", (("analysis:runs",),), order=510),),
     panel=Panel("analysis/_progress.html", progress),
-    demo=simulate_analysis,
+    demo=by_demo(nmosd=simulate_analysis, bcg=analyse_bcg_trials),
     export=("analysis.outcomemapping", "analysis.analysisrun", "analysis.plot"),
 )

@@ -1,8 +1,8 @@
-"""The demo review's risk of bias: the first NMOSD studies (observational: ROBINS-I) assessed by two assessors,
-one disagreement settled by the adjudicator, domain by domain.
+"""The demo reviews' risk of bias, each assessed by two assessors with one disagreement settled by the adjudicator,
+domain by domain, then locked: the first NMOSD studies (observational: ROBINS-I) and the 13 BCG trials (RoB 2,
+for their tuberculosis outcome).
 
-The demo review holds no randomised trial (the BCG trials, for RoB 2, are another review), so RoB 2 is not shown
-here. The answers are illustrative, not an appraisal of the real studies.
+The answers are illustrative, not an appraisal of the real studies.
 """
 
 from django.contrib.auth import get_user_model
@@ -20,7 +20,7 @@ DOMAIN_JUDGEMENT = "moderate"
 SLIP = (1, "D5", "serious")
 
 
-def filled_entry(appraisal, slip: tuple[str, str] | None = None) -> services.Entry:
+def filled_entry(appraisal, slip: tuple[str, str] | None = None, fallback: str = DOMAIN_JUDGEMENT) -> services.Entry:
     answers, judgements = {}, {}
     for domain in appraisal.domains():
         given: dict[str, str] = {}
@@ -31,7 +31,7 @@ def filled_entry(appraisal, slip: tuple[str, str] | None = None) -> services.Ent
                 answers[domain.code, question.code] = (given[question.code], "Methods section, p. 2 (demo).")
     suggested = services.suggestions(appraisal, {key: answer for key, (answer, _) in answers.items()}, {})
     for domain in appraisal.domains():
-        judgements[domain.code] = (suggested[domain.code].judgement or DOMAIN_JUDGEMENT, "")
+        judgements[domain.code] = (suggested[domain.code].judgement or fallback, "")
     if slip:
         judgements[slip[0]] = (slip[1], "Over 10% lost to follow-up (demo).")
     plain = {code: judgement for code, (judgement, _) in judgements.items()}
@@ -67,5 +67,48 @@ def appraise_demo_studies(review) -> None:
             user=adjudicator,
             judgement=DOMAIN_JUDGEMENT,
             reason="Attrition was balanced between groups (Table 2), so moderate (demo).",
+        )
+    services.lock(review=review, user=lead)
+
+
+BCG_OUTCOME = "Tuberculosis"
+# RoB 2's judgement where its algorithm leaves it to the assessor, and the one slip: assessor 2 of the first trial
+# judges the measurement of the outcome (D4) otherwise than assessor 1.
+BCG_FALLBACK = "some_concerns"
+BCG_SLIP_DOMAIN = "D4"
+
+
+def appraise_bcg_trials(review) -> None:
+    """Assess every BCG trial with RoB 2 twice, settle the one disagreement with assessor 1's judgement and lock,
+    once."""
+    if Appraisal.objects.filter(review=review).exists() or not review.studies.exists():
+        return
+    users = {user.username: user for user in get_user_model().objects.filter(memberships__review=review)}
+    lead, adjudicator = users["lead"], users["adjudicator"]
+    for study in review.studies.order_by("pk"):
+        services.add_appraisal(
+            review=review, user=lead, study_id=study.pk, design=Design.RANDOMISED, outcome=BCG_OUTCOME
+        )
+    services.assign_automatically(review=review, user=lead)
+    first_entries = {}
+    for number, appraisal in enumerate(Appraisal.objects.filter(review=review).order_by("study_id")):
+        entry = filled_entry(appraisal, fallback=BCG_FALLBACK)
+        first_entries[appraisal.pk] = entry
+        for assessment in appraisal.assessments.order_by("slot"):
+            if number == 0 and assessment.slot == 2:
+                given = entry.judgements[BCG_SLIP_DOMAIN][0]
+                other = "high" if given != "high" else "low"
+                entry = filled_entry(appraisal, (BCG_SLIP_DOMAIN, other), fallback=BCG_FALLBACK)
+            problems = services.save_assessment(
+                review=review, assessment_id=assessment.pk, user=assessment.assessor, entry=entry, submit=True
+            )
+            assert not problems, problems
+    for cell in Consensus.objects.filter(review=review).conflicts():
+        services.resolve(
+            review=review,
+            consensus_id=cell.pk,
+            user=adjudicator,
+            judgement=first_entries[cell.appraisal_id].judgements[cell.domain][0],
+            reason="Cases were found by the same surveillance in both groups (demo).",
         )
     services.lock(review=review, user=lead)

@@ -1,8 +1,8 @@
 """What the risk-of-bias stage adds to every review (reviews/stages.py)."""
 
-from reviews.stages import NavEntry, Panel, Stage
+from reviews.stages import NavEntry, Panel, Stage, by_demo
 
-from .demo import appraise_demo_studies
+from .demo import appraise_bcg_trials, appraise_demo_studies
 from .models import Appraisal
 from .services import complete_appraisals, is_locked
 from .todo import todo
@@ -22,7 +22,7 @@ STAGE = Stage(
     nav=(NavEntry("Risk of bias", (("appraisal:overview",),), order=410),),
     panel=Panel("appraisal/_progress.html", progress),
     todo=todo,
-    demo=appraise_demo_studies,
+    demo=by_demo(nmosd=appraise_demo_studies, bcg=appraise_bcg_trials),
     export=(
         "appraisal.toolchoice",
         "appraisal.appraisal",

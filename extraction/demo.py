@@ -8,11 +8,12 @@ conflicts with extractor 1's value, and the lead locks the extraction.
 
 from django.contrib.auth import get_user_model
 
+from identification.demo import bcg_trials
 from identification.importers.normalise import fold
 from screening.demo import nmosd_studies
 
 from . import services
-from .models import Consensus, ConsensusStatus, Extraction, FormField
+from .models import Consensus, ConsensusStatus, Extraction, FormField, Section
 from .template import load
 
 # (every n-th study, field, how extractor 2 misreads it)
@@ -64,5 +65,73 @@ def simulate_extraction(review) -> None:
             user=adjudicator,
             choice="1",
             note="Checked against the paper's Table 1.",
+        )
+    services.lock(review=review, user=lead)
+
+
+# The BCG demo: the RCT template's two arms (events and totals), plus how each trial allocated and its latitude.
+BCG_ARMS = ("BCG", "control")
+BCG_FIELDS = [
+    {
+        "key": "allocation",
+        "label": "Allocation",
+        "field_type": "choice",
+        "choices": ["random", "alternate", "systematic"],
+        "help_text": "How participants were allocated to BCG or no vaccine.",
+    },
+    {"key": "latitude", "label": "Absolute latitude", "field_type": "number", "unit": "°"},
+]
+# Extractor 2 of Rosenthal et al. 1961 transposes the control group's cases (65 read as 56): the one conflict.
+BCG_SLIP = ("Rosenthal et al", "1961", "events", 2, "56")
+
+
+def bcg_entries(row: dict[str, str], fields: dict[str, FormField], slot: int) -> dict:
+    """One extractor's values for one trial of dat.bcg: {(field id, arm): (value, note)}."""
+    study_level = {"study_design": "parallel RCT", "allocation": row["alloc"], "latitude": row["ablat"]}
+    arms = [
+        {"arm_label": BCG_ARMS[0], "n_randomised": int(row["tpos"]) + int(row["tneg"]), "events": row["tpos"]},
+        {"arm_label": BCG_ARMS[1], "n_randomised": int(row["cpos"]) + int(row["cneg"]), "events": row["cpos"]},
+    ]
+    author, year, key, arm, misread = BCG_SLIP
+    if slot == 2 and (row["author"], row["year"]) == (author, year):
+        arms[arm - 1][key] = misread
+    entries = {(fields[key].pk, 0): (str(text), "") for key, text in study_level.items()}
+    for number, values in enumerate(arms, start=1):
+        entries |= {(fields[key].pk, number): (str(text), "") for key, text in values.items()}
+    return entries
+
+
+def extract_bcg_trials(review) -> None:
+    """Extract the BCG trials with the RCT template, twice each, settle the one conflict and lock, once."""
+    if Extraction.objects.filter(review=review).exists() or not review.studies.exists():
+        return
+    users = {user.username: user for user in get_user_model().objects.filter(memberships__review=review)}
+    lead, adjudicator = users["lead"], users["adjudicator"]
+    services.apply_template(review=review, user=lead, template=load("rct"))
+    study_section = Section.objects.get(review=review, title="Study")
+    for spec in BCG_FIELDS:
+        services.save_field(review=review, user=lead, field=FormField(section=study_section, **spec))
+    services.assign_automatically(review=review, user=lead)
+    fields = {field.key: field for field in FormField.objects.filter(review=review)}
+    rows = {fold(row["title"]): row for row in bcg_trials()}
+    studies = review.studies.prefetch_related("reports__record", "extractions__extractor").order_by("pk")
+    for study in studies:
+        row = next(rows[title] for r in study.reports.all() if (title := fold(r.record.shown.title)) in rows)
+        for extraction in study.extractions.all():
+            services.save_extraction(
+                review=review,
+                extraction_id=extraction.pk,
+                user=extraction.extractor,
+                entries=bcg_entries(row, fields, extraction.slot),
+                arm_count=len(BCG_ARMS),
+                submit=True,
+            )
+    for cell in Consensus.objects.filter(review=review, status=ConsensusStatus.CONFLICT):
+        services.resolve(
+            review=review,
+            consensus_id=cell.pk,
+            user=adjudicator,
+            choice="1",
+            note="65 cases among the 1665 controls, as the trial's table reports.",
         )
     services.lock(review=review, user=lead)

@@ -1,9 +1,9 @@
 """What the extraction stage adds to every review (reviews/stages.py)."""
 
-from reviews.stages import NavEntry, Panel, Stage
+from reviews.stages import NavEntry, Panel, Stage, by_demo
 from screening.prisma import count_included
 
-from .demo import simulate_extraction
+from .demo import extract_bcg_trials, simulate_extraction
 from .services import is_locked
 from .todo import todo
 
@@ -18,7 +18,7 @@ STAGE = Stage(
     nav=(NavEntry("Extraction", (("extraction:overview",),), order=310),),
     panel=Panel("extraction/_progress.html", progress),
     todo=todo,
-    demo=simulate_extraction,
+    demo=by_demo(nmosd=simulate_extraction, bcg=extract_bcg_trials),
     export=(
         "extraction.extractionform",
         "extraction.section",

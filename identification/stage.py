@@ -2,9 +2,9 @@
 
 from django.db.models import Count, Q
 
-from reviews.stages import NavEntry, Panel, Stage
+from reviews.stages import NavEntry, Panel, Stage, by_demo
 
-from .demo import import_demo_searches
+from .demo import import_bcg_search, import_demo_searches
 from .models import DATABASES_AND_REGISTERS, Record
 
 
@@ -29,7 +29,7 @@ STAGE = Stage(
         NavEntry("Duplicates", (("identification:duplicates",),), order=140),
     ),
     panel=Panel("identification/_progress.html", progress),
-    demo=import_demo_searches,
+    demo=by_demo(nmosd=import_demo_searches, bcg=import_bcg_search),
     export=tuple(f"identification.{model}" for model in MOVED_FROM_REVIEWS),
     formerly={f"reviews.{model}": f"identification.{model}" for model in MOVED_FROM_REVIEWS},
 )

@@ -1,4 +1,6 @@
-"""The demo review a new installation shows: built with the real services."""
+"""The demo reviews a new installation shows, built with the real services: NMOSD (within-arm change, observational
+studies) and the BCG vaccine trials (two-arm, dichotomous). Each review carries its demo's key (Review.demo), by
+which every stage's demo step knows which data to fill it with (stages.by_demo)."""
 
 from dataclasses import dataclass
 
@@ -7,7 +9,9 @@ from django.contrib.auth import get_user_model
 from reviews import services
 from reviews.models import Review, Role
 
+NMOSD, BCG = "nmosd", "bcg"
 DEMO_TITLE = "Tocilizumab versus azathioprine for NMOSD"
+BCG_TITLE = "BCG vaccine for preventing tuberculosis"
 
 # (username, role, password). Passwords are public on purpose: this is demo data.
 DEMO_USERS = [
@@ -48,15 +52,57 @@ DEMO_EXCLUSION_REASONS = [
 ]
 
 
+# The 13 trials of Colditz et al. 1994 (JAMA 271:698-702), as in metafor's dat.bcg; see identification/demo_data.
+BCG_REVIEW = {
+    "title": BCG_TITLE,
+    "question": "Does BCG vaccination prevent tuberculosis, and does its effect vary with the trial's latitude?",
+    "population": "People of any age without tuberculosis (tuberculin-negative where tested).",
+    "intervention": "BCG vaccination, any strain or schedule.",
+    "comparison": "No vaccination (or placebo).",
+    "outcomes": "Tuberculosis cases (any form) during follow-up, as a risk ratio.",
+    "inclusion_criteria": "Prospective controlled trials allocating people to BCG or no vaccine (randomly, alternately "
+    "or systematically) that count tuberculosis cases in both groups.",
+    "exclusion_criteria": "Reviews, case-control and cohort studies, trials without an unvaccinated group.",
+    "protocol_registration": "",
+    "title_abstract_reviewers": 2,
+    "full_text_reviewers": 2,
+    "blinded": True,
+}
+
+BCG_EXCLUSION_REASONS = [
+    "Wrong study design (not a controlled trial)",
+    "No unvaccinated comparison group",
+    "No count of tuberculosis cases",
+]
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    key: str  # Review.demo
+    review: dict
+    exclusion_reasons: list[str]
+
+
+# In the order they are built: the NMOSD review first, so that its rows keep the ids they always had.
+DEMOS = [
+    DemoSpec(NMOSD, DEMO_REVIEW, DEMO_EXCLUSION_REASONS),
+    DemoSpec(BCG, BCG_REVIEW, BCG_EXCLUSION_REASONS),
+]
+
+
 @dataclass
 class DemoSummary:
-    review: Review
-    created: bool
+    reviews: list[tuple[Review, bool]]  # each demo review, and whether this run created it
     users: list[tuple[str, str, str]]
+
+    @property
+    def review(self) -> Review:
+        """The first demo review, NMOSD's."""
+        return self.reviews[0][0]
 
 
 def build_demo() -> DemoSummary:
-    """Create the demo users and review; running it again changes nothing."""
+    """Create the demo users and reviews; running it again changes nothing."""
     User = get_user_model()
     users = {}
     for username, _role, password in DEMO_USERS:
@@ -67,12 +113,19 @@ def build_demo() -> DemoSummary:
             user.is_staff = user.is_superuser = username == "lead"
             user.save()
         users[username] = user
-
-    review = Review.objects.filter(title=DEMO_TITLE, created_by=users["lead"]).first()
-    created = review is None
-    if created:
-        review = services.create_review(creator=users["lead"], exclusion_reasons=DEMO_EXCLUSION_REASONS, **DEMO_REVIEW)
-        for username, role, _password in DEMO_USERS:
-            if role != Role.LEAD:
-                services.add_member(review=review, user=users[username], role=role, by=users["lead"])
-    return DemoSummary(review=review, created=created, users=[(u, r.label, p) for u, r, p in DEMO_USERS])
+    reviews = []
+    for spec in DEMOS:
+        review = Review.objects.filter(title=spec.review["title"], created_by=users["lead"]).first()
+        created = review is None
+        if created:
+            review = services.create_review(
+                creator=users["lead"], exclusion_reasons=spec.exclusion_reasons, demo=spec.key, **spec.review
+            )
+            for username, role, _password in DEMO_USERS:
+                if role != Role.LEAD:
+                    services.add_member(review=review, user=users[username], role=role, by=users["lead"])
+        if review.demo != spec.key:  # a demo review made before reviews knew their demo
+            review.demo = spec.key
+            review.save(update_fields=["demo"])
+        reviews.append((review, created))
+    return DemoSummary(reviews=reviews, users=[(u, r.label, p) for u, r, p in DEMO_USERS])

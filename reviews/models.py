@@ -21,6 +21,12 @@ class ReviewQuerySet(models.QuerySet):
 
 class Review(models.Model):
     title = models.CharField(max_length=300)
+    demo = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Which of `manage.py demo`'s reviews this is (its stages' demo steps fill it in); empty for a real "
+        "review.",
+    )
     question = models.TextField(
         "research question",
         blank=True,

@@ -88,7 +88,8 @@ class Stage:
     # What waits for this member in this review (todo(review, membership) -> Todos, those with a count of 0
     # left out by the kernel): on the dashboard, "My reviews" and the notification digests.
     todo: Callable[[Review, Membership], list[Todo]] | None = None
-    # Fills the demo review in (manage.py demo), after the earlier stages' steps; a second run changes nothing.
+    # Fills a demo review in (manage.py demo), after the earlier stages' steps; a second run changes nothing. Each
+    # demo review is passed in turn: a step reads review.demo, or is made per demo with by_demo.
     demo: Callable[[Review], None] | None = None
     # Its models holding a review's rows ("app.model"), in the order a backup writes them.
     export: tuple[str, ...] = ()
@@ -147,6 +148,18 @@ def record_panels(record, review: Review, user) -> Iterable[tuple[str, dict[str,
 def record_filters() -> list[RecordFilter]:
     """The later stages' filters of the records page, in workflow order."""
     return [record_filter for stage in stages() for record_filter in stage.record_filters]
+
+
+def by_demo(**steps: Callable[[Review], None]) -> Callable[[Review], None]:
+    """A stage's demo step that fills each demo review (Review.demo: "nmosd", "bcg") with that demo's own step;
+    a review of a demo the stage has no step for is left alone."""
+
+    def step(review: Review) -> None:
+        chosen = steps.get(review.demo)
+        if chosen is not None:
+            chosen(review)
+
+    return step
 
 
 def run_demo(review: Review) -> None:

@@ -12,7 +12,7 @@ import csv
 
 from django.contrib.auth import get_user_model
 
-from identification.demo import DEMO_DATA
+from identification.demo import DEMO_DATA, bcg_trials
 from identification.importers.normalise import fold
 
 from . import fulltext, services
@@ -151,3 +151,36 @@ def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=(), nev
             note="Checked against the eligibility criteria.",
             exclusion_reason=None if include or not reasons else (given + reasons)[0],
         )
+
+
+def screen_bcg_records(review):
+    """Screen the BCG demo once: both reviewers include the 13 trials at both stages and exclude the two reports
+    that are no trial, except that reviewer 2 first includes the 1994 meta-analysis: the one conflict, which the
+    adjudicator settles."""
+    if Vote.objects.filter(review=review).exists():
+        return
+    users = {user.username: user for user in get_user_model().objects.filter(memberships__review=review)}
+    first, second, adjudicator = users["reviewer1"], users["reviewer2"], users["adjudicator"]
+    trials = {fold(row["title"]) for row in bcg_trials()}
+    for record in services.screenable(review, Stage.TITLE_ABSTRACT).order_by("pk"):
+        trial = fold(record.shown.title) in trials
+        first_decision = "include" if trial else "exclude"
+        second_decision = "include" if trial or "meta-analysis" in record.shown.title else "exclude"
+        for reviewer, decision in ((first, first_decision), (second, second_decision)):
+            services.cast_vote(
+                review=review, record_id=record.pk, stage=Stage.TITLE_ABSTRACT, reviewer=reviewer, decision=decision
+            )
+    for record, _votes in services.conflicts(review, Stage.TITLE_ABSTRACT):
+        services.resolve_conflict(
+            review=review,
+            record_id=record.pk,
+            stage=Stage.TITLE_ABSTRACT,
+            decision="exclude",
+            user=adjudicator,
+            note="A meta-analysis of the trials, not a trial: its trials are screened on their own.",
+        )
+    for record in services.screenable(review, Stage.FULL_TEXT).order_by("pk"):
+        for reviewer in (first, second):
+            services.cast_vote(
+                review=review, record_id=record.pk, stage=Stage.FULL_TEXT, reviewer=reviewer, decision="include"
+            )

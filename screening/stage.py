@@ -3,9 +3,9 @@
 from identification.holds import holds_records
 from identification.record_sets import RecordSet, register_set
 from reviews.access import ADJUDICATORS, SCREENERS
-from reviews.stages import NavEntry, Panel, RecordPanel, Stage
+from reviews.stages import NavEntry, Panel, RecordPanel, Stage, by_demo
 
-from .demo import simulate_screening
+from .demo import screen_bcg_records, simulate_screening
 from .history import record_history
 from .models import FinalDecision, Resolution
 from .models import Stage as ScreeningStage
@@ -80,7 +80,7 @@ STAGE = Stage(
     record_panel=RecordPanel("screening/_record_history.html", record_history),
     record_filters=RECORD_FILTERS,
     todo=todo,
-    demo=simulate_screening,
+    demo=by_demo(nmosd=simulate_screening, bcg=screen_bcg_records),
     export=(
         "screening.vote",
         "screening.voteevent",

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from reviews import stages
 from reviews.backup import export_review, import_review
+from reviews.demo import DEMOS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,8 +75,11 @@ def test_its_demo_step_runs_in_its_place(monkeypatch, note_model):
 
     monkeypatch.setitem(stages._registered, "plugin_stage", dataclasses.replace(original, demo=plugin))
     call_command("demo", stdout=io.StringIO())
-    assert ran == ["identification", "screening", "extraction", "appraisal", "plugin_stage", "analysis"]
-    assert note_model.objects.get().text == "Appraised in the demo"
+    # Every step on each demo review in turn: NMOSD's, then the BCG trials'.
+    order = ["identification", "screening", "extraction", "appraisal", "plugin_stage", "analysis"]
+    assert ran == order * len(DEMOS)
+    notes = set(note_model.objects.values_list("review__demo", "text"))
+    assert notes == {(spec.key, "Appraised in the demo") for spec in DEMOS}
 
 
 def test_its_rows_are_in_the_review_backup_in_its_place_and_restore(personas, note_model):

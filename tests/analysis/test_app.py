@@ -105,7 +105,9 @@ def test_every_export_carries_the_engine_numbers(client, personas, run):
 def test_the_r_script_holds_the_same_data_and_settings(client, personas, run):
     client.force_login(personas.lead)
     script = client.get(url("r_script", run)).content.decode()
-    assert 'method <- "REML"\ntest <- "z"' in script and "library(metafor)" in script
+    assert 'test <- "z"' in script and "library(metafor)" in script
+    # Each outcome is pooled with its own method and measure: the run's for within-arm outcomes.
+    assert f'analyse("arr", studies, "REML", "{run.measure}")' in script
     blocks = {key: block for block, key in re.findall(r'data.frame\((.*?)\n\)\nanalyses\[\["(\w+)"', script, re.S)}
     for outcome in ("arr", "edss"):
         table = engine_results(outcome).table.studies

@@ -301,3 +301,50 @@ def demo_runs(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_metafor_gives_the_numbers_of_every_demo_script(demo_runs, tmp_path):
     assert len(demo_runs) == 1 + len(Estimator.values)
     assert_metafor_agrees(demo_runs, tmp_path)
+
+
+def bcg_runs(personas):
+    """The BCG trials (tests/analysis/bcg.py) pooled by Mantel-Haenszel as RR, OR and RD (RR by allocation too) and
+    by Peto as OR, beside the inverse-variance outcomes that review already defines."""
+    from analysis.models import OutcomeDesign
+    from analysis.outcomes import save_mapping
+    from tests.analysis.bcg import ARMS, bcg_review
+
+    review = bcg_review(personas)
+    common = {
+        "review": review,
+        "user": personas.lead,
+        "mapping": None,
+        "design": OutcomeDesign.DICHOTOMOUS,
+        "columns": {"n": "n_randomised", "events": "events"},
+        "arm_field": "arm_label",
+        "comparisons": [list(ARMS)],
+    }
+    for key, measure, method, group in (
+        ("tb_mh_by_allocation", "RR", "MH", "allocation"),
+        ("tb_mh_or", "OR", "MH", ""),
+        ("tb_mh_rd", "RD", "MH", ""),
+        ("tb_peto", "OR", "PETO", "allocation"),
+    ):
+        save_mapping(key=key, label=key, measure=measure, method=method, group_field=group, **common)
+    return analyse_with(review, personas.lead, [("REML", False), ("DL", True)])
+
+
+@pytest.mark.django_db
+def test_the_script_pools_mantel_haenszel_and_peto_outcomes_with_rma_mh_and_rma_peto(personas):
+    [run, _] = bcg_runs(personas)
+    script = r_script(run)
+    assert 'analyse("tb_mh", studies, "MH", "RR")' in script
+    assert 'analyse("tb_peto", studies, "PETO", "OR")' in script
+    assert 'analyse("tb_iv", studies, "REML", "RR")' in script
+    # Aronson 1948 first (studies in name order): 4/123 vaccinated, 11/139 controls with tuberculosis.
+    assert "  ai = c(4.0, 29.0, " in script and "  n2i = c(139.0, 7277.0, " in script
+
+
+@pytest.mark.r
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_metafor_gives_the_numbers_of_mantel_haenszel_and_peto_outcomes(personas, tmp_path):
+    runs = bcg_runs(personas)
+    assert {outcome["method"] for outcome in runs[0].results["outcomes"].values()} == {"REML", "MH", "PETO"}
+    assert_metafor_agrees(runs, tmp_path)

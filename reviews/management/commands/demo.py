@@ -6,14 +6,19 @@ from reviews.demo import build_demo
 
 
 class Command(BaseCommand):
-    help = "Migrate, then create the demo users and the demo NMOSD review: screened, extracted, locked, analysed."
+    help = (
+        "Migrate, then create the demo users and the demo reviews (NMOSD; BCG vaccine trials): screened, extracted, "
+        "appraised, locked, analysed."
+    )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         summary = build_demo()
-        stages.run_demo(summary.review)  # each stage's step: imports, screening, extraction, analysis
+        for review, _created in summary.reviews:
+            stages.run_demo(review)  # each stage's step: imports, screening, extraction, appraisal, analysis
         self.stdout.write("Demo users (username / password):")
         for username, role, password in summary.users:
             self.stdout.write(f"  {username:<12} {password:<26} {role}")
-        state = "created" if summary.created else "already present"
-        self.stdout.write(f"Demo review #{summary.review.pk} “{summary.review.title}” {state}.")
+        for review, created in summary.reviews:
+            state = "created" if created else "already present"
+            self.stdout.write(f"Demo review #{review.pk} “{review.title}” {state}.")
