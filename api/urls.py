@@ -26,6 +26,7 @@ urlpatterns = [
     path(review + "imports/", reviews.import_list, name="imports"),
     path(review + "imports/<int:import_id>/", reviews.import_detail, name="import"),
     path(review + "records/", reviews.record_list, name="records"),
+    path(review + "records.<slug:file_format>", reviews.records_export, name="records_export"),
     path(review + "records/<int:record_id>/", reviews.record_detail, name="record"),
     path(review + "prisma/", reviews.prisma, name="prisma"),
     path(stage + "next/", screening.next_record, name="screening_next"),

@@ -279,6 +279,7 @@ API_MATRIX: dict[tuple[str, str], ApiRoute] = {
     ("api:imports", "post"): ApiRoute(kwargs=_review, allowed=IDENTIFIERS, ok=frozenset({400})),
     ("api:import", "get"): ApiRoute(kwargs=_import, allowed=EVERY_ROLE),
     ("api:records", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
+    ("api:records_export", "get"): ApiRoute(kwargs=lambda p: {**_review(p), "file_format": "ris"}, allowed=EVERY_ROLE),
     ("api:record", "get"): ApiRoute(kwargs=_record, allowed=EVERY_ROLE),
     ("api:prisma", "get"): ApiRoute(kwargs=_review, allowed=EVERY_ROLE),
     ("api:screening_next", "get"): ApiRoute(kwargs=_stage, allowed=SCREENERS),
