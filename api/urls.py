@@ -31,6 +31,7 @@ urlpatterns = [
     path(review + "prisma/", reviews.prisma, name="prisma"),
     path(stage + "next/", screening.next_record, name="screening_next"),
     path(stage + "votes/", screening.votes, name="votes"),
+    path(stage + "votes/<int:record_id>/", screening.my_vote, name="vote"),
     path(stage + "conflicts/", screening.conflicts, name="conflicts"),
     path(stage + "resolutions/", screening.resolutions, name="resolutions"),
     path(review + "extraction/form/", extraction.extraction_form, name="extraction_form"),

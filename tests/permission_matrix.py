@@ -147,6 +147,7 @@ MATRIX: dict[str, Route] = {
     "identification:duplicate_accept_above": Route(kwargs=_review, allowed=LEAD, data={"min_score": "1.9"}),
     "screening:queue": Route(kwargs=_stage, allowed=SCREENERS),
     "screening:vote": Route(method="post", kwargs=_stage_record, allowed=SCREENERS, data={"decision": "include"}),
+    "screening:withdraw": Route(method="post", kwargs=_stage_record, allowed=SCREENERS),
     "screening:conflicts": Route(kwargs=_stage, allowed=ADJUDICATORS),
     "screening:resolve": Route(method="post", kwargs=_stage_record, allowed=ADJUDICATORS, data={"decision": "include"}),
     "screening:reports": Route(kwargs=_review, allowed=EVERY_ROLE),
@@ -285,6 +286,8 @@ API_MATRIX: dict[tuple[str, str], ApiRoute] = {
     ("api:screening_next", "get"): ApiRoute(kwargs=_stage, allowed=SCREENERS),
     ("api:votes", "get"): ApiRoute(kwargs=_stage, allowed=SCREENERS),
     ("api:votes", "post"): ApiRoute(kwargs=_stage, allowed=SCREENERS, data={"decision": "include"}),
+    # Withdrawing a vote not cast is refused by the workflow (409), after the access rules let the call through.
+    ("api:vote", "delete"): ApiRoute(kwargs=_stage_record, allowed=SCREENERS, ok=frozenset({204, 409})),
     ("api:conflicts", "get"): ApiRoute(kwargs=_stage, allowed=ADJUDICATORS),
     ("api:resolutions", "post"): ApiRoute(kwargs=_stage, allowed=ADJUDICATORS, data={"decision": "include"}),
     ("api:extraction_form", "get"): ApiRoute(kwargs=_ext(), allowed=EVERY_ROLE),
