@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from analysis.models import AnalysisRun, OutcomeMapping
 from extraction.models import Extraction, FormField, Section
+from identification.exporters import FORMATS
 from identification.models import RECORD_FIELDS, Record, RecordImport, Search
 from reviews.models import Membership, Review
 from screening.models import Decision, FinalDecision, Stage, Vote
@@ -33,6 +34,10 @@ def _links(review_id: int) -> dict[str, str]:
     for slug in STAGE_SLUGS:
         for part, name in STAGE_LINKS.items():
             links[f"{slug}_{part}"] = reverse(f"api:{name}", kwargs={"review_id": review_id, "stage_slug": slug})
+    for file_format in FORMATS:
+        links[f"records_{file_format}"] = reverse(
+            "api:records_export", kwargs={"review_id": review_id, "file_format": file_format}
+        )
     return links
 
 

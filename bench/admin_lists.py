@@ -45,7 +45,11 @@ def fill(records: int):
         **batch,
     )
     VoteEvent.objects.bulk_create(
-        (VoteEvent(vote_id=pk, decision="include") for pk in Vote.objects.values_list("pk", flat=True)), **batch
+        (
+            VoteEvent(vote_id=pk, record_id=record_id, stage=Stage.TITLE_ABSTRACT, reviewer=lead, decision="include")
+            for pk, record_id in Vote.objects.values_list("pk", "record_id")
+        ),
+        **batch,
     )
     Resolution.objects.bulk_create(
         (

@@ -344,9 +344,7 @@ def verify(acks: dict) -> list[str]:
     acknowledged = Counter((user, record) for user, record, _ in acks["votes"])
     last = {(user, record): decision for user, record, decision in acks["votes"]}
     events = Counter(
-        VoteEvent.objects.filter(vote__stage=Stage.TITLE_ABSTRACT).values_list(
-            "vote__reviewer__username", "vote__record_id"
-        )
+        VoteEvent.objects.filter(stage=Stage.TITLE_ABSTRACT).values_list("reviewer__username", "record_id")
     )
     votes = {
         (u, r): d

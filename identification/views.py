@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from identification import exporters, services
 from identification.access import IDENTIFIERS, get_candidate_for_user, get_import_for_user, get_record_for_user
-from identification.exports import export_records
+from identification.exports import records_download
 from identification.forms import BulkAcceptForm, ImportForm, SearchForm
 from identification.importers import FORMAT_NAMES, ImportFileError
 from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record
@@ -19,7 +18,6 @@ from identification.record_sets import record_sets
 from identification.tasks import start_import
 from reviews import stages
 from reviews.access import LEAD_ONLY, get_review_for_user
-from reviews.downloads import download_name, text_download
 
 KNOWN_SOURCES = (
     "PubMed",
@@ -178,14 +176,7 @@ def record_list(request, review_id):
 def records_export(request, review_id, file_format):
     """The records the list's filters select (and a later stage's set, such as those included), as RIS or BibTeX."""
     review, _ = get_review_for_user(request, review_id)
-    if file_format not in exporters.FORMATS:
-        raise Http404("No such format.")
-    filters = RecordFilters.from_query(request.GET)
-    records = filters.apply(review.records.all(), review=review, user=request.user)
-    content = export_records(records=records, file_format=file_format, notes=filters.notes(records))
-    _, extension, media_type = exporters.FORMATS[file_format]
-    what = f"records-{filters.record_set.slug}" if filters.record_set else "records"
-    return text_download(download_name(review, what, extension), media_type, content)
+    return records_download(review=review, user=request.user, params=request.GET, file_format=file_format)
 
 
 def record_detail(request, review_id, record_id):

@@ -52,10 +52,10 @@ class ResolutionAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
 @admin.register(VoteEvent)
 class VoteEventAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [VoteEventResource]
-    list_display = ["vote", "decision", "at"]
-    list_filter = ["decision", "vote__stage"]
-    list_select_related = ["vote__reviewer"]
-    raw_id_fields = ["vote", "exclusion_reason"]
+    list_display = ["record", "stage", "reviewer", "decision", "at"]
+    list_filter = ["decision", "stage"]
+    list_select_related = ["record", "reviewer"]
+    raw_id_fields = ["vote", "record", "exclusion_reason"]
 
 
 class ReportInline(ReadOnlyAdmin, admin.TabularInline):

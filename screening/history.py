@@ -33,8 +33,8 @@ def record_history(record, review, user) -> dict:
     record = record.duplicate_of or record  # votes are cast on the group's primary
     events = (
         services.visible_vote_events(review, user)
-        .filter(vote__record=record)
-        .select_related("vote__reviewer", "exclusion_reason")
+        .filter(record=record)
+        .select_related("reviewer", "exclusion_reason")
         .order_by("at", "id")
     )
     resolutions = Resolution.objects.filter(record=record).select_related("resolved_by", "exclusion_reason")
@@ -47,7 +47,7 @@ def record_history(record, review, user) -> dict:
         history = StageHistory(
             stage=stage,
             reached=services.screenable(review, stage).filter(pk=record.pk).exists(),
-            events=[event for event in events if event.vote.stage == stage],
+            events=[event for event in events if event.stage == stage],
             resolution=by_stage.get(stage),
             my_vote=next((vote for vote in stage_votes if vote.reviewer_id == user.pk), None),
         )

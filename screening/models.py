@@ -105,17 +105,47 @@ class Vote(models.Model):
         return places
 
 
-class VoteEvent(models.Model):
-    """Append-only history of votes: each vote and each change of mind."""
+class VoteAction(models.TextChoices):
+    """What a vote event did: cast or change a vote to a decision, or withdraw the vote."""
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="events")
-    decision = models.CharField(max_length=10, choices=Decision.choices)
+    INCLUDE = "include", "Include"
+    EXCLUDE = "exclude", "Exclude"
+    MAYBE = "maybe", "Maybe"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class VoteEvent(models.Model):
+    """Append-only history of votes: each vote, each change of mind and each withdrawal. An event names the record,
+    stage and reviewer itself, so the history of a withdrawn vote stays when the vote goes."""
+
+    vote = models.ForeignKey(
+        Vote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The vote this event set, while that vote stands; empty once it was withdrawn.",
+    )
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="vote_events")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vote_events")
+    decision = models.CharField(max_length=10, choices=VoteAction.choices)
     exclusion_reason = models.ForeignKey(ExclusionReason, on_delete=models.PROTECT, null=True, blank=True)
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["vote", "at", "id"]
+        ordering = ["record", "stage", "at", "id"]
+        indexes = [models.Index(fields=["record", "stage", "reviewer"], name="vote_event_place")]
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="vote_event_stage_valid"),
+            models.CheckConstraint(condition=Q(decision__in=VoteAction.values), name="vote_event_decision_valid"),
+            models.CheckConstraint(
+                condition=~Q(decision=VoteAction.WITHDRAWN)
+                | Q(vote__isnull=True, exclusion_reason__isnull=True, note=""),
+                name="vote_event_withdrawal_is_bare",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision} on {self.at:%Y-%m-%d %H:%M}"

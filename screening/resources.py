@@ -50,11 +50,10 @@ class ResolutionResource(SafeResource):
 
 
 class VoteEventResource(SafeResource):
-    """Every vote and change of vote, in order: the full history behind the current votes."""
+    """Every vote, change of vote and withdrawal, in order: the full history behind the current votes."""
 
-    record = fields.Field(attribute="vote__record_id", column_name="record", widget=widgets.IntegerWidget())
-    stage = fields.Field(attribute="vote__stage", column_name="stage")
-    reviewer = fields.Field(attribute="vote__reviewer__username", column_name="reviewer")
+    record = fields.Field(attribute="record_id", column_name="record", widget=widgets.IntegerWidget())
+    reviewer = fields.Field(attribute="reviewer__username", column_name="reviewer")
     exclusion_reason = fields.Field(attribute="exclusion_reason__label", column_name="exclusion_reason")
 
     class Meta:

@@ -8,7 +8,17 @@ from django.db.models.lookups import LessThan
 from identification.models import DATABASES_AND_REGISTERS, Record
 from reviews.access import ADJUDICATORS, SCREENERS, adjudicator_ids, may_settle, require_role
 
-from .models import Decision, FinalDecision, Report, Resolution, ResolutionMethod, Stage, Vote, VoteEvent
+from .models import (
+    Decision,
+    FinalDecision,
+    Report,
+    Resolution,
+    ResolutionMethod,
+    Stage,
+    Vote,
+    VoteAction,
+    VoteEvent,
+)
 
 
 class ScreeningError(Exception):
@@ -166,7 +176,15 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
     vote.review, vote.decision, vote.note = review, decision, note
     vote.exclusion_reason = exclusion_reason if decision == Decision.EXCLUDE else None
     vote.save()
-    VoteEvent.objects.create(vote=vote, decision=decision, note=note, exclusion_reason=vote.exclusion_reason)
+    VoteEvent.objects.create(
+        vote=vote,
+        record=record,
+        stage=stage,
+        reviewer=reviewer,
+        decision=decision,
+        note=note,
+        exclusion_reason=vote.exclusion_reason,
+    )
     resolution = None
     required = votes_needed(review, stage, record.pk)
     if len(votes) >= required and not conflict_votes(votes, required):
@@ -180,6 +198,21 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
         )
         Report.file_in_study_if_included(resolution, reviewer)
     return vote, resolution
+
+
+@transaction.atomic
+def withdraw_vote(*, review, record_id, stage, reviewer) -> None:
+    """Take one's vote on a record back while the record still waits for votes: it no longer counts, as if never
+    cast, and its withdrawal joins the vote's history. Once the record has all the votes it needs, Vote.delete()
+    refuses as a change of vote is refused (screening/freezing.py), in the same words whatever the other votes are,
+    so trying reveals nothing of them."""
+    require_role(review=review, user=reviewer, roles=SCREENERS)
+    record = locked_record(review, record_id)
+    vote = Vote.objects.filter(record=record, stage=stage, reviewer=reviewer).first()
+    if vote is None:
+        raise ScreeningError("you have no vote on this record at this stage to withdraw")
+    vote.delete()
+    VoteEvent.objects.create(record=record, stage=stage, reviewer=reviewer, decision=VoteAction.WITHDRAWN)
 
 
 @transaction.atomic
@@ -259,11 +292,12 @@ def conflicts_for(review, stage, user):
 
 
 def visible_vote_events(review, user):
-    """Every vote and change of vote this user may see: under blinding, their own and those of resolved records."""
-    events = VoteEvent.objects.filter(vote__review=review)
+    """Every vote, change of vote and withdrawal this user may see: under blinding, their own and those of resolved
+    records."""
+    events = VoteEvent.objects.filter(record__review=review)
     if review.blinded:
-        resolved = Resolution.objects.filter(record=OuterRef("vote__record"), stage=OuterRef("vote__stage"))
-        events = events.filter(Q(vote__reviewer=user) | Exists(resolved))
+        resolved = Resolution.objects.filter(record=OuterRef("record"), stage=OuterRef("stage"))
+        events = events.filter(Q(reviewer=user) | Exists(resolved))
     return events
 
 

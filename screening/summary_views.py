@@ -117,19 +117,18 @@ def _label(reason):
 
 
 def _vote_row(event, tags):
-    vote = event.vote
     return [
-        vote.record_id,
-        vote.record.shown.title,
-        vote.get_stage_display(),
+        event.record_id,
+        event.record.shown.title,
+        event.get_stage_display(),
         "vote",
-        vote.reviewer.username,
+        event.reviewer.username,
         event.at.isoformat(),
         event.decision,
         _label(event.exclusion_reason),
         event.note,
         "",
-        tags.get(vote.record_id, ""),
+        tags.get(event.record_id, ""),
     ]
 
 
@@ -156,8 +155,8 @@ def decisions_export(request, review_id):
     review, _ = get_review_for_user(request, review_id)
     events = (
         services.visible_vote_events(review, request.user)
-        .select_related("vote__reviewer", "vote__record", "exclusion_reason")
-        .order_by("vote__record_id", "vote__stage", "at", "id")
+        .select_related("reviewer", "record", "exclusion_reason")
+        .order_by("record_id", "stage", "at", "id")
     )
     resolutions = (
         Resolution.objects.filter(review=review)

@@ -46,6 +46,7 @@ def queue(request, review_id, stage_slug):
     my_votes = Vote.objects.filter(review=review, stage=stage, reviewer=request.user)
     my_vote = my_votes.filter(record=record).first() if record else None
     previous = my_votes.exclude(record=record).order_by("-updated_at").values_list("record_id", flat=True).first()
+    is_frozen = bool(my_vote and freezing.frozen([(review, record.pk, stage, None)]))
     screenable = services.screenable(review, stage).count()
     resolved = Resolution.objects.filter(review=review, stage=stage).count()
     others = []
@@ -61,8 +62,9 @@ def queue(request, review_id, stage_slug):
         "record": record,
         "shown": record.shown if record else None,
         "my_vote": my_vote,
-        "is_frozen": bool(my_vote and freezing.frozen([(review, record.pk, stage, None)])),
+        "is_frozen": is_frozen,
         "previous": previous,
+        "undo": _undoable(review, stage, record if my_vote and not is_frozen else None, previous),
         "others": others,
         "my_count": my_votes.count(),
         "search": search,
@@ -76,6 +78,16 @@ def queue(request, review_id, stage_slug):
         **(record_tags_context(record, review, may_tag=True) if record else {}),
     }
     return render(request, "screening/queue.html", context)
+
+
+def _undoable(review, stage, shown_and_mine, previous):
+    """The record whose vote the Undo button withdraws: the one shown, when it is one's own open vote, else one's
+    last vote while its record still waits for votes (freezing.frozen: the refusal withdraw_vote would give)."""
+    if shown_and_mine is not None:
+        return shown_and_mine.pk
+    if previous is not None and not freezing.frozen([(review, previous, stage, None)]):
+        return previous
+    return None
 
 
 @require_POST
@@ -104,6 +116,22 @@ def vote(request, review_id, stage_slug, record_id):
     messages.success(
         request, "Vote saved." if resolution is None else "Vote saved; the reviewers agree, so the record is resolved."
     )
+    return _back_to_queue(request, review, stage_slug)
+
+
+@require_POST
+def withdraw(request, review_id, stage_slug, record_id):
+    """Undo: one's vote on a record that still waits for votes is taken back, as if never cast (its withdrawal
+    stays in the record's history), and the record waits for one's vote again."""
+    stage = _stage(stage_slug)
+    review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
+    get_object_or_404(review.records, pk=record_id)
+    try:
+        services.withdraw_vote(review=review, record_id=record_id, stage=stage, reviewer=request.user)
+    except services.ScreeningError as exc:
+        messages.error(request, f"Vote not withdrawn: {exc}.")
+    else:
+        messages.success(request, "Vote withdrawn: the record waits for your vote again.")
     return _back_to_queue(request, review, stage_slug)
 
 

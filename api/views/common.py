@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.decorators import api_view
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
 
 from api.serializers import STAGE_SLUGS, Error
@@ -27,6 +28,23 @@ def endpoint(*methods):
         return login_not_required(api_view(methods)(view))
 
     return wrap
+
+
+class FileNegotiation(BaseContentNegotiation):
+    """A download answers with its file whatever the client says it accepts (R's and curl's defaults differ), and
+    its refusals (401, 403, 404, 429) in JSON like every other endpoint's."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def download(view):
+    """An endpoint answering GET with a file (a Django HttpResponse) rather than JSON."""
+    view.content_negotiation_class = FileNegotiation
+    return endpoint("GET")(view)
 
 
 class Cursor(CursorPagination):

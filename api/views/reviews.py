@@ -8,10 +8,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api import serializers as s
+from identification import exporters
 from identification import services as identification
 from identification.access import IDENTIFIERS, get_import_for_user, get_record_for_user
+from identification.exports import records_download
 from identification.forms import ImportForm, SearchForm
 from identification.models import ImportStatus
+from identification.record_sets import record_sets
 from identification.tasks import start_import
 from reviews.access import get_review_for_user
 from reviews.models import Review
@@ -19,7 +22,7 @@ from screening.models import FinalDecision, Resolution, Stage
 from screening.prisma import count_flow
 from screening.services import screenable
 
-from .common import INVALID, READ_ERRORS, WRITE_ERRORS, endpoint, page_of, paginated, stage_of
+from .common import INVALID, READ_ERRORS, WRITE_ERRORS, download, endpoint, page_of, paginated, stage_of
 
 
 @extend_schema(responses={200: s.ReviewSerializer(many=True), **READ_ERRORS})
@@ -170,6 +173,37 @@ def _filtered(review, params):
     elif "decision" in params:
         raise ValidationError({"decision": "give the stage too"})
     return records
+
+
+@extend_schema(
+    operation_id="reviews_records_export",
+    parameters=[
+        OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=list(exporters.FORMATS)),
+        OpenApiParameter("q", str, description="Words in the title, abstract or journal, or a DOI or PMID."),
+        OpenApiParameter("show", str, enum=["unique", "all", "duplicates"], description="unique unless asked."),
+        OpenApiParameter("import", int, description="Records from this import (its id)."),
+        OpenApiParameter("abstract", str, enum=["missing"], description="Only records without an abstract."),
+        OpenApiParameter(
+            "set",
+            str,
+            enum=[record_set.slug for record_set in record_sets()],
+            description="Records resolved so: excluded ones with the reason as a note (N1 in RIS, note in BibTeX).",
+        ),
+        OpenApiParameter("decision", str, description="As the records page: title_abstract:included, ..."),
+        OpenApiParameter("reason", int, description="Records excluded for this exclusion reason (its id)."),
+        OpenApiParameter("tag", int, description="Records with this tag (its id)."),
+    ],
+    responses={
+        **{(200, media_type): OpenApiTypes.STR for _, _, media_type in exporters.FORMATS.values()},
+        **READ_ERRORS,
+    },
+)
+@download
+def records_export(request, review_id, file_format):
+    """The records as a RIS or BibTeX file, selected by the records page's filters (the query string of its
+    download links works here as it is), with the page's blinding: it is the page's download."""
+    review, _ = get_review_for_user(request, review_id)
+    return records_download(review=review, user=request.user, params=request.query_params, file_format=file_format)
 
 
 @extend_schema(responses={200: s.RecordSerializer, **READ_ERRORS})

@@ -66,6 +66,21 @@ def votes(request, review_id, stage_slug):
     return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(
+    responses={204: OpenApiResponse(description="Your vote is withdrawn."), **WRITE_ERRORS},
+)
+@endpoint("DELETE")
+def my_vote(request, review_id, stage_slug, record_id):
+    """Undo: withdraw your vote on a record that still waits for votes (the queue page's Undo). It no longer counts,
+    as if never cast, and the record waits for your vote again; the withdrawal stays in the record's history. Once
+    the record has all the votes it needs, 409 with the page's message, whatever the other votes are."""
+    stage = stage_of(stage_slug)
+    review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
+    get_object_or_404(review.records, pk=record_id)
+    services.withdraw_vote(review=review, record_id=record_id, stage=stage, reviewer=request.user)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema(responses={200: s.Conflict(many=True), **READ_ERRORS})
 @endpoint("GET")
 def conflicts(request, review_id, stage_slug):

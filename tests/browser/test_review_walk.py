@@ -236,16 +236,18 @@ def screen_titles_at_the_same_time(ana, ben, review_url: str):
             page.keyboard.press(key)
             expect(page.get_by_text(f"Your votes: {voted} of 7")).to_be_visible()
             if voted == 1 and reviewer is ana:
-                # Ben starts at his own share of the queue, so this record still waits for his vote: U brings
-                # it back, and the vote can still change.
+                # Ben starts at his own share of the queue, so this record still waits for his vote: U withdraws
+                # the vote, and the record waits for hers again.
                 page.keyboard.press("u")
-                expect(page.get_by_text("Choose again to change it.")).to_be_visible()
+                expect(page.get_by_text("Vote withdrawn: the record waits for your vote again.")).to_be_visible()
+                expect(page.locator(".record-title")).to_have_text(title)
                 page.keyboard.press(key)
                 expect(page.get_by_text("Your votes: 1 of 7")).to_be_visible()
     for reviewer in (ana, ben):
         expect(reviewer.page.get_by_text("Nothing waits for your vote at this stage.")).to_be_visible()
-    # Both have voted on every record now, so the last vote is frozen, agreeing or not.
-    ana.page.keyboard.press("u")
+    # Both have voted on every record now, so the last vote is frozen, agreeing or not: no undo, P shows it.
+    expect(ana.page.get_by_role("button", name=re.compile("Undo"))).to_have_count(0)
+    ana.page.keyboard.press("p")
     expect(ana.page.get_by_text("This record has all the votes it needs")).to_be_visible()
 
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from screening import fulltext, services
-from screening.models import Stage, Vote
+from screening.models import Stage, Vote, VoteEvent
 from tests.factories import MINIMAL_PDF, TOCILIZUMAB, Personas, make_import, make_search, ris
 
 ABSTRACT = "Tocilizumab reduced relapse in neuromyelitis optica."
@@ -99,8 +99,12 @@ def test_undo_takes_back_the_last_vote_while_the_record_waits(visit, personas):
     page.keyboard.press("e")
     expect(page.get_by_text("1 record left for you")).to_be_visible()
     page.keyboard.press("u")
+    expect(page.get_by_text("Vote withdrawn: the record waits for your vote again.")).to_be_visible()
     expect(page.locator(".record-title")).to_have_text(first)
-    expect(page.get_by_text("Your vote: Exclude. Choose again to change it.")).to_be_visible()
+    expect(page.get_by_text("2 records left for you")).to_be_visible()
+    expect(page.get_by_text("Your vote:")).to_have_count(0)
     page.keyboard.press("i")
     expect(page.get_by_text("Your votes: 1 of 2")).to_be_visible()
     assert Vote.objects.get(reviewer=personas.reviewer).decision == "include"
+    history = VoteEvent.objects.order_by("id").values_list("decision", flat=True)
+    assert list(history) == ["exclude", "withdrawn", "include"]

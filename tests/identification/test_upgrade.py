@@ -171,7 +171,10 @@ def test_every_row_and_link_survives_the_move_to_the_identification_app(old_sche
     )
     vote = Vote.objects.get(pk=before["vote"])
     assert vote.record_id == records["other"] and vote.exclusion_reason.label == "Wrong population"
-    assert VoteEvent.objects.get(vote=vote).decision == "exclude"
+    event = VoteEvent.objects.get(vote=vote)
+    assert event.decision == "exclude"
+    # Copied from its vote (screening 0006), so it outlives the vote if withdrawn.
+    assert (event.record_id, event.stage, event.reviewer_id) == (vote.record_id, vote.stage, vote.reviewer_id)
     assert Resolution.objects.get(pk=before["resolution"]).record == primary
     report = Report.objects.get(pk=before["report"])
     assert report.record == primary and report.study.label == "Zhang 2020" and primary.report == report

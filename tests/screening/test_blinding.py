@@ -119,6 +119,28 @@ def test_votes_waiting_for_others_change_nothing_the_lead_sees_on_any_page(clien
     assert lead_may_open - set(NOT_CRAWLED) - reached_views(crawl) == set()
 
 
+@pytest.mark.parametrize("who", ["reviewer", "lead"])
+def test_a_vote_withdrawn_is_as_if_never_cast_to_everyone_else(client, screening, who):
+    """reviewer2 voted and withdrew (undo), with a note and a reason, at each stage, or never voted: the rest of
+    the team cannot tell which, the withdrawal in the history included."""
+
+    def hide(variant):
+        if variant == "never voted":
+            return
+        for record, stage, reason in ((screening.records[0], TA, None), (screening.records[2], FT, screening.design)):
+            screening.vote(record, stage, screening.hidden, "exclude", note=NOTES["exclude"], reason=reason)
+            services.withdraw_vote(review=screening.review, record_id=record.pk, stage=stage, reviewer=screening.hidden)
+
+    client.force_login(getattr(screening.personas, who))
+    assert_blind(
+        client,
+        hide=hide,
+        variants=("never voted", "voted and withdrew"),
+        start=start(screening),
+        probes=NOTES.values(),
+    )
+
+
 def start(screening):
     return [reverse("reviews:list"), reverse("reviews:dashboard", args=[screening.review.pk])]
 
