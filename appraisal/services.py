@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
+from reviews.locking import lock_stage, unlock_stage
 from reviews.models import Role
 from reviews.pairs import fill_slots, take_pair
 
@@ -316,7 +317,8 @@ def settled_alone(review, user) -> tuple[set[int], set[int]]:
         "appraisal_id", "assessor_id"
     ):
         assessed_by.setdefault(appraisal_id, set()).add(assessor_id)
-    left, alone = set(), set()
+    left: set[int] = set()
+    alone: set[int] = set()
     for appraisal_id, people in assessed_by.items():
         (alone if may_settle(user, people, adjudicators) else left).add(appraisal_id)
     return left, alone
@@ -389,30 +391,23 @@ def lock_blockers(review) -> list[str]:
 @transaction.atomic
 def lock(*, review, user) -> None:
     require_role(review=review, user=user, roles=LEAD_ONLY)
-    AppraisalLock.objects.get_or_create(review=review)
-    state = AppraisalLock.objects.select_for_update().get(review=review)
-    if state.locked:
-        raise AppraisalError("the assessment is already locked")
-    blockers = lock_blockers(review)
-    if blockers:
-        raise AppraisalError("; ".join(blockers))
-    state.locked, state.changed_by, state.changed_at = True, person(user), timezone.now()
-    state.save()
-    AuditEvent.objects.create(review=review, action=AuditAction.LOCKED, user=person(user))
+    lock_stage(
+        AppraisalLock,
+        AuditEvent,
+        review=review,
+        user=user,
+        what="the assessment",
+        refuse=AppraisalError,
+        blockers=lambda: lock_blockers(review),
+    )
 
 
 @transaction.atomic
 def unlock(*, review, user, reason: str) -> None:
     require_role(review=review, user=user, roles=LEAD_ONLY)
-    reason = reason.strip()
-    if not reason:
-        raise AppraisalError("say why the assessment is unlocked")
-    state = AppraisalLock.objects.select_for_update().filter(review=review).first()
-    if state is None or not state.locked:
-        raise AppraisalError("the assessment is not locked")
-    state.locked, state.changed_by, state.changed_at = False, person(user), timezone.now()
-    state.save()
-    AuditEvent.objects.create(review=review, action=AuditAction.UNLOCKED, user=person(user), note=reason)
+    unlock_stage(
+        AppraisalLock, AuditEvent, review=review, user=user, reason=reason, what="the assessment", refuse=AppraisalError
+    )
 
 
 def is_locked(review) -> bool:
