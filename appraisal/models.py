@@ -196,7 +196,7 @@ class ConsensusStatus(models.TextChoices):
 
 
 class ConsensusQuerySet(WriteGuardedQuerySet):
-    def conflicts(self):
+    def conflicts(self) -> "ConsensusQuerySet":
         return self.filter(status=ConsensusStatus.CONFLICT)
 
 

@@ -118,7 +118,7 @@ class RecordImport(models.Model):
 UNIQUE = Q(duplicate_of__isnull=True)
 
 
-class RecordQuerySet(models.QuerySet):
+class RecordQuerySet(models.QuerySet["Record"]):
     def unique(self) -> "RecordQuerySet":
         """One record per study report: the primaries of duplicate groups and records with no duplicate."""
         return self.filter(UNIQUE)
