@@ -121,7 +121,7 @@ REQUIRED_ARM_COLUMNS = {
     OutcomeDesign.CONTINUOUS: ("n",),
 }
 GENERIC_CHOICES = (("estimate", "ci_lower", "ci_upper"), ("yi", "sei"))
-DEFAULT_MEASURES = {
+DEFAULT_MEASURES: dict[str, str] = {
     OutcomeDesign.DICHOTOMOUS: "RR",
     OutcomeDesign.RATE: "IRR",
     OutcomeDesign.CONTINUOUS: "SMD",

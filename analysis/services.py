@@ -1,12 +1,16 @@
 """Running analyses of a locked extraction and keeping their results."""
 
 import math
+from typing import Any
 
 import pandas as pd
+from django.contrib.auth.models import User
 from django.db import transaction
+from matplotlib.figure import Figure
 
 from extraction.services import is_locked
 from reviews.access import LEAD_ONLY, require_role
+from reviews.models import Review
 
 from . import plots
 from .characteristics import baseline_table, characteristics
@@ -15,7 +19,7 @@ from .engine.dataset import MEASURE_NAMES, DataError, effect_table
 from .engine.fitting import METHODS, ModelError
 from .engine.sensitivity import correlation_sweep
 from .forest_svg import forest_svg
-from .models import AnalysisRun, OutcomeDesign, Plot, PlotKind, RunStatus
+from .models import AnalysisRun, OutcomeDesign, OutcomeMapping, Plot, PlotKind, RunStatus
 from .outcomes import DEFAULT_MEASURES, comparison_frame, locked_data, mappings, outcome_frame, outcome_problems
 
 SUBGROUP = "subgroup"
@@ -25,7 +29,7 @@ class AnalysisError(Exception):
     """The analysis cannot run; the message says why."""
 
 
-def baseline(review, data: pd.DataFrame, run, outcomes) -> dict:
+def baseline(review: Review, data: pd.DataFrame, run: AnalysisRun, outcomes: list[OutcomeMapping]) -> dict:
     """The characteristics of included studies, grouped like the arms: by the run's subgroup field (a treatment),
     else by the field naming the arms of the first two-arm outcome, else all studies together."""
     arm_fields = [m.arm_field for m in outcomes if m.arm_field]
@@ -34,13 +38,13 @@ def baseline(review, data: pd.DataFrame, run, outcomes) -> dict:
     return baseline_table(data, group, characteristics(fields))
 
 
-def _outcome_results(data, mapping, run):
+def _outcome_results(data: pd.DataFrame, mapping: OutcomeMapping, run: AnalysisRun) -> dict[str, Any]:
     if mapping.design == OutcomeDesign.PRE_POST:
         return _pre_post_results(outcome_frame(data, mapping, run.subgroup), mapping, run)
     return _comparison_results(data, mapping, run)
 
 
-def _comparison_results(data, mapping, run):
+def _comparison_results(data: pd.DataFrame, mapping: OutcomeMapping, run: AnalysisRun) -> dict[str, Any]:
     """A two-arm (or generic) outcome with its own measure and method; the run's estimator where it has none."""
     problems = outcome_problems(mapping, set(data.columns))
     if problems:
@@ -65,8 +69,8 @@ def _comparison_results(data, mapping, run):
     result["comparisons"] = [list(pair) for pair in mapping.comparisons]
     result["measure_name"] = MEASURE_NAMES[measure]
     studies = table.studies.assign(n=_participants(table.studies))
-    weights = {}
-    if grouped:
+    weights: dict[str, float] = {}
+    if analysis.subgroups is not None:  # analysed by subgroup (grouped)
         for group, effect in analysis.subgroups.subgroups.items():
             members = studies[studies[SUBGROUP] == group]
             weights.update(zip(members["study"], effect.weights, strict=True))
@@ -95,8 +99,8 @@ def _total(numbers: pd.Series) -> float | None:
     return None if pd.isna(total) else round(float(total), 1)
 
 
-def _pre_post_results(frame, mapping, run):
-    options = {"subgroup": SUBGROUP, "skewed": run.median_policy}
+def _pre_post_results(frame: pd.DataFrame, mapping: OutcomeMapping, run: AnalysisRun) -> dict[str, Any]:
+    options: dict[str, Any] = {"subgroup": SUBGROUP, "skewed": run.median_policy}
     try:
         table = effect_table(frame, run.measure, default_r=run.correlation, **options)
     except DataError as error:
@@ -108,7 +112,8 @@ def _pre_post_results(frame, mapping, run):
     result["label"] = mapping.label
     result["method_name"] = analysis.overall.method_name
     studies = table.studies.assign(n=frame.set_index("study").loc[table.studies["study"], "n"].to_numpy())
-    weights = {}
+    weights: dict[str, float] = {}
+    assert analysis.subgroups is not None  # analysed by_subgroup
     for group, pooled in analysis.subgroups.subgroups.items():
         members = studies[studies[SUBGROUP] == group]
         weights.update(zip(members["study"], pooled.weights, strict=True))
@@ -131,7 +136,7 @@ def _pre_post_results(frame, mapping, run):
 
 
 @transaction.atomic  # require_role holds the writer's membership until the run is saved
-def queue_analysis(*, review, user, **parameters) -> AnalysisRun:
+def queue_analysis(*, review: Review, user: User, **parameters: Any) -> AnalysisRun:
     """Check that the review can be analysed and keep a queued run of these parameters, for a task worker to
     analyse (analysis/tasks.py): the request that asks for it does no analysis."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
@@ -145,7 +150,7 @@ def queue_analysis(*, review, user, **parameters) -> AnalysisRun:
     return run
 
 
-def _analyse(run) -> tuple[dict, str]:
+def _analyse(run: AnalysisRun) -> tuple[dict, str]:
     # The extraction may have been unlocked since the run was queued.
     if not is_locked(run.review):
         raise AnalysisError("the extraction was unlocked before the analysis ran: analyses run only on locked data")
@@ -189,12 +194,12 @@ def compute_run(run: AnalysisRun) -> AnalysisRun:
     return run
 
 
-def run_analysis(*, review, user, **parameters) -> AnalysisRun:
+def run_analysis(*, review: Review, user: User, **parameters: Any) -> AnalysisRun:
     """Queue a run and analyse it at once, for the demo and scripts, which have no worker to wait for."""
     return compute_run(queue_analysis(review=review, user=user, **parameters))
 
 
-def effect_label(run, outcome: dict) -> str:
+def effect_label(run: AnalysisRun, outcome: dict) -> str:
     if "design" not in outcome:  # a within-arm change, or a run made before outcomes had designs
         return f"{run.get_measure_display()}: {outcome['label']}, during vs before treatment"
     return f"{outcome['measure_name'].capitalize()}: {outcome['label']}"
@@ -206,7 +211,7 @@ def _sides(outcome: dict) -> tuple[str, str]:
     return tuple(pairs[0]) if len(pairs) == 1 else ("intervention", "comparator")
 
 
-def _forest_options(run, outcome: dict) -> dict:
+def _forest_options(run: AnalysisRun, outcome: dict) -> dict:
     """What a forest plot of the outcome shows beside its rows: the effect's name, and for two groups their names
     and the side each is favoured on."""
     options = {"effect_label": effect_label(run, outcome)}
@@ -217,7 +222,7 @@ def _forest_options(run, outcome: dict) -> dict:
     return options | {"favours": favours, "groups": (intervention.capitalize(), comparator.capitalize())}
 
 
-def draw_plot(run, outcome_key: str, kind: str):
+def draw_plot(run: AnalysisRun, outcome_key: str, kind: str) -> Figure:
     """The plot as a matplotlib figure, for the PNG download."""
     outcome = run.results["outcomes"][outcome_key]
     if kind == PlotKind.FUNNEL:
@@ -225,7 +230,7 @@ def draw_plot(run, outcome_key: str, kind: str):
     return plots.forest(outcome, **_forest_options(run, outcome))
 
 
-def plot_svg(run, outcome_key: str, kind: str) -> str:
+def plot_svg(run: AnalysisRun, outcome_key: str, kind: str) -> str:
     """The plot as the SVG a run stores: forest plots drawn directly (forest_svg: milliseconds where matplotlib took
     seconds for a plot of hundreds of rows), funnel plots by matplotlib."""
     outcome = run.results["outcomes"][outcome_key]
@@ -234,7 +239,7 @@ def plot_svg(run, outcome_key: str, kind: str) -> str:
     return plots.render(draw_plot(run, outcome_key, kind), "svg").decode()
 
 
-def _finite(value):
+def _finite(value: Any) -> Any:
     """JSON has no NaN or infinity: they become None."""
     if isinstance(value, dict):
         return {k: _finite(v) for k, v in value.items()}

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from extraction.services import is_locked
 from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
+from reviews.feedback import attempt
 
 from . import exports, outcomes, plots, revman, services
 from .forms import MappingForm, RunForm
@@ -45,11 +46,14 @@ def run_create(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = RunForm(request.POST)
     if form.is_valid():
-        try:
-            run = services.queue_analysis(review=review, user=request.user, **form.cleaned_data)
-        except services.AnalysisError as exc:
-            messages.error(request, f"Not analysed: {exc}.")
-        else:
+        run = attempt(
+            request,
+            lambda: services.queue_analysis(review=review, user=request.user, **form.cleaned_data),
+            None,
+            (services.AnalysisError,),
+            failure="Not analysed",
+        )
+        if run is not None:
             start_analysis(run)
             return redirect("analysis:run", review_id=review.pk, run_id=run.pk)
     return _runs_page(request, review, membership, form, status=400)
@@ -152,9 +156,9 @@ def mapping_edit(request, review_id, mapping_id=None):
 def revman_export(request, review_id):
     """The locked data of each outcome, a row per study arm and time point, as RevMan Web's study results CSV."""
     review, _ = get_review_for_user(request, review_id)
-    try:
-        rows = revman.study_results(review)
-    except services.AnalysisError as exc:
-        messages.error(request, f"Not exported: {exc}.")
+    rows = attempt(
+        request, lambda: revman.study_results(review), None, (services.AnalysisError,), failure="Not exported"
+    )
+    if rows is None:
         return redirect("analysis:runs", review_id=review.pk)
     return csv_download(download_name(review, "revman-study-results", "csv"), rows)

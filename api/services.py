@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,14 +11,14 @@ from .models import PREFIX_LENGTH, ApiToken, token_hash
 
 
 @transaction.atomic(durable=True)
-def create_token(*, user, name: str) -> tuple[ApiToken, str]:
+def create_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token of `user` and its key, which is shown once: only its hash is stored."""
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:PREFIX_LENGTH], key_hash=token_hash(key))
     return token, key
 
 
-def revoke_token(*, user, token_id: int) -> bool:
+def revoke_token(*, user: User, token_id: int) -> bool:
     """Delete one of `user`'s tokens; False when they have no such token (another's is not theirs to revoke)."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return deleted > 0

@@ -3,7 +3,8 @@ LockGuarded, whose writes (save, delete, queryset update, delete and bulk operat
 the review's AppraisalLock row and are refused while it is locked; the admin and the importers write through them.
 """
 
-from reviews.guards import WriteGuarded, WriteRefused, guard_writes, refuse_if_locked, updated_ids
+from reviews.guards import WriteGuarded, WriteRefused, guard_writes, refuse_if_locked
+from reviews.locking import written_review_ids
 
 
 class AppraisalLocked(WriteRefused):
@@ -31,8 +32,4 @@ class LockGuarded(WriteGuarded):
 
 @guard_writes(LockGuarded)
 def _review_unlocked(*, rows, new, values) -> None:
-    ensure_unlocked(
-        rows.values("review_id") if rows is not None else (),
-        [obj.review_id for obj in new],
-        updated_ids(values, "review"),
-    )
+    ensure_unlocked(*written_review_ids(rows=rows, new=new, values=values))

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from reviews.guards import WriteGuardedQuerySet
+from reviews.locking import AuditTrail, StageLock
 from reviews.models import Review
 from screening.models import Study
 
@@ -32,7 +33,7 @@ class ToolCode(models.TextChoices):
 
 
 # The tool a design gets until the lead chooses another.
-DEFAULT_TOOLS = {
+DEFAULT_TOOLS: dict[str, str] = {
     Design.RANDOMISED: ToolCode.ROB2,
     Design.NON_RANDOMISED: ToolCode.ROBINS_I,
     Design.COHORT: ToolCode.ROBINS_I,
@@ -195,7 +196,7 @@ class ConsensusStatus(models.TextChoices):
 
 
 class ConsensusQuerySet(WriteGuardedQuerySet):
-    def conflicts(self):
+    def conflicts(self) -> "ConsensusQuerySet":
         return self.filter(status=ConsensusStatus.CONFLICT)
 
 
@@ -238,18 +239,10 @@ class Consensus(LockGuarded):
         return f"{self.appraisal}: {self.domain} = {self.judgement or '?'} ({self.status})"
 
 
-class AppraisalLock(models.Model):
+class AppraisalLock(StageLock):
     """Whether the review's risk-of-bias assessment is locked; every write of its data takes this row's lock."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="appraisal_lock")
-    locked = models.BooleanField(default=False)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.review}: {'locked' if self.locked else 'open'}"
 
 
 class AuditAction(models.TextChoices):
@@ -266,7 +259,7 @@ class AuditAction(models.TextChoices):
     UNLOCKED = "unlocked", "Assessment unlocked"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AuditTrail):
     """Append-only trail of everything done to a review's risk-of-bias assessment."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="appraisal_audit")
@@ -275,19 +268,8 @@ class AuditEvent(models.Model):
     )
     domain = models.CharField(max_length=30, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    note = models.TextField(blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["review", "at", "id"]
+    class Meta(AuditTrail.Meta):
         constraints = [
             models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="appraisal_audit_action_valid")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.user} at {self.at:%Y-%m-%d %H:%M}"

@@ -4,15 +4,19 @@ conflicts settled domain by domain, lock and unlock.
 Every function is one transaction. Writes of assessment data go through the lock guard (appraisal/locking.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
-from reviews.models import Role
+from reviews.access import ADJUDICATORS, LEAD_ONLY, Writer, adjudicator_ids, may_settle, person, require_role
+from reviews.locking import lock_stage, unlock_stage
+from reviews.models import Membership, Review, Role
 from reviews.pairs import fill_slots, take_pair
 
 from .algorithm import effective_answers, suggest_domain, suggest_overall
@@ -44,17 +48,17 @@ class AppraisalError(Exception):
     """A request the state of the assessment does not allow; the message says why."""
 
 
-def _event(review, action, user=None, **details) -> AuditEvent:
+def _event(review: Review, action: str, user: Writer | None = None, **details: Any) -> AuditEvent:
     return AuditEvent(review=review, action=action, user=person(user) if user else None, **details)
 
 
-def tool_for(review, design: str) -> str:
+def tool_for(review: Review, design: str) -> str:
     choice = ToolChoice.objects.filter(review=review, design=design).values_list("tool", flat=True).first()
     return choice or DEFAULT_TOOLS[design]
 
 
 @transaction.atomic
-def choose_tool(*, review, user, design: str, tool: str) -> ToolChoice:
+def choose_tool(*, review: Review, user: Writer, design: str, tool: str) -> ToolChoice:
     """The tool for the review's studies of a design from now on; studies already added keep theirs."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if design not in Design.values or tool not in ToolCode.values:
@@ -67,7 +71,9 @@ def choose_tool(*, review, user, design: str, tool: str) -> ToolChoice:
 
 
 @transaction.atomic
-def add_appraisal(*, review, user, study_id: int, design: str, outcome: str = "", variant: str = "") -> Appraisal:
+def add_appraisal(
+    *, review: Review, user: Writer, study_id: int, design: str, outcome: str = "", variant: str = ""
+) -> Appraisal:
     """Put a study (and, for an outcome-specific tool, one of its outcomes) up for assessment with its design's
     tool."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
@@ -99,7 +105,7 @@ def add_appraisal(*, review, user, study_id: int, design: str, outcome: str = ""
     return appraisal
 
 
-def assessors(review):
+def assessors(review: Review) -> QuerySet[User]:
     """Members who may assess: the lead and the reviewers."""
     return (
         get_user_model()
@@ -109,7 +115,7 @@ def assessors(review):
 
 
 @transaction.atomic
-def assign_automatically(*, review, user) -> int:
+def assign_automatically(*, review: Review, user: Writer) -> int:
     """Give every appraisal without two assessors the least-loaded assessors; returns how many were assigned."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     people = list(assessors(review))
@@ -141,7 +147,7 @@ class Entry:
     judgements: dict
 
 
-def suggestions(appraisal, answers: dict, judgements: dict) -> dict:
+def suggestions(appraisal: Appraisal, answers: dict, judgements: dict) -> dict:
     """{domain: Suggestion} for each domain from its answers, and OVERALL from the domain judgements given."""
     tool = appraisal.tool_spec
     found = {}
@@ -153,7 +159,7 @@ def suggestions(appraisal, answers: dict, judgements: dict) -> dict:
     return found
 
 
-def assessment_problems(appraisal, entry: Entry) -> list[str]:
+def assessment_problems(appraisal: Appraisal, entry: Entry) -> list[str]:
     """What keeps an assessment from being submitted: questions asked and not answered or without support,
     domains and the overall result not judged."""
     problems = []
@@ -173,7 +179,7 @@ def assessment_problems(appraisal, entry: Entry) -> list[str]:
 
 
 @transaction.atomic
-def save_assessment(*, review, assessment_id: int, user, entry: Entry, submit: bool) -> list[str]:
+def save_assessment(*, review: Review, assessment_id: int, user: User, entry: Entry, submit: bool) -> list[str]:
     """Save an assessor's answers and judgements as a draft, or submit them when complete. Each judgement is stored
     beside the algorithm's suggestion; one that differs without a reason is refused (kept out, a problem). Returns
     the problems found (a draft is saved whatever they are)."""
@@ -239,7 +245,14 @@ def save_assessment(*, review, assessment_id: int, user, entry: Entry, submit: b
     return problems
 
 
-def _replace(assessment, rows, wanted: dict, build, read, action) -> list[AuditEvent]:
+def _replace(
+    assessment: Assessment,
+    rows: Any,
+    wanted: dict,
+    build: Callable[[Any, Any], Any],
+    read: Callable[[Any], tuple[Any, Any]],
+    action: str,
+) -> list[AuditEvent]:
     """Make an assessment's rows (answers or judgements) what `wanted` says ({key: value}; `read(row)` gives a row's
     (key, value), `build(key, value)` a new row); returns the audit events of what changed."""
     existing = {read(row)[0]: row for row in rows.all()}
@@ -266,13 +279,13 @@ def _replace(assessment, rows, wanted: dict, build, read, action) -> list[AuditE
     return events
 
 
-def _stamp(event: AuditEvent, review, user, appraisal) -> AuditEvent:
+def _stamp(event: AuditEvent, review: Review, user: Writer, appraisal: Appraisal) -> AuditEvent:
     event.review, event.appraisal = review, appraisal
     event.user = event.user or person(user)
     return event
 
 
-def _compare_if_complete(review, appraisal) -> None:
+def _compare_if_complete(review: Review, appraisal: Appraisal) -> None:
     """Once both assessments are in, each domain's (and the overall) judgement they share becomes consensus; the
     rest are conflicts, settled domain by domain."""
     pair = list(Assessment.objects.filter(appraisal=appraisal).order_by("slot").prefetch_related("judgements"))
@@ -306,7 +319,7 @@ def _compare_if_complete(review, appraisal) -> None:
     AuditEvent.objects.bulk_create(events)
 
 
-def settled_alone(review, user) -> tuple[set[int], set[int]]:
+def settled_alone(review: Review, user: User) -> tuple[set[int], set[int]]:
     """The appraisals this user assessed, split by the rule every stage follows (reviews.access.may_settle): (left
     to others, settled by this user because no lead or adjudicator who did not assess it is in the team)."""
     adjudicators = adjudicator_ids(review)
@@ -316,20 +329,21 @@ def settled_alone(review, user) -> tuple[set[int], set[int]]:
         "appraisal_id", "assessor_id"
     ):
         assessed_by.setdefault(appraisal_id, set()).add(assessor_id)
-    left, alone = set(), set()
+    left: set[int] = set()
+    alone: set[int] = set()
     for appraisal_id, people in assessed_by.items():
         (alone if may_settle(user, people, adjudicators) else left).add(appraisal_id)
     return left, alone
 
 
-def conflicts_for(review, user):
+def conflicts_for(review: Review, user: User) -> QuerySet[Consensus]:
     """The open conflicts this user may see and settle."""
     left, _ = settled_alone(review, user)
     return Consensus.objects.filter(review=review).conflicts().exclude(appraisal_id__in=left)
 
 
 @transaction.atomic
-def resolve(*, review, consensus_id: int, user, judgement: str, reason: str) -> Consensus:
+def resolve(*, review: Review, consensus_id: int, user: User, judgement: str, reason: str) -> Consensus:
     """Settle one domain's conflict with a judgement and a reason; exactly one of concurrent calls wins."""
     require_role(review=review, user=user, roles=ADJUDICATORS)
     cell = Consensus.objects.select_related("appraisal").filter(review=review, pk=consensus_id).first()
@@ -365,7 +379,7 @@ def resolve(*, review, consensus_id: int, user, judgement: str, reason: str) -> 
     return cell
 
 
-def lock_blockers(review) -> list[str]:
+def lock_blockers(review: Review) -> list[str]:
     """What keeps the assessment from being locked; empty when every appraisal has a complete consensus."""
     total = Appraisal.objects.filter(review=review).count()
     if not total:
@@ -387,39 +401,32 @@ def lock_blockers(review) -> list[str]:
 
 
 @transaction.atomic
-def lock(*, review, user) -> None:
+def lock(*, review: Review, user: Writer) -> None:
     require_role(review=review, user=user, roles=LEAD_ONLY)
-    AppraisalLock.objects.get_or_create(review=review)
-    state = AppraisalLock.objects.select_for_update().get(review=review)
-    if state.locked:
-        raise AppraisalError("the assessment is already locked")
-    blockers = lock_blockers(review)
-    if blockers:
-        raise AppraisalError("; ".join(blockers))
-    state.locked, state.changed_by, state.changed_at = True, person(user), timezone.now()
-    state.save()
-    AuditEvent.objects.create(review=review, action=AuditAction.LOCKED, user=person(user))
+    lock_stage(
+        AppraisalLock,
+        AuditEvent,
+        review=review,
+        user=user,
+        what="the assessment",
+        refuse=AppraisalError,
+        blockers=lambda: lock_blockers(review),
+    )
 
 
 @transaction.atomic
-def unlock(*, review, user, reason: str) -> None:
+def unlock(*, review: Review, user: Writer, reason: str) -> None:
     require_role(review=review, user=user, roles=LEAD_ONLY)
-    reason = reason.strip()
-    if not reason:
-        raise AppraisalError("say why the assessment is unlocked")
-    state = AppraisalLock.objects.select_for_update().filter(review=review).first()
-    if state is None or not state.locked:
-        raise AppraisalError("the assessment is not locked")
-    state.locked, state.changed_by, state.changed_at = False, person(user), timezone.now()
-    state.save()
-    AuditEvent.objects.create(review=review, action=AuditAction.UNLOCKED, user=person(user), note=reason)
+    unlock_stage(
+        AppraisalLock, AuditEvent, review=review, user=user, reason=reason, what="the assessment", refuse=AppraisalError
+    )
 
 
-def is_locked(review) -> bool:
+def is_locked(review: Review) -> bool:
     return AppraisalLock.objects.filter(review=review, locked=True).exists()
 
 
-def complete_appraisals(review):
+def complete_appraisals(review: Review) -> QuerySet[Any]:
     """Ids of the appraisals whose two assessments are submitted."""
     return (
         Assessment.objects.filter(review=review, status=AssessmentStatus.SUBMITTED)
@@ -430,7 +437,7 @@ def complete_appraisals(review):
     )
 
 
-def visible_appraisals(review, user, membership):
+def visible_appraisals(review: Review, user: User, membership: Membership) -> QuerySet[Appraisal]:
     """Appraisals whose judgements this user may see: never one they assess before both assessments are
     submitted; leads and adjudicators see the others, everyone else only those whose two assessments are in."""
     appraisals = Appraisal.objects.filter(review=review)
@@ -441,7 +448,7 @@ def visible_appraisals(review, user, membership):
     return appraisals.filter(pk__in=complete)
 
 
-def settled_assessments(appraisals) -> list[PlotAssessment]:
+def settled_assessments(appraisals: QuerySet[Appraisal]) -> list[PlotAssessment]:
     """The consensus of each of these appraisals that has no open conflict, as the plots take it: one row per
     appraisal (named by study, and outcome for RoB 2), its domain judgements and the overall one."""
     rows = []

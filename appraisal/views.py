@@ -7,6 +7,7 @@ from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, ge
 from reviews.downloads import download_name
 from reviews.feedback import attempt
 from reviews.figures import render as render_figure
+from reviews.locking import lock_view, unlock_view
 
 from . import plots, services
 from .forms import AddAppraisalForm, ToolChoiceForm, UnlockForm
@@ -122,16 +123,20 @@ def assess(request, review_id, assessment_id):
     problems = []
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        try:
-            problems = services.save_assessment(
+        problems = attempt(
+            request,
+            lambda: services.save_assessment(
                 review=review,
                 assessment_id=assessment.pk,
                 user=request.user,
                 entry=_entry(request.POST, appraisal),
                 submit=submit,
-            )
-        except REFUSALS as exc:
-            messages.error(request, f"Not saved: {exc}.")
+            ),
+            None,
+            REFUSALS,
+            failure="Not saved",
+        )
+        if problems is None:
             return redirect("appraisal:assess", review_id=review.pk, assessment_id=assessment.pk)
         if submit and not problems:
             messages.success(request, "Submitted. The judgements are compared once the other assessment is in.")
@@ -258,25 +263,28 @@ def appraisal(request, review_id, appraisal_id):
 
 @require_POST
 def lock(request, review_id):
-    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    attempt(request, lambda: services.lock(review=review, user=request.user), "Risk of bias locked.", REFUSALS)
-    return redirect("appraisal:overview", review_id=review.pk)
+    return lock_view(
+        request,
+        review_id,
+        change=services.lock,
+        success="Risk of bias locked.",
+        refusals=REFUSALS,
+        back="appraisal:overview",
+    )
 
 
 @require_POST
 def unlock(request, review_id):
-    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    form = UnlockForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: services.unlock(review=review, user=request.user, reason=form.cleaned_data["reason"]),
-            "Risk of bias unlocked.",
-            REFUSALS,
-        )
-    else:
-        messages.error(request, "Say why the assessment is unlocked.")
-    return redirect("appraisal:overview", review_id=review.pk)
+    return unlock_view(
+        request,
+        review_id,
+        change=services.unlock,
+        form=UnlockForm,
+        success="Risk of bias unlocked.",
+        no_reason="Say why the assessment is unlocked.",
+        refusals=REFUSALS,
+        back="appraisal:overview",
+    )
 
 
 PLOTS = {"traffic-light": plots.traffic_light, "summary": plots.summary}

@@ -14,6 +14,7 @@ back from being taken again until it is extracted) can still be named and have i
 from django.db.models import Q, QuerySet
 
 from reviews.guards import WriteGuarded, WriteRefused, guard_writes, refuse_if_locked, updated_ids
+from reviews.locking import written_review_ids
 from screening.models import Report, Study
 
 
@@ -45,11 +46,7 @@ class LockGuarded(WriteGuarded):
 
 @guard_writes(LockGuarded)
 def _review_unlocked(*, rows, new, values) -> None:
-    ensure_unlocked(
-        rows.values("review_id") if rows is not None else (),
-        [obj.review_id for obj in new],
-        updated_ids(values, "review"),
-    )
+    ensure_unlocked(*written_review_ids(rows=rows, new=new, values=values))
 
 
 def _ensure_studies_unlocked(*study_ids) -> None:

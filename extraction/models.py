@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from reviews.locking import AuditTrail, StageLock
 from reviews.models import Review
 from screening.models import Study
 
@@ -185,18 +186,10 @@ class Consensus(LockGuarded):
         return f"{self.study}: {self.field.key}[{self.arm}] = {self.value} ({self.status})"
 
 
-class ExtractionLock(models.Model):
+class ExtractionLock(StageLock):
     """Whether the review's extraction is locked; every write of extraction data takes this row's lock first."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="extraction_lock")
-    locked = models.BooleanField(default=False)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.review}: {'locked' if self.locked else 'open'}"
 
 
 class AuditAction(models.TextChoices):
@@ -213,7 +206,7 @@ class AuditAction(models.TextChoices):
     STUDY_RENAMED = "study_renamed", "Study renamed"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AuditTrail):
     """Append-only trail of everything done to a review's extraction: who, when, what, from what to what."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="extraction_audit")
@@ -221,18 +214,7 @@ class AuditEvent(models.Model):
     field = models.ForeignKey(FormField, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     arm = models.PositiveSmallIntegerField(null=True, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    note = models.TextField(blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["review", "at", "id"]
+    class Meta(AuditTrail.Meta):
         indexes = [models.Index(fields=["review", "study"], name="audit_review_study")]
         constraints = [models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="audit_action_valid")]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.user} at {self.at:%Y-%m-%d %H:%M}"

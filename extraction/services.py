@@ -4,15 +4,21 @@ Every function is one transaction. Writes of extraction data go through the lock
 (extraction/locking.py), so none of them can change a locked extraction.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle, person, require_role
-from reviews.models import Role
+from reviews.access import ADJUDICATORS, LEAD_ONLY, Writer, adjudicator_ids, may_settle, person, require_role
+from reviews.locking import lock_stage, unlock_stage
+from reviews.models import Membership, Review, Role
 from reviews.pairs import fill_slots, take_pair
+from screening.models import Study
 
 from . import template as templates
 from . import values as checks
@@ -38,18 +44,18 @@ class ExtractionError(Exception):
     """A request the state of the extraction does not allow; the message says why."""
 
 
-def _event(review, action, user=None, **details) -> AuditEvent:
-    return AuditEvent(review=review, action=action, user=user, **details)
+def _event(review: Review, action: str, user: Writer | None = None, **details: Any) -> AuditEvent:
+    return AuditEvent(review=review, action=action, user=person(user) if user else None, **details)
 
 
-def ensure_form(review) -> ExtractionForm:
+def ensure_form(review: Review) -> ExtractionForm:
     """The review's form and lock row, created on first use."""
     ExtractionLock.objects.get_or_create(review=review)
     form, _ = ExtractionForm.objects.get_or_create(review=review)
     return form
 
 
-def _form_changed(review, user, what: str) -> None:
+def _form_changed(review: Review, user: Writer, what: str) -> None:
     """Once values exist, every change of the form raises its version; values keep the version they were typed in."""
     form = ensure_form(review)
     if Value.objects.filter(review=review).exists():
@@ -58,7 +64,7 @@ def _form_changed(review, user, what: str) -> None:
 
 
 @transaction.atomic
-def apply_template(*, review, user, template: templates.FormTemplate) -> int:
+def apply_template(*, review: Review, user: Writer, template: templates.FormTemplate) -> int:
     """Fill an empty form with a template (shipped, or another review's exported form); returns its field count."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
@@ -77,10 +83,10 @@ def apply_template(*, review, user, template: templates.FormTemplate) -> int:
     return template.field_count
 
 
-def form_document(review) -> dict:
+def form_document(review: Review) -> dict:
     """The review's form (retired fields left out) as a template document another review can import."""
     fields = FormField.objects.filter(review=review, retired=False).order_by("position", "id")
-    by_section = {}
+    by_section: dict[int, list[dict]] = {}
     for field in fields:
         by_section.setdefault(field.section_id, []).append({name: getattr(field, name) for name in templates.SETTINGS})
     sections = [(s.title, by_section.get(s.pk, [])) for s in review.extraction_sections.order_by("position", "id")]
@@ -89,12 +95,12 @@ def form_document(review) -> dict:
     )
 
 
-def add_section(*, review, user, title: str) -> Section:
+def add_section(*, review: Review, user: Writer, title: str) -> Section:
     return save_section(review=review, user=user, section=Section(title=title))
 
 
 @transaction.atomic
-def save_section(*, review, user, section: Section) -> Section:
+def save_section(*, review: Review, user: Writer, section: Section) -> Section:
     """Save a new section (at the end of the form) or a renamed or moved one."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     form = ensure_form(review)
@@ -112,7 +118,7 @@ def save_section(*, review, user, section: Section) -> Section:
 
 
 @transaction.atomic
-def save_field(*, review, user, field: FormField) -> FormField:
+def save_field(*, review: Review, user: Writer, field: FormField) -> FormField:
     """Save a new or edited field (from the lead's form builder)."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if field.section.review_id != review.pk:
@@ -132,7 +138,7 @@ def save_field(*, review, user, field: FormField) -> FormField:
 
 
 @transaction.atomic
-def add_fields(*, review, user, section: Section, specs: list[dict]) -> list[FormField]:
+def add_fields(*, review: Review, user: Writer, section: Section, specs: list[dict]) -> list[FormField]:
     """Add several fields at the end of a section, in the given order, all or none (the builder's quick form)."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if section.review_id != review.pk:
@@ -145,7 +151,7 @@ def add_fields(*, review, user, section: Section, specs: list[dict]) -> list[For
     version, start = ensure_form(review).version, section.fields.count()
     try:
         with transaction.atomic():
-            fields = FormField.objects.bulk_create(
+            fields: list[FormField] = FormField.objects.bulk_create(
                 FormField(review=review, section=section, position=start + i, added_in_version=version, **spec)
                 for i, spec in enumerate(specs)
             )
@@ -156,7 +162,7 @@ def add_fields(*, review, user, section: Section, specs: list[dict]) -> list[For
 
 
 @transaction.atomic
-def retire_field(*, review, user, field_id: int) -> FormField:
+def retire_field(*, review: Review, user: Writer, field_id: int) -> FormField:
     """Stop asking a field; the values already entered for it stay."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     field = FormField.objects.filter(review=review, pk=field_id).first()
@@ -168,7 +174,7 @@ def retire_field(*, review, user, field_id: int) -> FormField:
     return field
 
 
-def extractors(review):
+def extractors(review: Review) -> QuerySet[User]:
     """Members who may extract: the lead and the reviewers."""
     return (
         get_user_model()
@@ -178,7 +184,7 @@ def extractors(review):
 
 
 @transaction.atomic
-def assign_automatically(*, review, user) -> int:
+def assign_automatically(*, review: Review, user: Writer) -> int:
     """Give every study without two extractors the least-loaded extractors; returns how many were assigned."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     ensure_form(review)
@@ -202,7 +208,7 @@ def assign_automatically(*, review, user) -> int:
 
 
 @transaction.atomic
-def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
+def reassign(*, review: Review, user: Writer, extraction_id: int, extractor: User) -> Extraction:
     """Give an extraction to another extractor: one nobody has started, or a draft whose extractor may no longer
     extract (their role was changed, or they left the team), which would otherwise keep the study from ever being
     compared. Such a draft's values are set aside rather than handed on, so the new extractor starts independently
@@ -258,20 +264,20 @@ def reassign(*, review, user, extraction_id: int, extractor) -> Extraction:
     return extraction
 
 
-def may_extract(review, person) -> bool:
+def may_extract(review: Review, person: User) -> bool:
     return extractors(review).filter(pk=person.pk).exists()
 
 
-def active_fields(review):
+def active_fields(review: Review) -> QuerySet[FormField]:
     return FormField.objects.filter(review=review, retired=False).select_related("section")
 
 
-def cells(fields, arm_count: int):
+def cells(fields: Sequence[FormField], arm_count: int) -> list[tuple[FormField, int]]:
     """(field, arm) of every value a form asks for: arm 0 for study-level fields, 1..arm_count per arm."""
     return [(field, arm) for field in fields for arm in (range(1, arm_count + 1) if field.per_arm else [0])]
 
 
-def extraction_problems(fields, texts: dict, arm_count: int) -> list[str]:
+def extraction_problems(fields: Sequence[FormField], texts: dict, arm_count: int) -> list[str]:
     """Everything that keeps an extraction from being submitted: missing, mistyped, out of range, sums."""
     found = []
     for field, arm in cells(fields, arm_count):
@@ -289,7 +295,9 @@ def extraction_problems(fields, texts: dict, arm_count: int) -> list[str]:
 
 
 @transaction.atomic
-def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_count: int, submit: bool) -> list[str]:
+def save_extraction(
+    *, review: Review, extraction_id: int, user: User, entries: dict, arm_count: int, submit: bool
+) -> list[str]:
     """Save an extractor's values ({(field id, arm): (value, note)}) as a draft, or submit them when they pass
     every check. Returns the problems found (a draft is saved whatever they are). The assignment alone is not
     enough: an extractor whose role was since changed to one that does not extract is refused."""
@@ -367,7 +375,7 @@ def save_extraction(*, review, extraction_id: int, user, entries: dict, arm_coun
     return found
 
 
-def _compare_if_complete(review, study_id) -> None:
+def _compare_if_complete(review: Review, study_id: int) -> None:
     """Once both extractions of a study are in, agreeing values become consensus; the rest are conflicts."""
     pair = list(Extraction.objects.filter(study_id=study_id).order_by("slot").prefetch_related("values"))
     if len(pair) != 2 or not all(e.is_submitted for e in pair):
@@ -406,7 +414,9 @@ def _compare_if_complete(review, study_id) -> None:
 
 
 @transaction.atomic
-def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", note: str = "") -> Consensus:
+def resolve(
+    *, review: Review, consensus_id: int, user: User, choice: str, value: str = "", note: str = ""
+) -> Consensus:
     """Settle a conflict with extractor 1's value, extractor 2's, or a third; exactly one of concurrent calls wins."""
     require_role(review=review, user=user, roles=ADJUDICATORS)
     cell = Consensus.objects.select_related("field", "resolved_by").filter(review=review, pk=consensus_id).first()
@@ -450,22 +460,23 @@ def resolve(*, review, consensus_id: int, user, choice: str, value: str = "", no
     return cell
 
 
-def own_studies(review, user) -> tuple[set[int], set[int]]:
+def own_studies(review: Review, user: User) -> tuple[set[int], set[int]]:
     """The studies this user extracted, split by the rule screening follows for votes (reviews.access.may_settle):
     (left to others: their conflicts are neither shown to this user nor settled by them, while the team has a lead
     or adjudicator who did not extract the study; settled alone: it has none, so this user settles them)."""
     adjudicators = adjudicator_ids(review)
     mine = Extraction.objects.filter(review=review, extractor_id=user.pk).values("study_id")
-    extracted_by = {}
+    extracted_by: dict[int, set[int]] = {}
     for study_id, extractor_id in Extraction.objects.filter(study_id__in=mine).values_list("study_id", "extractor_id"):
         extracted_by.setdefault(study_id, set()).add(extractor_id)
-    left, alone = set(), set()
+    left: set[int] = set()
+    alone: set[int] = set()
     for study_id, people in extracted_by.items():
         (alone if may_settle(user, people, adjudicators) else left).add(study_id)
     return left, alone
 
 
-def lock_blockers(review) -> list[str]:
+def lock_blockers(review: Review) -> list[str]:
     """What keeps the extraction from being locked; empty when every study has a complete consensus."""
     studies = review.studies.count()
     if not studies:
@@ -489,41 +500,41 @@ def lock_blockers(review) -> list[str]:
 
 
 @transaction.atomic
-def lock(*, review, user) -> None:
+def lock(*, review: Review, user: Writer) -> None:
     require_role(review=review, user=user, roles=LEAD_ONLY)
     ensure_form(review)
-    state = ExtractionLock.objects.select_for_update().get(review=review)
-    if state.locked:
-        raise ExtractionError("the extraction is already locked")
-    blockers = lock_blockers(review)
-    if blockers:
-        raise ExtractionError("; ".join(blockers))
-    state.locked, state.changed_by, state.changed_at = True, user, timezone.now()
-    state.save()
-    AuditEvent.objects.create(review=review, action=AuditAction.LOCKED, user=user)
+    lock_stage(
+        ExtractionLock,
+        AuditEvent,
+        review=review,
+        user=user,
+        what="the extraction",
+        refuse=ExtractionError,
+        blockers=lambda: lock_blockers(review),
+    )
 
 
 @transaction.atomic
-def unlock(*, review, user, reason: str) -> None:
+def unlock(*, review: Review, user: Writer, reason: str) -> None:
     """Open a locked extraction again; everything analysed from it becomes stale."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
-    reason = reason.strip()
-    if not reason:
-        raise ExtractionError("say why the extraction is unlocked")
-    state = ExtractionLock.objects.select_for_update().filter(review=review).first()
-    if state is None or not state.locked:
-        raise ExtractionError("the extraction is not locked")
-    state.locked, state.changed_by, state.changed_at = False, user, timezone.now()
-    state.save()
-    AuditEvent.objects.create(review=review, action=AuditAction.UNLOCKED, user=user, note=reason)
+    unlock_stage(
+        ExtractionLock,
+        AuditEvent,
+        review=review,
+        user=user,
+        reason=reason,
+        what="the extraction",
+        refuse=ExtractionError,
+    )
     extraction_unlocked.send(sender=ExtractionLock, review=review, user=user, reason=reason)
 
 
-def is_locked(review) -> bool:
+def is_locked(review: Review) -> bool:
     return ExtractionLock.objects.filter(review=review, locked=True).exists()
 
 
-def visible_studies(review, user, membership):
+def visible_studies(review: Review, user: User, membership: Membership) -> QuerySet[Study]:
     """Studies whose extracted values this user may see: never one they extract before both of its extractions
     are submitted (whether or not theirs is); leads and adjudicators see the others, everyone else only studies
     whose two extractions are in."""

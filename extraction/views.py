@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from reviews.access import ADJUDICATORS, ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
 from reviews.feedback import attempt
+from reviews.locking import lock_view, unlock_view
 
 from . import characteristics, services, tables
 from . import template as templates
@@ -22,10 +23,6 @@ from .models import AuditEvent, Consensus, Extraction, FormField, Value
 CONFLICTS_PER_PAGE = 50
 MAX_FORM_BYTES = 1_000_000
 REFUSALS = (services.ExtractionError, ExtractionLocked)
-
-
-def _attempt(request, change, success):
-    return attempt(request, change, success, REFUSALS)
 
 
 def overview(request, review_id):
@@ -109,33 +106,36 @@ def fields_add(request, review_id):
         return redirect("extraction:form", review_id=review.pk)
     specs = [{k: v for k, v in form.cleaned_data.items() if k != "ORDER"} for form in formset.ordered_forms]
     if specs:
-        _attempt(
+        attempt(
             request,
             lambda: services.add_fields(review=review, user=request.user, section=section, specs=specs),
             f"{len(specs)} fields added to {section.title}.",
+            REFUSALS,
         )
     return redirect("extraction:form", review_id=review.pk)
+
+
+def _chosen_template(request):
+    upload = request.FILES.get("file")
+    if upload and upload.size > MAX_FORM_BYTES:
+        raise templates.TemplateError(upload.name, ["larger than a form can be (1 MB)"])
+    if upload:
+        return templates.loads(upload.read(), upload.name)
+    return templates.load(request.POST.get("template", ""))
 
 
 @require_POST
 def form_template(request, review_id):
     """Fill the empty form from a shipped template, or from a form exported by another review."""
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    upload = request.FILES.get("file")
-    try:
-        if upload and upload.size > MAX_FORM_BYTES:
-            raise templates.TemplateError(upload.name, ["larger than a form can be (1 MB)"])
-        if upload:
-            chosen = templates.loads(upload.read(), upload.name)
-        else:
-            chosen = templates.load(request.POST.get("template", ""))
-    except templates.TemplateError as exc:
-        messages.error(request, f"Not done: {exc}.")
+    chosen = attempt(request, lambda: _chosen_template(request), None, (templates.TemplateError,))
+    if chosen is None:
         return redirect("extraction:form", review_id=review.pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.apply_template(review=review, user=request.user, template=chosen),
         f"{chosen.title}: {chosen.field_count} fields added.",
+        REFUSALS,
     )
     return redirect("extraction:form", review_id=review.pk)
 
@@ -150,10 +150,11 @@ def section_add(request, review_id):
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = SectionForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.add_section(review=review, user=request.user, title=form.cleaned_data["title"]),
             "Section added.",
+            REFUSALS,
         )
     else:
         messages.error(request, "Give the section a title.")
@@ -164,7 +165,9 @@ def _field_page(request, review, membership, instance):
     form = FieldForm(request.POST or None, instance=instance, review=review)
     if request.method == "POST" and form.is_valid():
         field = form.save(commit=False)
-        if _attempt(request, lambda: services.save_field(review=review, user=request.user, field=field), "Saved."):
+        if attempt(
+            request, lambda: services.save_field(review=review, user=request.user, field=field), "Saved.", REFUSALS
+        ):
             return redirect("extraction:form", review_id=review.pk)
     context = {"review": review, "membership": membership, "form": form, "field": instance}
     return render(request, "extraction/field_form.html", context, status=400 if form.errors else 200)
@@ -186,10 +189,11 @@ def field_edit(request, review_id, field_id):
 @require_POST
 def field_retire(request, review_id, field_id):
     field, review, _ = child_for_user(request, review_id, FormField.objects.all(), field_id, LEAD_ONLY)
-    _attempt(
+    attempt(
         request,
         lambda: services.retire_field(review=review, user=request.user, field_id=field.pk),
         f"“{field.label}” is no longer asked; its values are kept.",
+        REFUSALS,
     )
     return redirect("extraction:form", review_id=review.pk)
 
@@ -197,7 +201,9 @@ def field_retire(request, review_id, field_id):
 @require_POST
 def assign(request, review_id):
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    count = _attempt(request, lambda: services.assign_automatically(review=review, user=request.user), "Assigned.")
+    count = attempt(
+        request, lambda: services.assign_automatically(review=review, user=request.user), "Assigned.", REFUSALS
+    )
     if count == 0:
         messages.info(request, "Every study already has two extractors.")
     return redirect("extraction:overview", review_id=review.pk)
@@ -209,10 +215,11 @@ def reassign(request, review_id, extraction_id):
     form = ReassignForm(request.POST, people=services.extractors(review))
     if form.is_valid():
         person = form.cleaned_data["extractor"]
-        _attempt(
+        attempt(
             request,
             lambda: services.reassign(review=review, user=request.user, extraction_id=extraction.pk, extractor=person),
             f"Given to {person.username}.",
+            REFUSALS,
         )
     else:
         messages.error(request, "Choose a lead or reviewer of this review.")
@@ -258,10 +265,10 @@ def extract(request, review_id, extraction_id):
     problems = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        try:
-            problems = _save(request, review, extraction, fields, action)
-        except REFUSALS as exc:
-            messages.error(request, f"Not saved: {exc}.")
+        problems = attempt(
+            request, lambda: _save(request, review, extraction, fields, action), None, REFUSALS, failure="Not saved"
+        )
+        if problems is None:
             return redirect("extraction:extract", review_id=review.pk, extraction_id=extraction.pk)
         if action == "submit" and not problems:
             messages.success(request, "Submitted. The values are compared once the other extraction is in.")
@@ -353,7 +360,7 @@ def conflicts(request, review_id):
 @require_POST
 def resolve(request, review_id, consensus_id):
     cell, review, _ = child_for_user(request, review_id, Consensus.objects.all(), consensus_id, ADJUDICATORS)
-    _attempt(
+    attempt(
         request,
         lambda: services.resolve(
             review=review,
@@ -364,6 +371,7 @@ def resolve(request, review_id, consensus_id):
             note=request.POST.get("note", ""),
         ),
         "Resolved.",
+        REFUSALS,
     )
     page = _int(request.POST.get("page"), 1)
     return redirect(reverse("extraction:conflicts", args=[review.pk]) + f"?page={page}")
@@ -390,24 +398,28 @@ def study(request, review_id, study_id):
 
 @require_POST
 def lock(request, review_id):
-    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    _attempt(request, lambda: services.lock(review=review, user=request.user), "Extraction locked.")
-    return redirect("extraction:overview", review_id=review.pk)
+    return lock_view(
+        request,
+        review_id,
+        change=services.lock,
+        success="Extraction locked.",
+        refusals=REFUSALS,
+        back="extraction:overview",
+    )
 
 
 @require_POST
 def unlock(request, review_id):
-    review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-    form = UnlockForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.unlock(review=review, user=request.user, reason=form.cleaned_data["reason"]),
-            "Extraction unlocked; analyses of the locked data are marked stale.",
-        )
-    else:
-        messages.error(request, "Say why the extraction is unlocked.")
-    return redirect("extraction:overview", review_id=review.pk)
+    return unlock_view(
+        request,
+        review_id,
+        change=services.unlock,
+        form=UnlockForm,
+        success="Extraction unlocked; analyses of the locked data are marked stale.",
+        no_reason="Say why the extraction is unlocked.",
+        refusals=REFUSALS,
+        back="extraction:overview",
+    )
 
 
 def export(request, review_id, file_format):
@@ -457,9 +469,10 @@ def audit_export(request, review_id):
 def characteristics_export(request, review_id):
     """Cochrane's characteristics of included studies, from the locked consensus, as CSV."""
     review, _ = get_review_for_user(request, review_id)
-    try:
-        rows = characteristics.characteristics_rows(review)
-    except characteristics.ExtractionNotLocked as exc:
-        messages.error(request, f"Not exported: {exc}.")
+    refusals = (characteristics.ExtractionNotLocked,)
+    rows = attempt(
+        request, lambda: characteristics.characteristics_rows(review), None, refusals, failure="Not exported"
+    )
+    if rows is None:
         return redirect("extraction:overview", review_id=review.pk)
     return csv_download(download_name(review, "characteristics-of-included-studies", "csv"), rows)

@@ -22,13 +22,13 @@ def export_records(*, records: QuerySet, file_format: str, notes: dict[int, str]
 
 
 def records_download(*, review, user, params, file_format: str) -> HttpResponse:
-    """The records the records page's filters in `params` select for this member (and a later stage's set, such as
-    those included), as a RIS or BibTeX file: the page's download and the API's, so both select and blind alike."""
+    """The records the records page's filters in `params` select for this member (a later stage's too, such as those
+    included), as a RIS or BibTeX file: the page's download and the API's, so both select and blind alike."""
     if file_format not in exporters.FORMATS:
         raise Http404("No such format.")
     filters = RecordFilters.from_query(params)
-    records = filters.apply(review.records.all(), review=review, user=user)
-    content = export_records(records=records, file_format=file_format, notes=filters.notes(records))
+    offered = filters.offered(review, user, every=False)
+    records = filters.apply(review.records.all(), review=review, user=user, offered=offered)
+    content = export_records(records=records, file_format=file_format, notes=filters.notes(records, offered))
     _, extension, media_type = exporters.FORMATS[file_format]
-    what = f"records-{filters.record_set.slug}" if filters.record_set else "records"
-    return text_download(download_name(review, what, extension), media_type, content)
+    return text_download(download_name(review, filters.download_name(offered), extension), media_type, content)

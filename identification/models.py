@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from identification.importers.base import RECORD_FIELDS
@@ -114,10 +114,18 @@ class RecordImport(models.Model):
         return "Interrupted" if self.is_interrupted else self.get_status_display()
 
 
-class RecordQuerySet(models.QuerySet):
+# One record per study report: the primaries of duplicate groups and records with no duplicate.
+UNIQUE = Q(duplicate_of__isnull=True)
+
+
+class RecordQuerySet(models.QuerySet["Record"]):
     def unique(self) -> "RecordQuerySet":
         """One record per study report: the primaries of duplicate groups and records with no duplicate."""
-        return self.filter(duplicate_of__isnull=True)
+        return self.filter(UNIQUE)
+
+    def counts(self) -> dict[str, int]:
+        """How many records there are (`total`) and how many after removing duplicates (`unique`), in one query."""
+        return self.aggregate(total=Count("pk"), unique=Count("pk", filter=UNIQUE))
 
     def matching(self, text: str) -> "RecordQuerySet":
         """Records whose title, abstract or journal contain `text`, or whose DOI or PMID is `text`."""

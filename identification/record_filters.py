@@ -1,13 +1,20 @@
-"""The records list's filters, read from a query string: the list page and the records' exports share them."""
+"""The records list's filters, read from a query string: the list page and the records' exports share them.
+
+Beside identification's own (text, duplicates, import, abstract), the later stages' filters (reviews.stages.
+RecordFilter; screening's decisions, reasons and tags) narrow the records, and give the exports their notes (why a
+record was excluded, say): identification imports no later stage, so they register themselves with the kernel.
+"""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.utils.text import slugify
 
 from reviews import stages
 
-from .record_sets import RecordSet, record_set
+# A later stage's filter, the choices it offers the viewer, and the one chosen ("" for any).
+Offered = list[tuple[stages.RecordFilter, list[tuple[str, str]], str]]
 
 
 @dataclass(frozen=True)
@@ -16,8 +23,6 @@ class RecordFilters:
     show: str = "unique"
     source: str = ""
     abstract: str = ""
-    # A set a later stage registered (identification/record_sets.py), or None for every record.
-    record_set: RecordSet | None = None
     # The later stages' filters chosen (reviews.stages.RecordFilter): (name, value) pairs.
     later: tuple[tuple[str, str], ...] = ()
 
@@ -28,7 +33,6 @@ class RecordFilters:
             show=params.get("show", "unique"),
             source=params.get("import", ""),
             abstract=params.get("abstract", ""),
-            record_set=record_set(params.get("set", "")),
             later=tuple(
                 (record_filter.name, params[record_filter.name])
                 for record_filter in stages.record_filters()
@@ -36,15 +40,18 @@ class RecordFilters:
             ),
         )
 
-    def later_filters(self, review, user) -> list[tuple[stages.RecordFilter, list[tuple[str, str]], str]]:
-        """Each later stage's filter with the choices it offers this user and the one chosen ("" for any)."""
+    def offered(self, review, user, *, every: bool = True) -> Offered:
+        """Each later stage's filter with the choices it offers this user and the one chosen ("" for any): worked
+        out once per request, for the page's lists and for `apply`. A download, which draws no lists, asks for the
+        chosen filters only (`every=False`)."""
         chosen = dict(self.later)
         return [
             (record_filter, record_filter.choices(review, user), chosen.get(record_filter.name, ""))
             for record_filter in stages.record_filters()
+            if every or record_filter.name in chosen
         ]
 
-    def apply(self, records: QuerySet, *, review, user) -> QuerySet:
+    def apply(self, records: QuerySet, *, review, user, offered: Offered) -> QuerySet:
         """The records the filters select; a later stage's filter only with a value it offers this user."""
         if self.query:
             records = records.matching(self.query)
@@ -56,23 +63,33 @@ class RecordFilters:
             records = records.filter(source_import_id=int(self.source))
         if self.abstract == "missing":
             records = records.filter(abstract="")
-        if self.record_set:
-            records = self.record_set.select(records)
-        chosen = dict(self.later)
-        for record_filter in stages.record_filters():
-            value = chosen.get(record_filter.name)
-            if value and value in dict(record_filter.choices(review, user)):
-                records = record_filter.apply(records, review, user, value)
+        for record_filter, value, _ in _applied(offered):
+            records = record_filter.apply(records, review, user, value)
         return records
 
     def query_string(self) -> str:
         """The filters as a query string, for the pager's and the downloads' links."""
         chosen = {"q": self.query, "show": self.show, "import": self.source, "abstract": self.abstract}
-        if self.record_set:
-            chosen["set"] = self.record_set.slug
         chosen.update(self.later)
         return urlencode(chosen)
 
-    def notes(self, records: QuerySet) -> dict[int, str]:
-        """The set's note on each of the records (why it was excluded, say)."""
-        return self.record_set.notes(records) if self.record_set and self.record_set.notes else {}
+    def notes(self, records: QuerySet, offered: Offered) -> dict[int, str]:
+        """The chosen later filters' note on each of the records (why it was excluded, say)."""
+        notes: dict[int, str] = {}
+        for record_filter, value, _ in _applied(offered):
+            if record_filter.notes is not None:
+                notes.update(record_filter.notes(records, value))
+        return notes
+
+    def download_name(self, offered: Offered) -> str:
+        """ "records", and the later filters chosen ("records-excluded-either-stage"), for a download's name."""
+        return "-".join(["records", *(slugify(label) for _, _, label in _applied(offered))])
+
+
+def _applied(offered: Offered) -> list[tuple[stages.RecordFilter, str, str]]:
+    """The chosen later filters whose value is one they offer, with the value and its label."""
+    return [
+        (record_filter, value, dict(choices)[value])
+        for record_filter, choices, value in offered
+        if value and value in dict(choices)
+    ]

@@ -7,19 +7,25 @@ failure at any point leaves no record behind, only the failed import and its err
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import reset_queries, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from reviews.access import require_role
+from reviews.access import Writer, person, require_role
+from reviews.models import Review
 
 from . import dedup
 from .access import IDENTIFIERS
 from .holds import held
 from .importers import ImportFileError, parse_file
-from .models import RECORD_FIELDS, CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport
+from .importers.base import ParsedFile, ParsedRecord
+from .models import RECORD_FIELDS, CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport, Search
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
@@ -29,24 +35,27 @@ class DecisionConflict(Exception):
     """Someone else decided this pair first."""
 
 
-def read_upload(record_import):
+def read_upload(record_import: RecordImport) -> bytes:
     with record_import.upload.open("rb") as upload:
-        return upload.read()
+        data: bytes = upload.read()
+    return data
 
 
-def parse_import(record_import):
+def parse_import(record_import: RecordImport) -> ParsedFile:
     """Parse the uploaded file (phase one): raises ImportFileError and writes nothing."""
     return parse_file(read_upload(record_import), record_import.file_name, record_import.column_mapping or None)
 
 
-def upload_import(*, review, user, search, upload, column_mapping: dict):
+def upload_import(
+    *, review: Review, user: User, search: Search, upload: UploadedFile, column_mapping: dict
+) -> tuple[RecordImport, ParsedFile]:
     """Keep an uploaded file as an import awaiting confirmation and parse it: (import, parsed records). A file that
     cannot be imported raises ImportFileError and leaves nothing behind."""
     record_import = RecordImport.objects.create(
         review=review,
         search=search,
         upload=upload,
-        file_name=upload.name[:255],
+        file_name=(upload.name or "")[:255],
         column_mapping=column_mapping,
         created_by=user,
     )
@@ -58,7 +67,7 @@ def upload_import(*, review, user, search, upload, column_mapping: dict):
         raise
 
 
-def queue_import(record_import) -> bool:
+def queue_import(record_import: RecordImport) -> bool:
     """Confirm an import awaiting confirmation, once: False when it had already started (a second click, a
     script's retry). The caller then starts it (identification.tasks.start_import)."""
     now = timezone.now()
@@ -78,14 +87,14 @@ class Superseded(Exception):
     """The import was started again after it looked interrupted; this earlier run writes nothing more."""
 
 
-def _this_attempt_unfinished(record_import):
+def _this_attempt_unfinished(record_import: RecordImport) -> QuerySet[RecordImport]:
     # Two runs of one attempt happen when a worker retries a task another worker finished: the status is the guard.
     return RecordImport.objects.filter(pk=record_import.pk, attempt=record_import.attempt).exclude(
         status__in=(ImportStatus.DONE, ImportStatus.FAILED)
     )
 
 
-def _set_stage(record_import, stage, **fields):
+def _set_stage(record_import: RecordImport, stage: str, **fields: Any) -> None:
     """Record progress, unless a later attempt of this import has taken over (Superseded)."""
     now = timezone.now()
     moved = _this_attempt_unfinished(record_import).update(stage=stage, stage_changed_at=now, **fields)
@@ -96,7 +105,7 @@ def _set_stage(record_import, stage, **fields):
         setattr(record_import, name, value)
 
 
-def run_import(record_import, progress=None):
+def run_import(record_import: RecordImport, progress: Callable[[str], None] | None = None) -> RecordImport:
     """Parse, write and deduplicate one import; the import ends DONE or FAILED, never half-written."""
     report = progress or (lambda message: None)
     _set_stage(record_import, "Reading the file", status=ImportStatus.RUNNING)
@@ -142,7 +151,7 @@ def run_import(record_import, progress=None):
     return record_import
 
 
-def restart_interrupted(record_import) -> bool:
+def restart_interrupted(record_import: RecordImport) -> bool:
     """Start an interrupted import again as a new attempt (any run of the old one then stops before writing).
     False when it is not interrupted: it finished, or made progress, meanwhile."""
     if not record_import.is_interrupted:
@@ -160,14 +169,14 @@ def restart_interrupted(record_import) -> bool:
     return bool(restarted)
 
 
-def _fail(record_import, message):
+def _fail(record_import: RecordImport, message: str) -> None:
     _this_attempt_unfinished(record_import).update(
         status=ImportStatus.FAILED, error=message, stage="", finished_at=timezone.now()
     )
     record_import.status, record_import.error = ImportStatus.FAILED, message
 
 
-def _citation(pk, values):
+def _citation(pk: int, values: dict[str, Any]) -> dedup.Citation:
     return dedup.Citation(
         id=pk,
         title=values["title"],
@@ -182,9 +191,11 @@ def _citation(pk, values):
     )
 
 
-def _existing(review):
+def _existing(review: Review) -> tuple[list[dedup.Citation], list[tuple[int, int]], dict[int, int]]:
     """Citations of the review's records, the links of the groups already formed, and each record's group."""
-    citations, links, settled = [], [], {}
+    citations: list[dedup.Citation] = []
+    links: list[tuple[int, int]] = []
+    settled: dict[int, int] = {}
     columns = (
         "pk",
         "duplicate_of_id",
@@ -207,9 +218,9 @@ def _existing(review):
     return citations, links, settled
 
 
-def _apart(review):
+def _apart(review: Review) -> dict[int, set[int]]:
     """Pairs a person judged different, as id → ids, which no group may join."""
-    apart = defaultdict(set)
+    apart: dict[int, set[int]] = defaultdict(set)
     pairs = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.DISTINCT)
     for first, second in pairs.values_list("first_id", "second_id"):
         apart[first].add(second)
@@ -217,13 +228,13 @@ def _apart(review):
     return apart
 
 
-def _primary_first(group, anchored):
+def _primary_first(group: Iterable[int], anchored: set[int]) -> list[int]:
     """A record with screening votes stays primary; then existing records (positive ids) before new ones (negative
     ids, the first in the file first)."""
     return sorted(group, key=lambda pk: (pk not in anchored, pk < 0, abs(pk)))
 
 
-def write_records(record_import, parsed_records):
+def write_records(record_import: RecordImport, parsed_records: list[ParsedRecord]) -> tuple[int, int]:
     """Deduplicate the new records against the review in memory, then insert them already grouped.
 
     New records carry temporary negative ids until they are inserted: primaries and
@@ -252,7 +263,8 @@ def write_records(record_import, parsed_records):
     primary_of = {member: group[0] for group in groups for member in group}
 
     raws = {-position: parsed.raw for position, parsed in enumerate(parsed_records, 1)}
-    best, existing_primaries = {}, []
+    best: dict[int, dict] = {}
+    existing_primaries: list[Record] = []
     changed_groups = [group for group in groups if any(pk < 0 for pk in group)]
     existing_values = _values_of({pk for group in changed_groups for pk in group if pk > 0})
     for group in changed_groups:
@@ -264,7 +276,7 @@ def write_records(record_import, parsed_records):
     Record.objects.bulk_update(existing_primaries, ["merged"], batch_size=BATCH_SIZE)
     real = {pk: pk for pk in primary_of if pk > 0}
 
-    def insert(pks, **fields_of):
+    def insert(pks: list[int], **fields_of: Callable[[int], Any]) -> None:
         for start in range(0, len(pks), BATCH_SIZE):
             batch = pks[start : start + BATCH_SIZE]
             records = [
@@ -283,7 +295,7 @@ def write_records(record_import, parsed_records):
     return len(followers), queued
 
 
-def _record(record_import, temporary_id, values, raw, **fields):
+def _record(record_import: RecordImport, temporary_id: int, values: dict, raw: Any, **fields: Any) -> Record:
     return Record(
         review_id=record_import.review_id,
         source_import=record_import,
@@ -294,11 +306,11 @@ def _record(record_import, temporary_id, values, raw, **fields):
     )
 
 
-def _values_of(pks):
+def _values_of(pks: Iterable[int]) -> dict[int, dict]:
     return {record.pk: record.values() for record in Record.objects.filter(pk__in=pks)}
 
 
-def _regroup_existing(primary_of, real):
+def _regroup_existing(primary_of: dict[int, int], real: dict[int, int]) -> None:
     """Existing records whose primary changed (a new record never bridges two groups: ``dedup.groups`` refuses)."""
     for pk, primary in primary_of.items():
         if pk > 0 and pk != primary:
@@ -307,15 +319,22 @@ def _regroup_existing(primary_of, real):
             )
 
 
-def _record_candidates(review, matches, primary_of, apart, real):
+def _record_candidates(
+    review: Review,
+    matches: list[dedup.Match],
+    primary_of: dict[int, int],
+    apart: dict[int, set[int]],
+    real: dict[int, int],
+) -> int:
     """Store automatic merges as evidence and queue one possible pair per two groups, unless judged apart."""
 
-    def group(pk):
+    def group(pk: int) -> int:
         primary = primary_of.get(pk, pk)
         return real.get(primary, primary)
 
     separate = {tuple(sorted((group(a), group(b)))) for a, partners in apart.items() for b in partners}
-    candidates, possible = [], {}
+    candidates: list[tuple] = []
+    possible: dict[tuple, tuple] = {}
     for m in matches:
         first, second = sorted((real.get(m.first, m.first), real.get(m.second, m.second)))
         key = tuple(sorted((group(m.first), group(m.second))))
@@ -339,12 +358,12 @@ def _record_candidates(review, matches, primary_of, apart, real):
     return len(possible)
 
 
-def _group_of(record):
+def _group_of(record: Record) -> list[Record]:
     primary_id = record.duplicate_of_id or record.pk
     return list(Record.objects.filter(Q(pk=primary_id) | Q(duplicate_of_id=primary_id)).order_by("pk"))
 
 
-def _merge_into_one(records):
+def _merge_into_one(records: list[Record]) -> None:
     """Make one record the primary of all the given records, with the group's best values: the one with
     screening votes if there is one, else the earliest."""
     with_votes = held(Record.objects.filter(pk__in=[r.pk for r in records]))
@@ -361,14 +380,14 @@ def _merge_into_one(records):
 
 
 @transaction.atomic
-def decide(candidate_id, review, *, is_duplicate, user):
+def decide(candidate_id: int, review: Review, *, is_duplicate: bool, user: Writer) -> DuplicateCandidate:
     """Record a person's decision on a possible duplicate pair; exactly one of two concurrent decisions wins."""
     require_role(review=review, user=user, roles=IDENTIFIERS)
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate_id, review=review)
     if candidate.status != CandidateStatus.PENDING:
         raise DecisionConflict(f"this pair was already decided: {candidate.get_status_display().lower()}")
     candidate.status = CandidateStatus.CONFIRMED if is_duplicate else CandidateStatus.DISTINCT
-    candidate.decided_by, candidate.decided_at = user, timezone.now()
+    candidate.decided_by, candidate.decided_at = person(user), timezone.now()
     candidate.save()
     if is_duplicate:
         first, second = Record.objects.select_for_update().filter(pk__in=[candidate.first_id, candidate.second_id])
@@ -377,14 +396,14 @@ def decide(candidate_id, review, *, is_duplicate, user):
     return candidate
 
 
-def pending_above(review, min_score):
+def pending_above(review: Review, min_score: float) -> QuerySet[DuplicateCandidate]:
     """Pending pairs of the review scoring at least min_score, best first."""
     pending = DuplicateCandidate.objects.filter(review=review, status=CandidateStatus.PENDING, score__gte=min_score)
     return pending.order_by("-score", "pk")
 
 
 @transaction.atomic(durable=True)
-def accept_above(*, review, min_score: float, expected: int, user) -> int:
+def accept_above(*, review: Review, min_score: float, expected: int, user: Writer) -> int:
     """Merge every pending pair scoring at least min_score, all or none: the number of pairs merged.
 
     ``expected`` is the count the lead was shown; when others decided pairs meanwhile the
@@ -403,7 +422,7 @@ def accept_above(*, review, min_score: float, expected: int, user) -> int:
 
 
 @transaction.atomic
-def separate(record, user):
+def separate(record: Record, user: Writer) -> Record:
     """Undo a merge: the record stands alone again with its imported values, and its pairs are marked distinct."""
     require_role(review=record.review, user=user, roles=IDENTIFIERS)
     record = Record.objects.select_for_update().get(pk=record.pk)
@@ -411,9 +430,9 @@ def separate(record, user):
         raise DecisionConflict("only a merged duplicate can be separated from its group")
     group = _group_of(record)
     others = [member.pk for member in group if member.pk != record.pk]
-    now = timezone.now()
+    now, by = timezone.now(), person(user)
     pairs = Q(first=record, second_id__in=others) | Q(second=record, first_id__in=others)
-    DuplicateCandidate.objects.filter(pairs).update(status=CandidateStatus.DISTINCT, decided_by=user, decided_at=now)
+    DuplicateCandidate.objects.filter(pairs).update(status=CandidateStatus.DISTINCT, decided_by=by, decided_at=now)
     existing = set(DuplicateCandidate.objects.filter(pairs).values_list("first_id", "second_id"))
     DuplicateCandidate.objects.bulk_create(
         [
@@ -424,7 +443,7 @@ def separate(record, user):
                 score=0,
                 reasons="separated by hand",
                 status=CandidateStatus.DISTINCT,
-                decided_by=user,
+                decided_by=by,
                 decided_at=now,
             )
             for pk in others

@@ -14,10 +14,10 @@ from identification.forms import BulkAcceptForm, ImportForm, SearchForm
 from identification.importers import FORMAT_NAMES, ImportFileError
 from identification.models import CandidateStatus, DuplicateCandidate, ImportStatus, Record
 from identification.record_filters import RecordFilters
-from identification.record_sets import record_sets
 from identification.tasks import start_import
 from reviews import stages
 from reviews.access import LEAD_ONLY, get_review_for_user
+from reviews.feedback import attempt
 
 KNOWN_SOURCES = (
     "PubMed",
@@ -150,8 +150,8 @@ def record_list(request, review_id):
     review, membership = get_review_for_user(request, review_id)
     filters = RecordFilters.from_query(request.GET)
     records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
-    later_filters = filters.later_filters(review, request.user)
-    records = filters.apply(records, review=review, user=request.user)
+    offered = filters.offered(review, request.user)
+    records = filters.apply(records, review=review, user=request.user, offered=offered)
     page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "review": review,
@@ -161,20 +161,17 @@ def record_list(request, review_id):
         "show": filters.show,
         "source": filters.source,
         "abstract": filters.abstract,
-        "record_set": filters.record_set,
-        "record_sets": record_sets(),
         "filters": filters.query_string(),
         "formats": {file_format: name for file_format, (name, _, _) in exporters.FORMATS.items()},
-        "later_filters": later_filters,
+        "later_filters": offered,
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
-        "total": review.records.count(),
-        "unique": review.records.unique().count(),
+        **review.records.counts(),
     }
     return render(request, "identification/records.html", context)
 
 
 def records_export(request, review_id, file_format):
-    """The records the list's filters select (and a later stage's set, such as those included), as RIS or BibTeX."""
+    """The records the list's filters select (a later stage's too, such as those included), as RIS or BibTeX."""
     review, _ = get_review_for_user(request, review_id)
     return records_download(review=review, user=request.user, params=request.GET, file_format=file_format)
 
@@ -200,11 +197,12 @@ def record_detail(request, review_id, record_id):
 @require_POST
 def record_separate(request, review_id, record_id):
     record, review, _ = get_record_for_user(request, review_id, record_id, roles=IDENTIFIERS)
-    try:
-        services.separate(record, request.user)
-        messages.success(request, "The record stands alone again, with the values it was imported with.")
-    except services.DecisionConflict as exc:
-        messages.error(request, str(exc))
+    attempt(
+        request,
+        lambda: services.separate(record, request.user),
+        "The record stands alone again, with the values it was imported with.",
+        (services.DecisionConflict,),
+    )
     return redirect("identification:record_detail", review_id=review.pk, record_id=record.pk)
 
 
@@ -237,11 +235,14 @@ def _side_by_side(candidate):
 def duplicate_decide(request, review_id, candidate_id):
     candidate, review, _ = get_candidate_for_user(request, review_id, candidate_id, roles=IDENTIFIERS)
     is_duplicate = request.POST.get("decision") == "duplicate"
-    try:
-        services.decide(candidate.pk, review, is_duplicate=is_duplicate, user=request.user)
-        messages.success(request, "Merged as duplicates." if is_duplicate else "Kept as different records.")
-    except services.DecisionConflict as exc:
-        messages.warning(request, f"Someone else got there first: {exc}.")
+    attempt(
+        request,
+        lambda: services.decide(candidate.pk, review, is_duplicate=is_duplicate, user=request.user),
+        "Merged as duplicates." if is_duplicate else "Kept as different records.",
+        (services.DecisionConflict,),
+        failure="Someone else got there first",
+        level=messages.WARNING,
+    )
     return redirect(reverse("identification:duplicates", kwargs={"review_id": review.pk}))
 
 
@@ -257,14 +258,17 @@ def duplicate_accept_above(request, review_id):
         )
     min_score = form.cleaned_data["min_score"]
     if request.method == "POST":
-        try:
-            merged = services.accept_above(
+        merged = attempt(
+            request,
+            lambda: services.accept_above(
                 review=review, min_score=min_score, expected=form.cleaned_data["expected"], user=request.user
-            )
-            messages.success(request, f"{merged} pair{'s' if merged != 1 else ''} merged as duplicates.")
+            ),
+            lambda merged: f"{merged} pair{'s' if merged != 1 else ''} merged as duplicates.",
+            (services.DecisionConflict,),
+            failure="Nothing was merged",
+        )
+        if merged is not None:
             return redirect("identification:duplicates", review_id=review.pk)
-        except services.DecisionConflict as exc:
-            messages.error(request, f"Nothing was merged: {exc}.")
     pending = services.pending_above(review, min_score)
     context = {
         "review": review,

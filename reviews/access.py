@@ -7,7 +7,7 @@ whose role may not do the thing asked get 403.
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
@@ -38,10 +38,14 @@ class Staff:
     checked its model permissions, so role checks let it through, and the trail names `user`. Services take it
     where they take a member, so the admin's saves keep the workflow's rules, audit trail and versioning."""
 
-    user: AbstractBaseUser
+    user: User
 
 
-def person(writer: "AbstractBaseUser | Staff") -> AbstractBaseUser:
+# Who a service acts for: a member, or a staff account in the admin.
+Writer = User | Staff
+
+
+def person(writer: Writer) -> User:
     """The account a trail names for a write: the member, or the staff account."""
     return writer.user if isinstance(writer, Staff) else writer
 

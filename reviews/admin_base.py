@@ -1,8 +1,8 @@
 """What the admin of every stage shares: read-only rows and history, and refused writes shown as messages."""
 
-from django.contrib import messages
 from django.http import HttpResponseRedirect
 
+from .feedback import attempt
 from .guards import WriteRefused
 
 
@@ -42,11 +42,8 @@ class RefusedWritesAdmin:
     refusals: tuple[type[Exception], ...] = (WriteRefused,)
 
     def _refusing(self, view, request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except self.refusals as exc:
-            self.message_user(request, f"Not saved: {exc}.", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        response = attempt(request, lambda: view(request, *args, **kwargs), None, self.refusals, failure="Not saved")
+        return response if response is not None else HttpResponseRedirect(request.get_full_path())
 
     def changeform_view(self, request, *args, **kwargs):
         return self._refusing(super().changeform_view, request, *args, **kwargs)

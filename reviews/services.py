@@ -1,14 +1,14 @@
 """Writes that span rows of the reviews app: each is one atomic function. The team's writes are not durable: the
 admin and an import of members call them inside a transaction of their own (reviews/admin.py)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from reviews.access import LEAD_ONLY, Staff, require_role
+from reviews.access import LEAD_ONLY, Writer, require_role
 from reviews.models import ExclusionReason, Membership, Review, Role
-
-Writer = AbstractBaseUser | Staff
 
 
 class TeamRuleError(Exception):
@@ -20,7 +20,7 @@ class SettingsError(Exception):
 
 
 @transaction.atomic(durable=True)
-def create_review(*, creator: AbstractBaseUser, exclusion_reasons: list[str], **fields) -> Review:
+def create_review(*, creator: User, exclusion_reasons: list[str], **fields: Any) -> Review:
     review = Review.objects.create(created_by=creator, **fields)
     Membership.objects.create(review=review, user=creator, role=Role.LEAD)
     _replace_exclusion_reasons(review, exclusion_reasons)
@@ -52,7 +52,9 @@ def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
         with transaction.atomic():
             dropped.delete()
     except ProtectedError as exc:
-        used = ", ".join(sorted({f"“{obj.exclusion_reason.label}”" for obj in exc.protected_objects}))
+        # The protected rows are votes and resolutions, each giving its reason.
+        reasons = {obj.exclusion_reason.label for obj in exc.protected_objects}  # type: ignore[attr-defined]
+        used = ", ".join(sorted(f"“{label}”" for label in reasons))
         raise SettingsError(f"{used} cannot be removed: votes or resolutions give it as their reason") from exc
     for position, label in enumerate(wanted):
         reason = existing.get(label)
@@ -64,7 +66,7 @@ def _replace_exclusion_reasons(review: Review, labels: list[str]) -> None:
 
 
 @transaction.atomic
-def add_member(*, review: Review, user: AbstractBaseUser, role: str, by: Writer) -> Membership:
+def add_member(*, review: Review, user: User, role: str, by: Writer) -> Membership:
     _ensure_lead(review, by)
     try:
         with transaction.atomic():

@@ -52,14 +52,16 @@ class RecordPanel:
 
 @dataclass(frozen=True)
 class RecordFilter:
-    """A list on the records page (identification's) by which a later stage narrows the records: choices(review,
-    user) gives its (value, label) pairs, within what the stage lets that user see; apply(records, review, user,
-    value) returns the records that match one of them."""
+    """A list on the records page (identification's) by which a later stage narrows the records, there and in the
+    records' exports: choices(review, user) gives its (value, label) pairs, within what the stage lets that user
+    see; apply(records, review, user, value) returns the records that match one of them; notes(records, value), if
+    given, the exports' note on each of those records ({record id: note}; why it was excluded, say)."""
 
     name: str  # the query string's parameter
     label: str
     choices: Callable[[Review, Any], list[tuple[str, str]]]
     apply: Callable[[Any, Review, Any, str], Any]
+    notes: Callable[[Any, str], dict[int, str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from reviews import services, stages, team
 from reviews.access import LEAD_ONLY, get_review_for_user
+from reviews.feedback import attempt
 from reviews.forms import AddMemberForm, ReviewForm, RoleForm
 from reviews.models import Membership, Role
 
@@ -92,14 +93,14 @@ def member_add(request, review_id):
     review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     form = AddMemberForm(request.POST, review=review)
     if form.is_valid():
-        try:
-            added = services.add_member(
+        attempt(
+            request,
+            lambda: services.add_member(
                 review=review, user=form.cleaned_data["identifier"], role=form.cleaned_data["role"], by=request.user
-            )
-        except services.TeamRuleError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{added.user.username} added as {added.get_role_display().lower()}.")
+            ),
+            lambda added: f"{added.user.username} added as {added.get_role_display().lower()}.",
+            (services.TeamRuleError,),
+        )
         return redirect("reviews:members", review.pk)
     return _render_members(request, review, membership, form, status=400)
 
@@ -112,12 +113,12 @@ def member_role(request, review_id, membership_id):
     if not form.is_valid():
         messages.error(request, "Choose one of the listed roles.")
     else:
-        try:
-            services.change_role(membership=member, role=form.cleaned_data["role"], by=request.user)
-        except services.TeamRuleError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{member.user.username} is now {member.get_role_display().lower()}.")
+        attempt(
+            request,
+            lambda: services.change_role(membership=member, role=form.cleaned_data["role"], by=request.user),
+            lambda changed: f"{changed.user.username} is now {changed.get_role_display().lower()}.",
+            (services.TeamRuleError,),
+        )
     return redirect("reviews:members", review.pk)
 
 
@@ -125,10 +126,10 @@ def member_role(request, review_id, membership_id):
 def member_remove(request, review_id, membership_id):
     review, _ = get_review_for_user(request, review_id, roles=LEAD_ONLY)
     member = get_object_or_404(review.memberships.select_related("user"), pk=membership_id)
-    try:
-        services.remove_member(membership=member, by=request.user)
-    except services.TeamRuleError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{member.user.username} removed from the review.")
+    attempt(
+        request,
+        lambda: services.remove_member(membership=member, by=request.user),
+        f"{member.user.username} removed from the review.",
+        (services.TeamRuleError,),
+    )
     return redirect("reviews:members", review.pk)

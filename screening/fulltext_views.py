@@ -2,7 +2,6 @@
 
 from csp import constants as csp
 from csp.decorators import csp_replace
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
@@ -11,6 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_user
+from reviews.feedback import attempt
 from reviews.guards import WriteRefused
 
 from . import fulltext, services
@@ -18,6 +18,7 @@ from .forms import FullTextForm, NotRetrievedForm, StudyForm
 from .models import Resolution, Stage
 
 REPORTS_PER_PAGE = 50
+REFUSALS = (services.ScreeningError, WriteRefused)
 RETRIEVAL_FILTERS = {
     "awaiting": Q(report__isnull=True) | Q(report__pdf="", report__link="", report__not_retrieved_reason=""),
     "retrieved": Q(report__isnull=False) & (~Q(report__pdf="") | ~Q(report__link="")),
@@ -86,26 +87,14 @@ def report_detail(request, review_id, record_id):
     return _render_report(request, record, review, membership)
 
 
-def _saved_or_refused(request, review, record, change, message):
-    try:
-        change()
-    except (services.ScreeningError, WriteRefused) as exc:
-        messages.error(request, f"Not saved: {exc}.")
-    else:
-        messages.success(request, message)
-    return redirect("screening:report", review_id=review.pk, record_id=record.pk)
-
-
 @require_POST
 def report_attach(request, review_id, record_id):
     record, review, membership = _sought_record_for_user(request, review_id, record_id, SCREENERS)
     form = FullTextForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_report(request, record, review, membership, status=400, full_text=form)
-    return _saved_or_refused(
+    attempt(
         request,
-        review,
-        record,
         lambda: fulltext.attach_full_text(
             review=review,
             record_id=record.pk,
@@ -114,7 +103,10 @@ def report_attach(request, review_id, record_id):
             link=form.cleaned_data["link"],
         ),
         "Full text attached.",
+        REFUSALS,
+        failure="Not saved",
     )
+    return redirect("screening:report", review_id=review.pk, record_id=record.pk)
 
 
 @require_POST
@@ -123,15 +115,16 @@ def report_not_retrieved(request, review_id, record_id):
     form = NotRetrievedForm(request.POST)
     if not form.is_valid():
         return _render_report(request, record, review, membership, status=400, not_retrieved=form)
-    return _saved_or_refused(
+    attempt(
         request,
-        review,
-        record,
         lambda: fulltext.mark_not_retrieved(
             review=review, record_id=record.pk, user=request.user, reason=form.cleaned_data["reason"]
         ),
         "Marked as not retrieved; it leaves full-text screening.",
+        REFUSALS,
+        failure="Not saved",
     )
+    return redirect("screening:report", review_id=review.pk, record_id=record.pk)
 
 
 @require_POST
@@ -141,10 +134,8 @@ def report_study(request, review_id, record_id):
     if not form.is_valid():
         return _render_report(request, record, review, membership, status=400, study=form)
     study = form.cleaned_data["study"]
-    return _saved_or_refused(
+    attempt(
         request,
-        review,
-        record,
         lambda: fulltext.link_to_study(
             review=review,
             record_id=record.pk,
@@ -153,7 +144,10 @@ def report_study(request, review_id, record_id):
             new_label=form.cleaned_data["new_label"],
         ),
         "Study updated.",
+        REFUSALS,
+        failure="Not saved",
     )
+    return redirect("screening:report", review_id=review.pk, record_id=record.pk)
 
 
 @xframe_options_sameorigin

@@ -1,6 +1,7 @@
-"""Screening's filters of the records page (reviews.stages.RecordFilter): by stage and decision, and by exclusion
-reason. The records page and the Record manager belong to identification, which may not import screening, so
-screening registers these instead of adding methods to that manager. Tags are a team aid every member sees.
+"""Screening's filters of the records page and the records' exports (reviews.stages.RecordFilter): by stage and
+decision, by exclusion reason, by tag. The records page and the Record manager belong to identification, which may
+not import screening, so screening registers these instead of adding methods to that manager. Tags are a team aid
+every member sees. The exports of excluded records note why each was excluded.
 
 Each shows only what the viewer may see anyway: resolutions are the team's outcome and show to all; a record in
 conflict is listed as such only to who sees that conflict (an unblinded review's team, or the adjudicator on
@@ -17,6 +18,7 @@ from .models import FinalDecision, RecordTag, Resolution, Stage
 
 INCLUDED, EXCLUDED, AWAITING, CONFLICT = "included", "excluded", "awaiting", "conflict"
 KINDS = {INCLUDED: "included", EXCLUDED: "excluded", AWAITING: "awaiting a decision", CONFLICT: "in conflict"}
+EITHER_STAGE = "either"
 
 
 def _sees_conflicts(review, user) -> bool:
@@ -25,7 +27,10 @@ def _sees_conflicts(review, user) -> bool:
 
 def decision_choices(review, user) -> list[tuple[str, str]]:
     kinds = [kind for kind in KINDS if kind != CONFLICT or _sees_conflicts(review, user)]
-    return [(f"{stage.value}:{kind}", f"{stage.label}: {KINDS[kind]}") for stage in Stage for kind in kinds]
+    return [
+        *((f"{stage.value}:{kind}", f"{stage.label}: {KINDS[kind]}") for stage in Stage for kind in kinds),
+        (f"{EITHER_STAGE}:{EXCLUDED}", "Excluded (either stage)"),
+    ]
 
 
 def decided(stage, decision) -> Exists:
@@ -41,6 +46,8 @@ def awaiting_decision(review, stage) -> Q:
 
 def by_decision(records, review, user, value):
     stage, kind = value.split(":")
+    if stage == EITHER_STAGE:
+        return records.filter(Exists(Resolution.objects.filter(record=OuterRef("pk"), decision=FinalDecision.EXCLUDE)))
     if kind == CONFLICT:
         # The conflicts this user may see and settle (screening/services.conflicts_for), or every one unblinded.
         shown = services.conflicts(review, stage) if not review.blinded else services.conflicts_for(review, stage, user)
@@ -48,6 +55,19 @@ def by_decision(records, review, user, value):
     if kind == AWAITING:
         return records.filter(awaiting_decision(review, stage))
     return records.filter(decided(stage, FinalDecision.INCLUDE if kind == INCLUDED else FinalDecision.EXCLUDE))
+
+
+def exclusion_notes(records, value) -> dict[int, str]:
+    """Why each excluded record was excluded: the stage, and the reason where one was given. Like the filters, from
+    resolutions only: a vote still waiting for the others is nobody else's to see (docs/security.md, blinding)."""
+    if not value.endswith(f":{EXCLUDED}"):
+        return {}
+    exclusions = Resolution.objects.filter(record__in=records, decision=FinalDecision.EXCLUDE)
+    notes = {}
+    for record_id, stage, reason in exclusions.values_list("record_id", "stage", "exclusion_reason__label"):
+        where = f"Excluded at {Stage(stage).label.lower()}"
+        notes[record_id] = f"{where}: {reason}" if reason else where
+    return notes
 
 
 def reason_choices(review, user) -> list[tuple[str, str]]:
@@ -69,7 +89,7 @@ def by_tag(records, review, user, value):
 
 
 RECORD_FILTERS = (
-    RecordFilter("decision", "Screening", decision_choices, by_decision),
+    RecordFilter("decision", "Screening", decision_choices, by_decision, exclusion_notes),
     RecordFilter("reason", "Exclusion reason", reason_choices, by_reason),
     RecordFilter("tag", "Tag", tag_choices, by_tag),
 )

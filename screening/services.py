@@ -1,12 +1,16 @@
 """Votes, resolutions and the screening queue; every write runs in one transaction with the record locked."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Mod
 from django.db.models.lookups import LessThan
 
-from identification.models import DATABASES_AND_REGISTERS, Record
+from identification.models import DATABASES_AND_REGISTERS, Record, RecordQuerySet
 from reviews.access import ADJUDICATORS, SCREENERS, adjudicator_ids, may_settle, require_role
+from reviews.models import ExclusionReason, Review
 
 from .models import (
     Decision,
@@ -30,13 +34,13 @@ class ScreeningError(Exception):
 _SAMPLE_STRIDE = 37
 
 
-def _reviewers_and_share(review, stage):
+def _reviewers_and_share(review: Review, stage: str) -> tuple[int, int]:
     if stage == Stage.TITLE_ABSTRACT:
         return review.title_abstract_reviewers, review.title_abstract_double_percent
     return review.full_text_reviewers, review.full_text_double_percent
 
 
-def votes_needed(review, stage, record_id):
+def votes_needed(review: Review, stage: str, record_id: int) -> int:
     """Independent votes this record needs: the stage's reviewers, or two for the double-screened share."""
     reviewers, percent = _reviewers_and_share(review, stage)
     if reviewers == 1 and (record_id * _SAMPLE_STRIDE) % 100 < percent:
@@ -44,7 +48,7 @@ def votes_needed(review, stage, record_id):
     return reviewers
 
 
-def _votes_needed_expression(review, stage):
+def _votes_needed_expression(review: Review, stage: str) -> Any:
     """votes_needed() as a database expression, for annotating many records at once."""
     reviewers, percent = _reviewers_and_share(review, stage)
     if reviewers == 2 or percent == 0:
@@ -53,7 +57,7 @@ def _votes_needed_expression(review, stage):
     return Case(When(sampled, then=Value(2)), default=Value(1))
 
 
-def sought_for_retrieval(review):
+def sought_for_retrieval(review: Review) -> RecordQuerySet:
     """Records whose full text is sought: included at title/abstract, or found by other methods (PRISMA 2020)."""
     included = Resolution.objects.filter(
         record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
@@ -62,7 +66,7 @@ def sought_for_retrieval(review):
     return records.filter(Exists(included) | ~Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS))
 
 
-def screenable(review, stage):
+def screenable(review: Review, stage: str) -> RecordQuerySet:
     """Records screened at this stage: unique records from databases and registers at title/abstract; at full
     text, those sought for retrieval whose report was not marked as not retrieved."""
     if stage == Stage.TITLE_ABSTRACT:
@@ -71,7 +75,7 @@ def screenable(review, stage):
     return sought_for_retrieval(review).exclude(Exists(not_retrieved))
 
 
-def _awaiting(review, stage, reviewer):
+def _awaiting(review: Review, stage: str, reviewer: User) -> RecordQuerySet:
     """Records that still need this reviewer's vote: unresolved, not voted by them, not yet fully voted."""
     mine = Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)
     resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
@@ -88,7 +92,7 @@ def _awaiting(review, stage, reviewer):
     )
 
 
-def next_record(review, stage, reviewer, *, matching: str = ""):
+def next_record(review: Review, stage: str, reviewer: User, *, matching: str = "") -> Record | None:
     """The next record for this reviewer, in import order, continuing after the last one they voted on (before their
     first vote, from where their group starts) and then from the beginning; among those matching a search, if any."""
     awaiting = _awaiting(review, stage, reviewer).order_by("pk")
@@ -105,12 +109,12 @@ def next_record(review, stage, reviewer, *, matching: str = ""):
     return awaiting.first()
 
 
-def left_for(review, stage, reviewer) -> int:
+def left_for(review: Review, stage: str, reviewer: User) -> int:
     """How many records still wait for this reviewer's vote at this stage."""
     return _awaiting(review, stage, reviewer).count()
 
 
-def _group_start(review, stage, reviewer):
+def _group_start(review: Review, stage: str, reviewer: User) -> int | None:
     """The record id after which a reviewer's group starts, or None for the beginning.
 
     The team's screeners are split, in the order they joined, into groups of as many as a record needs votes, and each
@@ -127,31 +131,34 @@ def _group_start(review, stage, reviewer):
     span = Record.objects.filter(review=review).aggregate(first=Min("pk"), last=Max("pk"))
     if span["first"] is None:
         return None
-    return span["first"] + (span["last"] - span["first"] + 1) * group // groups - 1
+    first, last = int(span["first"]), int(span["last"])
+    return first + (last - first + 1) * group // groups - 1
 
 
-def locked_record(review, record_id):
+def locked_record(review: Review, record_id: int) -> Record:
     record = Record.objects.select_for_update().filter(review=review, pk=record_id).unique().first()
     if record is None:
         raise ScreeningError("this record is not screened: it does not exist or was merged into another")
     return record
 
 
-def conflict_votes(votes, required):
+def conflict_votes(votes: list[Vote], required: int) -> bool:
     """True when all required votes are in and they do not all agree on include or exclude (maybe disagrees); at
     full text, excludes for different reasons disagree too, so the adjudicator picks the reason PRISMA reports."""
     verdicts = {_verdict(vote) for vote in votes}
     return len(votes) >= required and (len(verdicts) > 1 or any(vote.decision == Decision.MAYBE for vote in votes))
 
 
-def _verdict(vote):
+def _verdict(vote: Vote) -> tuple[str, int | None]:
     """What two votes must share to agree: the decision, and at full text the reason for an exclusion."""
     if vote.stage == Stage.FULL_TEXT and vote.decision == Decision.EXCLUDE:
         return vote.decision, vote.exclusion_reason_id
     return vote.decision, None
 
 
-def _check_exclusion_reason(review, stage, decision, exclusion_reason):
+def _check_exclusion_reason(
+    review: Review, stage: str, decision: str, exclusion_reason: ExclusionReason | None
+) -> None:
     """Excluding at full text names one of this review's reasons (votes and adjudications alike)."""
     if stage == Stage.FULL_TEXT and decision == Decision.EXCLUDE and exclusion_reason is None:
         raise ScreeningError("excluding at full text needs one of the review's exclusion reasons")
@@ -160,7 +167,16 @@ def _check_exclusion_reason(review, stage, decision, exclusion_reason):
 
 
 @transaction.atomic
-def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusion_reason=None):
+def cast_vote(
+    *,
+    review: Review,
+    record_id: int,
+    stage: str,
+    reviewer: User,
+    decision: str,
+    note: str = "",
+    exclusion_reason: ExclusionReason | None = None,
+) -> tuple[Vote, Resolution | None]:
     """Record or change a vote; agreeing votes resolve the record at once. Returns (vote, resolution or None).
     Vote.save() refuses once the record has all its votes (screening/freezing.py)."""
     require_role(review=review, user=reviewer, roles=SCREENERS)
@@ -201,7 +217,7 @@ def cast_vote(*, review, record_id, stage, reviewer, decision, note="", exclusio
 
 
 @transaction.atomic
-def withdraw_vote(*, review, record_id, stage, reviewer) -> None:
+def withdraw_vote(*, review: Review, record_id: int, stage: str, reviewer: User) -> None:
     """Take one's vote on a record back while the record still waits for votes: it no longer counts, as if never
     cast, and its withdrawal joins the vote's history. Once the record has all the votes it needs, Vote.delete()
     refuses as a change of vote is refused (screening/freezing.py), in the same words whatever the other votes are,
@@ -216,7 +232,16 @@ def withdraw_vote(*, review, record_id, stage, reviewer) -> None:
 
 
 @transaction.atomic
-def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclusion_reason=None):
+def resolve_conflict(
+    *,
+    review: Review,
+    record_id: int,
+    stage: str,
+    decision: str,
+    user: User,
+    note: str = "",
+    exclusion_reason: ExclusionReason | None = None,
+) -> Resolution:
     """An adjudicator's final decision on a record whose votes disagree; exactly one of concurrent calls wins. Who
     voted on the record decides it only when no other lead or adjudicator could (see may_adjudicate)."""
     require_role(review=review, user=user, roles=ADJUDICATORS)
@@ -250,13 +275,13 @@ def resolve_conflict(*, review, record_id, stage, decision, user, note="", exclu
     return resolution
 
 
-def may_adjudicate(votes, user, adjudicators: set[int]) -> bool:
+def may_adjudicate(votes: list[Vote], user: User, adjudicators: set[int]) -> bool:
     """Whether `user` may see and settle a conflict between these votes (reviews.access.may_settle, the voters
     taking part)."""
     return may_settle(user, {vote.reviewer_id for vote in votes}, adjudicators)
 
 
-def conflicts(review, stage):
+def conflicts(review: Review, stage: str) -> list[tuple[Record, list[Vote]]]:
     """Unresolved records whose required votes are all in and disagree."""
     resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
     candidates = (
@@ -270,7 +295,7 @@ def conflicts(review, stage):
         .select_related("report")  # the adjudicator sees the full text beside the votes
         .order_by("pk")
     )
-    votes = {}
+    votes: dict[int, list[Vote]] = {}
     for vote in Vote.objects.filter(record__in=candidates, stage=stage).select_related("reviewer"):
         votes.setdefault(vote.record_id, []).append(vote)
     return [
@@ -280,7 +305,7 @@ def conflicts(review, stage):
     ]
 
 
-def conflicts_for(review, stage, user):
+def conflicts_for(review: Review, stage: str, user: User) -> list[tuple[Record, list[Vote], bool]]:
     """The conflicts this user may see and settle, as (record, votes, voted): voted when they voted on it and are
     its only possible adjudicator. A record they voted on is left out while another adjudicator exists."""
     adjudicators = adjudicator_ids(review)
@@ -291,7 +316,7 @@ def conflicts_for(review, stage, user):
     ]
 
 
-def visible_vote_events(review, user):
+def visible_vote_events(review: Review, user: User) -> QuerySet[VoteEvent]:
     """Every vote, change of vote and withdrawal this user may see: under blinding, their own and those of resolved
     records."""
     events = VoteEvent.objects.filter(record__review=review)
@@ -301,7 +326,7 @@ def visible_vote_events(review, user):
     return events
 
 
-def vote_pairs(review, stage):
+def vote_pairs(review: Review, stage: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """{(reviewer a, reviewer b): [(a's vote, b's vote), ...]} over the records resolved at this stage, the only
     ones whose votes blinding lets everyone see. At full text an exclusion counts with its reason ("exclude:
     Wrong population"), since two exclusions for different reasons are a conflict there."""
@@ -312,12 +337,12 @@ def vote_pairs(review, stage):
         .order_by("record_id", "reviewer__username")
         .values_list("record_id", "reviewer__username", "decision", "exclusion_reason__label")
     )
-    by_record = {}
+    by_record: dict[int, list[tuple[str, str]]] = {}
     for record_id, reviewer, decision, reason in votes.iterator(chunk_size=5000):
         if stage == Stage.FULL_TEXT and decision == Decision.EXCLUDE:
             decision = f"{decision}: {reason}"
         by_record.setdefault(record_id, []).append((reviewer, decision))
-    pairs = {}
+    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for record_votes in by_record.values():
         for i, (first, first_vote) in enumerate(record_votes):
             for second, second_vote in record_votes[i + 1 :]:

@@ -1,12 +1,12 @@
 """The review's tags: the lead's list, and putting tags on a record."""
 
-from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from reviews.access import LEAD_ONLY, SCREENERS, get_review_for_user
+from reviews.feedback import attempt
 
 from . import tags
 from .services import ScreeningError
@@ -16,11 +16,13 @@ def tag_list(request, review_id):
     review, membership = get_review_for_user(request, review_id)
     if request.method == "POST":
         review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
-        try:
-            tag = tags.define_tag(review=review, name=request.POST.get("name", ""), user=request.user)
-            messages.success(request, f"Tag “{tag}” added.")
-        except ScreeningError as exc:
-            messages.error(request, f"Not added: {exc}.")
+        attempt(
+            request,
+            lambda: tags.define_tag(review=review, name=request.POST.get("name", ""), user=request.user),
+            lambda tag: f"Tag “{tag}” added.",
+            (ScreeningError,),
+            failure="Not added",
+        )
         return redirect("screening:tags", review_id=review.pk)
     context = {
         "review": review,
@@ -36,11 +38,13 @@ def record_tags(request, review_id, record_id):
     review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
     record = get_object_or_404(review.records, pk=record_id)
     chosen = {int(value) for value in request.POST.getlist("tag") if value.isdigit()}
-    try:
-        tags.set_record_tags(review=review, record=record, tag_ids=chosen, user=request.user)
-        messages.success(request, "Tags saved.")
-    except ScreeningError as exc:
-        messages.error(request, f"Tags not saved: {exc}.")
+    attempt(
+        request,
+        lambda: tags.set_record_tags(review=review, record=record, tag_ids=chosen, user=request.user),
+        "Tags saved.",
+        (ScreeningError,),
+        failure="Tags not saved",
+    )
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from identification.models import Record
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
+from reviews.feedback import attempt
 
 from . import freezing, services
 from .history import record_tags_context
@@ -100,8 +101,9 @@ def vote(request, review_id, stage_slug, record_id):
     if decision not in Decision.values:
         messages.error(request, "Choose include, exclude or maybe.")
         return _back_to_queue(request, review, stage_slug)
-    try:
-        _, resolution = services.cast_vote(
+    attempt(
+        request,
+        lambda: services.cast_vote(
             review=review,
             record_id=record_id,
             stage=stage,
@@ -109,12 +111,12 @@ def vote(request, review_id, stage_slug, record_id):
             decision=decision,
             note=request.POST.get("note", "").strip(),
             exclusion_reason=_reason(review, request.POST.get("exclusion_reason")),
-        )
-    except services.ScreeningError as exc:
-        messages.error(request, f"Vote not saved: {exc}.")
-        return _back_to_queue(request, review, stage_slug)
-    messages.success(
-        request, "Vote saved." if resolution is None else "Vote saved; the reviewers agree, so the record is resolved."
+        ),
+        lambda saved: (
+            "Vote saved." if saved[1] is None else "Vote saved; the reviewers agree, so the record is resolved."
+        ),
+        (services.ScreeningError,),
+        failure="Vote not saved",
     )
     return _back_to_queue(request, review, stage_slug)
 
@@ -166,8 +168,9 @@ def resolve(request, review_id, stage_slug, record_id):
     if decision not in FinalDecision.values:
         messages.error(request, "Choose include or exclude.")
     else:
-        try:
-            services.resolve_conflict(
+        attempt(
+            request,
+            lambda: services.resolve_conflict(
                 review=review,
                 record_id=record_id,
                 stage=stage,
@@ -175,8 +178,10 @@ def resolve(request, review_id, stage_slug, record_id):
                 user=request.user,
                 note=request.POST.get("note", "").strip(),
                 exclusion_reason=_reason(review, request.POST.get("exclusion_reason")),
-            )
-            messages.success(request, "Conflict resolved.")
-        except services.ScreeningError as exc:
-            messages.warning(request, f"Not resolved: {exc}.")
+            ),
+            "Conflict resolved.",
+            (services.ScreeningError,),
+            failure="Not resolved",
+            level=messages.WARNING,
+        )
     return redirect("screening:conflicts", review_id=review.pk, stage_slug=stage_slug)

@@ -14,7 +14,6 @@ from identification.access import IDENTIFIERS, get_import_for_user, get_record_f
 from identification.exports import records_download
 from identification.forms import ImportForm, SearchForm
 from identification.models import ImportStatus
-from identification.record_sets import record_sets
 from identification.tasks import start_import
 from reviews.access import get_review_for_user
 from reviews.models import Review
@@ -184,12 +183,10 @@ def _filtered(review, params):
         OpenApiParameter("import", int, description="Records from this import (its id)."),
         OpenApiParameter("abstract", str, enum=["missing"], description="Only records without an abstract."),
         OpenApiParameter(
-            "set",
+            "decision",
             str,
-            enum=[record_set.slug for record_set in record_sets()],
-            description="Records resolved so: excluded ones with the reason as a note (N1 in RIS, note in BibTeX).",
+            description="As the records page: title_abstract:included, either:excluded (the reason as a note), ...",
         ),
-        OpenApiParameter("decision", str, description="As the records page: title_abstract:included, ..."),
         OpenApiParameter("reason", int, description="Records excluded for this exclusion reason (its id)."),
         OpenApiParameter("tag", int, description="Records with this tag (its id)."),
     ],

@@ -12,8 +12,8 @@ FILTERS = [
     {},
     {"show": "all"},
     {"q": "Trial 3"},
-    {"set": "included-title-abstract"},
-    {"set": "excluded"},
+    {"decision": "title_abstract:included"},
+    {"decision": "either:excluded"},
     {"decision": "title_abstract:awaiting"},
 ]
 

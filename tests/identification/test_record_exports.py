@@ -1,4 +1,4 @@
-"""The records' RIS and BibTeX downloads: the list's filters and screening's decided sets, read back unchanged."""
+"""The records' RIS and BibTeX downloads: the list's filters, screening's decisions among them, read back unchanged."""
 
 import pytest
 from django.urls import reverse
@@ -70,24 +70,27 @@ def test_decided_sets_hold_resolved_decisions_only_and_the_exclusions_give_their
     assert not Resolution.objects.filter(record=waiting).exists()
     client.force_login(personas.viewer)
 
-    ris = export(client, review, "ris", set="included-title-abstract").content.decode()
+    ris = export(client, review, "ris", decision="title_abstract:included").content.decode()
     assert ris.count("TY  - ") == 1 and included.title in ris
-    ris = export(client, review, "ris", set="excluded").content.decode()
-    assert ris.count("TY  - ") == 1 and excluded.title in ris
-    assert "N1  - Excluded at title/abstract: Wrong population" in ris
-    assert export(client, review, "ris", set="included-full-text").content == b""
-    response = export(client, review, "bibtex", set="excluded")
-    assert response["Content-Disposition"].endswith('-records-excluded.bib"')
+    assert "N1  - " not in ris
+    for excluded_at in ("either:excluded", "title_abstract:excluded"):
+        ris = export(client, review, "ris", decision=excluded_at).content.decode()
+        assert ris.count("TY  - ") == 1 and excluded.title in ris
+        assert "N1  - Excluded at title/abstract: Wrong population" in ris
+    assert export(client, review, "ris", decision="full_text:included").content == b""
+    response = export(client, review, "bibtex", decision="either:excluded")
+    assert response["Content-Disposition"].endswith('-records-excluded-either-stage.bib"')
     assert setup.record_import.records.count() == 4
 
 
 def test_the_records_page_links_the_downloads_with_its_filters(client, personas):
     personas.identification()
     client.force_login(personas.viewer)
-    page = client.get(reverse("identification:records", args=[personas.review.pk]), {"set": "excluded"})
+    page = client.get(reverse("identification:records", args=[personas.review.pk]), {"decision": "either:excluded"})
     url = reverse("identification:records_export", args=[personas.review.pk, "ris"])
-    assert f'href="{url}?q=&amp;show=unique&amp;import=&amp;abstract=&amp;set=excluded"' in page.content.decode()
-    assert 'value="included-full-text"' in page.content.decode()
+    query = "q=&amp;show=unique&amp;import=&amp;abstract=&amp;decision=either%3Aexcluded"
+    assert f'href="{url}?{query}"' in page.content.decode()
+    assert 'value="full_text:included"' in page.content.decode()
 
 
 def test_an_unknown_format_is_404(client, personas):
@@ -99,14 +102,15 @@ def test_an_unknown_format_is_404(client, personas):
 def test_the_export_query_count_does_not_grow_with_the_records(client, personas, django_assert_num_queries):
     personas.identification()
     client.force_login(personas.viewer)
-    # session, user, membership; the records; the set's notes.
-    with django_assert_num_queries(5):
-        export(client, personas.review, "ris", set="excluded")
+    # session, user, membership; the adjudicators (the decision filter's choices: a conflict only for who may see
+    # it); the records; the chosen decision's notes.
+    with django_assert_num_queries(6):
+        export(client, personas.review, "ris", decision="either:excluded")
 
 
 def test_a_vote_waiting_for_others_changes_no_export_of_any_set(client, personas):
-    """The blinding crawl (tests/blinding.py) from the records page: each decided set, in each format, is the
-    same whatever the hidden co-reviewer voted."""
+    """The blinding crawl (tests/blinding.py) from the records page: the records of each decision, in each format,
+    are the same whatever the hidden co-reviewer voted."""
     from tests.blinding import assert_blind, reached_views
     from tests.screening.test_blinding import NOTES, Screening
 
@@ -121,5 +125,5 @@ def test_a_vote_waiting_for_others_changes_no_export_of_any_set(client, personas
     )
     assert "identification:records_export" in reached_views(crawl)
     exports = [address for address in crawl if "/records.ris?" in address]
-    assert any("set=excluded" in address for address in exports)
-    assert any("set=included-full-text" in address for address in exports)
+    assert any("decision=either%3Aexcluded" in address for address in exports)
+    assert any("decision=full_text%3Aincluded" in address for address in exports)
