@@ -5,6 +5,10 @@ import math
 import pandas as pd
 from django.db import transaction
 
+from appraisal.grade_inputs import row_risks
+from appraisal.loader import load as load_tool
+from appraisal.plots import Assessment as PlotAssessment
+from appraisal.plots import forest_columns
 from extraction.services import is_locked
 from reviews.access import LEAD_ONLY, require_role
 
@@ -13,6 +17,7 @@ from .characteristics import baseline_table, characteristics
 from .engine.analysis import meta_analyse
 from .engine.dataset import MEASURE_NAMES, DataError, effect_table
 from .engine.fitting import METHODS, ModelError
+from .engine.risk_of_bias import by_risk_of_bias
 from .engine.sensitivity import correlation_sweep
 from .models import AnalysisRun, OutcomeDesign, Plot, PlotKind, RunStatus
 from .outcomes import DEFAULT_MEASURES, comparison_frame, locked_data, mappings, outcome_frame, outcome_problems
@@ -76,7 +81,30 @@ def _comparison_results(data, mapping, run):
     for study in result["studies"]:
         study["weight_in_subgroup"] = weights.get(study["study"])
         study["n"] = _total(studies.loc[studies["study"] == study["study"], "n"])
+    _add_risk_of_bias(result, run, mapping, table, method=method, knha=run.knha and method in METHODS)
     return result
+
+
+def _add_risk_of_bias(result: dict, run, mapping, table, *, method: str, knha: bool) -> None:
+    """Each study's settled overall risk of bias as the run found it, and the outcome pooled again by it
+    (restricted to low risk, to low risk or some concerns; subgroups by risk): beside the main result."""
+    risks = row_risks(run.review, (mapping.key, mapping.label), table.studies["study"])
+    if not any(risks.values()):
+        return
+    categories = [risks[name].category if risks[name] else None for name in table.studies["study"]]
+    result["risk_of_bias"] = by_risk_of_bias(table, categories, method=method, knha=knha)
+    result["risk_of_bias"]["studies"] = {
+        name: {
+            "category": risk.category,
+            "code": risk.judgement,
+            "judgement": risk.label,
+            "tool": risk.tool,
+            "variant": risk.variant,
+            "domains": risk.domains,
+        }
+        for name, risk in risks.items()
+        if risk
+    }
 
 
 def _participants(studies: pd.DataFrame) -> pd.Series:
@@ -102,6 +130,7 @@ def _pre_post_results(frame, mapping, run):
         raise AnalysisError(f"{mapping.label}: fewer than two studies report it")
     analysis = meta_analyse(table, method=run.method, knha=run.knha, by_subgroup=True)
     result = analysis.as_json()
+    _add_risk_of_bias(result, run, mapping, table, method=run.method, knha=run.knha)
     result["label"] = mapping.label
     result["method_name"] = analysis.overall.method_name
     studies = table.studies.assign(n=frame.set_index("study").loc[table.studies["study"], "n"].to_numpy())
@@ -203,18 +232,34 @@ def _sides(outcome: dict) -> tuple[str, str]:
     return tuple(pairs[0]) if len(pairs) == 1 else ("intervention", "comparator")
 
 
+def _risk_of_bias_columns(outcome: dict):
+    """The forest plot's risk-of-bias columns, from the judgements the run stored: a column per domain and the
+    overall judgement, when the studies share one tool and variant of it (else none)."""
+    studies = (outcome.get("risk_of_bias") or {}).get("studies")
+    if not studies:
+        return None
+    tools = {(study["tool"], study.get("variant")) for study in studies.values()}
+    if len(tools) > 1:
+        return None
+    code, variant = tools.pop()
+    assessments = [PlotAssessment(name, study["domains"], study["code"]) for name, study in studies.items()]
+    return forest_columns(load_tool(code), assessments, variant)
+
+
 def draw_plot(run, outcome_key: str, kind: str):
     outcome = run.results["outcomes"][outcome_key]
     if kind == PlotKind.FUNNEL:
         return plots.funnel(outcome, effect_label(run, outcome))
+    columns = _risk_of_bias_columns(outcome)
     if outcome.get("design", OutcomeDesign.PRE_POST) in (OutcomeDesign.PRE_POST, OutcomeDesign.GENERIC):
-        return plots.forest(outcome, effect_label(run, outcome))
+        return plots.forest(outcome, effect_label(run, outcome), risk_of_bias=columns)
     intervention, comparator = _sides(outcome)
     return plots.forest(
         outcome,
         effect_label(run, outcome),
         favours=(f"favours {intervention}", f"favours {comparator}"),
         groups=(intervention.capitalize(), comparator.capitalize()),
+        risk_of_bias=columns,
     )
 
 

@@ -5,7 +5,6 @@ Django, so that each domain's proposal is tested on constructed cases (tests/cer
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,8 +24,6 @@ DOMAIN_LABELS = {
 }
 # Without the lead's own, the relative risk reduction the optimal information size is computed for (GRADE 6).
 OIS_RELATIVE_RISK_REDUCTION = 0.25
-# A row of a run names its study by label, with " [id]" when two studies share a label, and " (arm …)" per arm.
-ROW_NAME = re.compile(r"^(?P<label>.*?)(?: \[(?P<id>\d+)\])?(?: \(arm [^)]*\))?$")
 
 
 @dataclass(frozen=True)
@@ -58,13 +55,6 @@ class Evidence:
     @property
     def null(self) -> float:
         return 1.0 if self.ratio else 0.0
-
-
-def study_key(row_name: str) -> tuple[str, int | None]:
-    """(study label, study id if the row gives it) of a run's row name."""
-    match = ROW_NAME.match(row_name)
-    assert match is not None  # the pattern matches every string
-    return match["label"], int(match["id"]) if match["id"] else None
 
 
 def _finite(value: Any) -> bool:

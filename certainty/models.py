@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
 from analysis.models import AnalysisRun
-from reviews.guards import WriteGuarded
+from reviews.guards import WriteGuarded, WriteGuardedQuerySet
 from reviews.models import Review
 
 from .evidence import DOMAIN_LABELS
@@ -22,7 +22,7 @@ class Start(models.TextChoices):
     OBSERVATIONAL_ROBINS_I = "observational_robins_i", "Non-randomised studies assessed with ROBINS-I: high"
 
 
-Domain = models.TextChoices("Domain", [(code, label) for code, label in DOMAIN_LABELS.items()])
+Domain = models.TextChoices("Domain", [(code.upper(), (code, label)) for code, label in DOMAIN_LABELS.items()])
 
 
 class OutcomeGrading(models.Model):
@@ -61,7 +61,7 @@ class OutcomeGrading(models.Model):
         return f"{self.outcome} ({self.get_start_display()})"
 
 
-class JudgementQuerySet(models.QuerySet):
+class JudgementQuerySet(WriteGuardedQuerySet):
     def in_force(self):
         """The newest judgement of each (review, outcome, domain)."""
         newest = (

@@ -7,10 +7,11 @@ from django.db import transaction
 
 from analysis.models import AnalysisRun
 from appraisal import grade
-from appraisal.models import OVERALL, Consensus, ConsensusStatus, Design, ToolCode
+from appraisal.grade_inputs import row_risks
+from appraisal.models import Design
 from reviews.access import LEAD_ONLY, person, require_role
 
-from .evidence import DOMAIN_LABELS, DOWN, Evidence, Settings, absolute, propose, read, study_key
+from .evidence import DOMAIN_LABELS, DOWN, Evidence, Settings, absolute, propose, read
 from .models import GradeJudgement, OutcomeGrading, Start
 
 
@@ -59,38 +60,14 @@ def current_run(review) -> AnalysisRun | None:
     return review.analysis_runs.done().filter(stale=False).first()
 
 
-def _category(appraisal, judgement: str) -> str:
-    tool = appraisal.tool_spec
-    top = max(j.severity for j in tool.judgements if j.severity is not None)
-    return grade.risk_category(tool.judgement(judgement).severity, top)
-
-
 def study_risks(review, key: str, evidence: Evidence) -> tuple[dict[str, str | None], set[str]]:
     """Each of the evidence's rows' overall risk of bias (low / some_concerns / high; None: no settled overall
-    judgement), and the designs of the studies assessed. A tool assessed per outcome (RoB 2) counts where its
-    outcome is this outcome's key or label."""
-    settled = (
-        Consensus.objects.filter(review=review, domain=OVERALL)
-        .exclude(status=ConsensusStatus.CONFLICT)
-        .select_related("appraisal__study")
+    judgement), and the designs of the studies assessed."""
+    risks = row_risks(review, (key, evidence.label), evidence.weights)
+    return (
+        {name: risk.category if risk else None for name, risk in risks.items()},
+        {risk.design for risk in risks.values() if risk},
     )
-    names = {key.casefold(), evidence.label.casefold()}
-    by_id, by_label = {}, {}
-    for cell in settled:
-        appraisal = cell.appraisal
-        if appraisal.tool in (ToolCode.ROB2,) and appraisal.outcome.casefold() not in names:
-            continue
-        found = (_category(appraisal, cell.judgement), appraisal.design)
-        by_id[appraisal.study_id] = found
-        by_label[appraisal.study.label] = found
-    risks, designs = {}, set()
-    for name in evidence.weights:
-        label, study_id = study_key(name)
-        found = by_id.get(study_id) if study_id else by_label.get(label)
-        risks[name] = found[0] if found else None
-        if found:
-            designs.add(found[1])
-    return risks, designs
 
 
 def _start(designs: set[str]) -> str:

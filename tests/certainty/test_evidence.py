@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from certainty.evidence import Settings, absolute, propose, read, study_key
+from appraisal.grade_inputs import study_key
+from certainty.evidence import Settings, absolute, propose, read
 
 
 def outcome(*, studies, estimate=-0.5, ci=(-0.8, -0.2), pi=None, i2=10.0, tau2=0.0, ratio=False, measure="MD", **extra):
