@@ -39,44 +39,56 @@ def _category(tool, judgement: str) -> str:
     return risk_category(tool.judgement(judgement).severity, top)
 
 
-def row_risks(review, outcome_names: Iterable[str], row_names: Iterable[str]) -> dict[str, StudyRisk | None]:
-    """The settled risk of bias of each row's study (None: no settled overall judgement). An outcome-specific tool
-    (RoB 2) counts where its appraisal's outcome is one of `outcome_names` (an outcome's key and label)."""
-    names = {name.casefold() for name in outcome_names}
-    settled = (
-        Consensus.objects.filter(review=review)
-        .exclude(status=ConsensusStatus.CONFLICT)
-        .select_related("appraisal__study")
-        .order_by("appraisal_id", "domain")
-    )
-    judged: dict[int, dict[str, str]] = {}
-    appraisals = {}
-    for cell in settled:
-        appraisal = cell.appraisal
-        if appraisal.tool in PER_OUTCOME and appraisal.outcome.casefold() not in names:
-            continue
-        judged.setdefault(appraisal.pk, {})[cell.domain] = cell.judgement
-        appraisals[appraisal.pk] = appraisal
-    by_id: dict[int, StudyRisk] = {}
-    by_label: dict[str, StudyRisk] = {}
-    for pk, domains in judged.items():
-        overall = domains.pop(OVERALL, None)
-        if overall is None:
-            continue
-        appraisal = appraisals[pk]
-        tool = appraisal.tool_spec
-        risk = StudyRisk(
-            _category(tool, overall),
-            overall,
-            tool.judgement(overall).label,
-            appraisal.design,
-            appraisal.tool,
-            appraisal.variant,
-            domains,
+class SettledRisks:
+    """The review's settled overall judgements, read in one query, for any number of outcomes' rows."""
+
+    def __init__(self, review) -> None:
+        settled = (
+            Consensus.objects.filter(review=review)
+            .exclude(status=ConsensusStatus.CONFLICT)
+            .select_related("appraisal__study")
+            .order_by("appraisal_id", "domain")
         )
-        by_id[appraisal.study_id] = by_label[appraisal.study.label] = risk
-    risks = {}
-    for name in row_names:
-        label, study_id = study_key(name)
-        risks[name] = by_id.get(study_id) if study_id else by_label.get(label)
-    return risks
+        judged: dict[int, dict[str, str]] = {}
+        self.appraisals = {}
+        for cell in settled:
+            judged.setdefault(cell.appraisal_id, {})[cell.domain] = cell.judgement
+            self.appraisals[cell.appraisal_id] = cell.appraisal
+        self.risks: dict[int, StudyRisk] = {}
+        for pk, domains in judged.items():
+            overall = domains.pop(OVERALL, None)
+            if overall is None:
+                continue
+            appraisal = self.appraisals[pk]
+            tool = appraisal.tool_spec
+            self.risks[pk] = StudyRisk(
+                _category(tool, overall),
+                overall,
+                tool.judgement(overall).label,
+                appraisal.design,
+                appraisal.tool,
+                appraisal.variant,
+                domains,
+            )
+
+    def rows(self, outcome_names: Iterable[str], row_names: Iterable[str]) -> dict[str, StudyRisk | None]:
+        """The settled risk of bias of each row's study (None: no settled overall judgement). An outcome-specific
+        tool (RoB 2) counts where its appraisal's outcome is one of `outcome_names` (an outcome's key and label)."""
+        names = {name.casefold() for name in outcome_names}
+        by_id: dict[int, StudyRisk] = {}
+        by_label: dict[str, StudyRisk] = {}
+        for pk, risk in self.risks.items():
+            appraisal = self.appraisals[pk]
+            if appraisal.tool in PER_OUTCOME and appraisal.outcome.casefold() not in names:
+                continue
+            by_id[appraisal.study_id] = by_label[appraisal.study.label] = risk
+        found = {}
+        for name in row_names:
+            label, study_id = study_key(name)
+            found[name] = by_id.get(study_id) if study_id else by_label.get(label)
+        return found
+
+
+def row_risks(review, outcome_names: Iterable[str], row_names: Iterable[str]) -> dict[str, StudyRisk | None]:
+    """`SettledRisks(review).rows(...)`, for one outcome."""
+    return SettledRisks(review).rows(outcome_names, row_names)

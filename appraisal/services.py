@@ -15,12 +15,14 @@ from reviews.access import ADJUDICATORS, LEAD_ONLY, adjudicator_ids, may_settle,
 from reviews.models import Role
 from reviews.pairs import fill_slots, take_pair
 
+from . import stars
 from .algorithm import effective_answers, suggest_domain, suggest_overall
 from .model import NOT_APPLICABLE
 from .models import (
     DEFAULT_TOOLS,
     OVERALL,
     PER_OUTCOME,
+    TOOL_DESIGNS,
     Answer,
     Appraisal,
     AppraisalLock,
@@ -59,6 +61,8 @@ def choose_tool(*, review, user, design: str, tool: str) -> ToolChoice:
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if design not in Design.values or tool not in ToolCode.values:
         raise AppraisalError("choose a study design and a tool")
+    if design not in TOOL_DESIGNS.get(tool, Design.values):
+        raise AppraisalError(f"{ToolCode(tool).label} is only for the design '{Design(TOOL_DESIGNS[tool][0]).label}'")
     choice, _ = ToolChoice.objects.update_or_create(review=review, design=design, defaults={"tool": tool})
     AuditEvent.objects.create(
         review=review, action=AuditAction.TOOL_CHOSEN, user=person(user), new_value=f"{design}: {tool}"
@@ -144,6 +148,8 @@ class Entry:
 def suggestions(appraisal, answers: dict, judgements: dict) -> dict:
     """{domain: Suggestion} for each domain from its answers, and OVERALL from the domain judgements given."""
     tool = appraisal.tool_spec
+    if tool.kind == "stars":
+        return stars.suggestions(tool, answers, judgements)
     found = {}
     for domain in appraisal.domains():
         given = {q: a for (d, q), a in answers.items() if d == domain.code and a}

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from analysis.models import AnalysisRun
 from appraisal import grade
-from appraisal.grade_inputs import row_risks
+from appraisal.grade_inputs import SettledRisks
 from appraisal.models import Design
 from reviews.access import LEAD_ONLY, person, require_role
 
@@ -60,10 +60,10 @@ def current_run(review) -> AnalysisRun | None:
     return review.analysis_runs.done().filter(stale=False).first()
 
 
-def study_risks(review, key: str, evidence: Evidence) -> tuple[dict[str, str | None], set[str]]:
+def study_risks(settled: SettledRisks, key: str, evidence: Evidence) -> tuple[dict[str, str | None], set[str]]:
     """Each of the evidence's rows' overall risk of bias (low / some_concerns / high; None: no settled overall
     judgement), and the designs of the studies assessed."""
-    risks = row_risks(review, (key, evidence.label), evidence.weights)
+    risks = settled.rows((key, evidence.label), evidence.weights)
     return (
         {name: risk.category if risk else None for name, risk in risks.items()},
         {risk.design for risk in risks.values() if risk},
@@ -84,10 +84,11 @@ def outcome_rows(review, run: AnalysisRun) -> list[OutcomeRow]:
     judged: dict[tuple[str, str], GradeJudgement] = {
         (j.outcome, j.domain): j for j in GradeJudgement.objects.filter(review=review).in_force()
     }
+    settled = SettledRisks(review)
     rows = []
     for key, outcome in run.results.get("outcomes", {}).items():
         evidence = read(outcome)
-        risks, designs = study_risks(review, key, evidence)
+        risks, designs = study_risks(settled, key, evidence)
         grading = gradings.get(key)
         settings = Settings(start=_start(designs))
         if grading is not None:

@@ -4,7 +4,8 @@ lead's judgements as an append-only history, the table on the page, in CSV and i
 import io
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
@@ -157,3 +158,17 @@ def test_without_a_current_run_the_page_says_so_and_there_is_nothing_to_download
     client.force_login(personas.lead)
     assert "No current analysis" in client.get(reverse("certainty:summary", args=[personas.review.pk])).text
     assert client.get(reverse("certainty:export", args=[personas.review.pk, "docx"])).status_code == 404
+
+
+def test_the_summary_pages_queries_do_not_grow_with_outcomes_judgements_or_assessments(client, personas, locked):
+    review = personas.review
+    client.force_login(personas.viewer)
+    url = reverse("certainty:summary", args=[review.pk])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for key in locked.run.results["outcomes"]:
+        services.confirm_proposals(review=review, user=personas.lead, outcome=key)
+    assess(personas, locked.team.studies[:3])
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before) <= 12, [q["sql"] for q in after.captured_queries]
