@@ -74,7 +74,7 @@ def test_its_demo_step_runs_in_its_place(monkeypatch, note_model):
 
     monkeypatch.setitem(stages._registered, "plugin_stage", dataclasses.replace(original, demo=plugin))
     call_command("demo", stdout=io.StringIO())
-    assert ran == ["identification", "screening", "extraction", "appraisal", "plugin_stage", "analysis"]
+    assert ran == ["identification", "screening", "extraction", "appraisal", "plugin_stage", "analysis", "certainty"]
     assert note_model.objects.get().text == "Appraised in the demo"
 
 

@@ -172,3 +172,10 @@ def test_the_summary_pages_queries_do_not_grow_with_outcomes_judgements_or_asses
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before) <= 12, [q["sql"] for q in after.captured_queries]
+
+
+def test_the_evidence_starts_by_the_assessed_designs_and_tools():
+    assert services._start(set()) == "randomised"
+    assert services._start({("randomised", "rob2")}) == "randomised"
+    assert services._start({("cohort", "robins_i"), ("randomised", "rob2")}) == "observational_robins_i"
+    assert services._start({("cohort", "nos_cohort"), ("cohort", "robins_i")}) == "observational"
