@@ -8,7 +8,7 @@ from django.db import transaction
 from analysis.models import AnalysisRun
 from appraisal import grade
 from appraisal.grade_inputs import SettledRisks
-from appraisal.models import Design
+from appraisal.models import Design, ToolCode
 from reviews.access import LEAD_ONLY, person, require_role
 
 from .evidence import DOMAIN_LABELS, DOWN, Evidence, Settings, absolute, propose, read
@@ -60,22 +60,27 @@ def current_run(review) -> AnalysisRun | None:
     return review.analysis_runs.done().filter(stale=False).first()
 
 
-def study_risks(settled: SettledRisks, key: str, evidence: Evidence) -> tuple[dict[str, str | None], set[str]]:
+def study_risks(
+    settled: SettledRisks, key: str, evidence: Evidence
+) -> tuple[dict[str, str | None], set[tuple[str, str]]]:
     """Each of the evidence's rows' overall risk of bias (low / some_concerns / high; None: no settled overall
-    judgement), and the designs of the studies assessed."""
+    judgement), and the (design, tool) of the studies assessed."""
     risks = settled.rows((key, evidence.label), evidence.weights)
     return (
         {name: risk.category if risk else None for name, risk in risks.items()},
-        {risk.design for risk in risks.values() if risk},
+        {(risk.design, risk.tool) for risk in risks.values() if risk},
     )
 
 
-def _start(designs: set[str]) -> str:
-    """The start the studies' designs suggest: randomised trials high; non-randomised studies assessed with ROBINS-I
-    high as well (GRADE 18, ROBINS-I rates their bias); without assessments, randomised until the lead says."""
-    if not designs or designs == {Design.RANDOMISED}:
+def _start(assessed: set[tuple[str, str]]) -> str:
+    """The start the studies' designs suggest: randomised trials high; non-randomised studies high when every one
+    is assessed with ROBINS-I (GRADE 18: ROBINS-I rates their bias), else low; without assessments, randomised until
+    the lead says otherwise."""
+    if all(design == Design.RANDOMISED for design, _ in assessed):
         return Start.RANDOMISED
-    return Start.OBSERVATIONAL_ROBINS_I
+    if all(tool == ToolCode.ROBINS_I for design, tool in assessed if design != Design.RANDOMISED):
+        return Start.OBSERVATIONAL_ROBINS_I
+    return Start.OBSERVATIONAL
 
 
 def outcome_rows(review, run: AnalysisRun) -> list[OutcomeRow]:
@@ -88,9 +93,9 @@ def outcome_rows(review, run: AnalysisRun) -> list[OutcomeRow]:
     rows = []
     for key, outcome in run.results.get("outcomes", {}).items():
         evidence = read(outcome)
-        risks, designs = study_risks(settled, key, evidence)
+        risks, assessed = study_risks(settled, key, evidence)
         grading = gradings.get(key)
-        settings = Settings(start=_start(designs))
+        settings = Settings(start=_start(assessed))
         if grading is not None:
             mid = (grading.mid_lower, grading.mid_upper) if grading.mid_lower is not None else None
             settings = Settings(start=grading.start, mid=mid, control_risk=grading.control_risk)
