@@ -134,8 +134,8 @@ def admin_personas(personas, settings):
     from analysis.outcomes import mappings
     from analysis.tasks import analyse
     from api.services import create_token
-    from certainty.models import GradeJudgement, OutcomeGrading
     from screening import tags
+    from tests.certainty.helpers import grade_rows
     from tests.db_worker import DATABASE_BACKEND
 
     personas.identification()
@@ -146,17 +146,7 @@ def admin_personas(personas, settings):
     settings.TASKS = DATABASE_BACKEND  # queued in the database, where the admin shows it
     analyse.enqueue(run.pk)
     create_token(user=personas.lead, name="scripts")
-    # GRADE rows, written directly: the services need a finished run.
-    OutcomeGrading.objects.create(review=personas.review, outcome="arr")
-    GradeJudgement.objects.create(
-        review=personas.review,
-        outcome="arr",
-        domain="imprecision",
-        change=0,
-        proposed_change=0,
-        reason="Narrow",
-        user=personas.lead,
-    )
+    grade_rows(personas)
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
     record = personas.identification().record
     tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
