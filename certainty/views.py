@@ -8,7 +8,7 @@ from reviews.feedback import attempt
 
 from . import services, table
 from .forms import JudgeForm, SettingsForm
-from .models import GradeJudgement
+from .models import GradeJudgement, Start
 
 REFUSALS = (services.GradeError,)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -71,6 +71,7 @@ def outcome(request, review_id, outcome):
         "membership": membership,
         "run": run,
         "row": row,
+        "start": Start(row.settings.start).label,
         "domains": [(d, forms[d.domain]) for d in row.domains],
         "settings_form": SettingsForm(initial=initial),
         "history": GradeJudgement.objects.filter(review=review, outcome=outcome).select_related("user"),
