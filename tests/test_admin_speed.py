@@ -58,7 +58,7 @@ QUERIES = {
     "appraisal.appraisallock": 4,
     "appraisal.auditevent": 4,
     "certainty.outcomegrading": 5,
-    "certainty.gradejudgement": 4,
+    "certainty.gradejudgement": 5,
     "api.apitoken": 5,
     "django_tasks_database.dbtaskresult": 7,
 }
