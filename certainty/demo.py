@@ -7,7 +7,7 @@ from . import services
 from .models import GradeJudgement
 
 # The lead's one change: indirectness rated down for the first outcome.
-CHANGE = ("indirectness", -1, "Single-centre cohorts of adults only; the question includes children (demo).")
+CHANGE = ("indirectness", -1, "The studies' populations are narrower than the question's (demo).")
 
 
 def grade_demo_outcomes(review) -> None:
