@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
+from appraisal.plots import ForestColumns
+
 from .plots import Row, forest_rows, group_cells, group_header
 
 ROW = 18  # px per row
@@ -22,6 +24,7 @@ TOP = 44  # the column headings
 AXIS = 70  # the axis, its label and the direction labels under the last row
 FOOTNOTE = 20
 INDENT = 14  # a study's name under its subgroup's heading
+RISK_COLUMN = 22  # px per risk-of-bias column, right of the weights
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,10 @@ def forest_svg(
     *,
     favours: tuple[str, str] | None = None,
     groups: tuple[str, str] = ("Intervention", "Comparator"),
+    risk_of_bias: ForestColumns | None = None,
 ) -> bytes:
-    """The forest plot of analysis/plots.py's ``forest``, with the same rows, columns and labels, as SVG bytes."""
+    """The forest plot of analysis/plots.py's ``forest``, with the same rows, columns and labels, as SVG bytes;
+    ``risk_of_bias`` adds a coloured symbol per domain and the overall judgement right of the weights."""
     studies = outcome["studies"]
     ratio = bool(outcome.get("ratio"))
     shown = math.exp if ratio else float
@@ -116,7 +121,8 @@ def forest_svg(
     test = outcome.get("subgroup_test")
     body = len(rows) * ROW
     height = TOP + body + AXIS + (FOOTNOTE if test else 0)
-    canvas = _Canvas(columns.width, height, effect_label)
+    risk_columns = len(risk_of_bias.headings) if risk_of_bias else 0
+    canvas = _Canvas(columns.width + risk_columns * RISK_COLUMN, height, effect_label)
     scale = _Scale(rows, columns.plot, ratio)
 
     heading_y = TOP - 26
@@ -126,6 +132,8 @@ def forest_svg(
         for x, name in zip(columns.groups, groups, strict=True):
             canvas.text(x, heading_y, name, "end", font_weight="bold")
             canvas.text(x, heading_y + 16, group_header(studies[0]), "end", font_size=10, fill="#555")
+    if risk_of_bias:
+        _draw_risk_of_bias(canvas, risk_of_bias, rows, left=columns.width, heading_y=heading_y)
     plot_left, plot_right = columns.plot
     null_x = scale(0.0)
     canvas.add("line", x1=null_x, y1=TOP, x2=null_x, y2=TOP + body, stroke="#888", stroke_width=0.8)
@@ -173,6 +181,22 @@ def forest_svg(
         )
         canvas.text(columns.study, height - FOOTNOTE / 2, footnote, font_size=10)
     return canvas.bytes()
+
+
+def _draw_risk_of_bias(canvas: _Canvas, columns: ForestColumns, rows: list[Row], *, left: int, heading_y: int) -> None:
+    """A column per heading (domains, then overall): each study's judgement as its symbol on its colour, as RevMan
+    draws them; a study without a judgement in a column is left blank there."""
+    for index, heading in enumerate(columns.headings):
+        x = left + index * RISK_COLUMN + RISK_COLUMN / 2
+        canvas.text(x, heading_y, heading, "middle", font_weight="bold")
+        for number, row in enumerate(rows):
+            cells = columns.rows.get(row.label) if row.kind == "study" else None
+            cell = cells[index] if cells else None
+            if cell is None:
+                continue
+            y = TOP + number * ROW + ROW / 2
+            canvas.add("circle", cx=x, cy=y, r=7.5, fill=cell.colour)
+            canvas.text(x, y, cell.symbol, "middle", font_size=9, font_weight="bold", fill="#fff")
 
 
 class _Scale:

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from appraisal.plots import ForestColumns, draw_forest_columns
 from reviews.figures import render, without_inline_styles  # noqa: F401 - the stage's plots render through these
 
 COLOURS = ["#1f5fa8", "#b45309", "#047857", "#7c3aed", "#be123c"]
@@ -25,6 +26,7 @@ FAVOURS = ("Favours intervention", "Favours comparator")
 # sit left of the plot, at these x positions in figure widths.
 GROUPS_FIGURE_WIDTH, GROUPS_PLOT_LEFT, GROUPS_PLOT_WIDTH = 13.0, 0.45, 0.28
 STUDY_X, GROUP_COLUMNS_X = 0.01, (0.335, 0.43)
+ROB_COLUMN = 0.3  # inches per risk-of-bias column, right of the weights
 
 
 def _diamond(ax: Axes, y: float, estimate: float, low: float, high: float, colour: str) -> None:
@@ -131,11 +133,13 @@ def forest(
     *,
     favours: tuple[str, str] | None = None,
     groups: tuple[str, str] = ("Intervention", "Comparator"),
+    risk_of_bias: ForestColumns | None = None,
 ) -> Figure:
     """Studies grouped by subgroup, each subgroup's pooled diamond, and the test for subgroup differences.
 
     Ratio measures (``outcome["ratio"]``) are drawn as ratios on a log axis; ``favours`` labels the left and
-    right of the line of no effect; two-group data add a column per group, headed by ``groups``."""
+    right of the line of no effect; two-group data add a column per group, headed by ``groups``; ``risk_of_bias``
+    adds a column per domain and the overall judgement right of the weights, as RevMan does."""
     studies = outcome["studies"]
     ratio = bool(outcome.get("ratio"))
     shown = math.exp if ratio else float
@@ -144,20 +148,27 @@ def forest(
     rows = len(lines) + 2
     height = rows * ROW + FOREST_TOP + FOREST_BOTTOM
     if with_groups:
-        figure = Figure(figsize=(GROUPS_FIGURE_WIDTH, height))
-        left, width = GROUPS_PLOT_LEFT, GROUPS_PLOT_WIDTH
+        figure_width, left, width = GROUPS_FIGURE_WIDTH, GROUPS_PLOT_LEFT, GROUPS_PLOT_WIDTH
     else:
-        figure = Figure(figsize=(10, height))
-        left, width = 0.28, 0.4
+        figure_width, left, width = 10.0, 0.28, 0.4
+    if risk_of_bias:
+        # Wider by the columns, with the plot and the text left of it kept where they are, in inches.
+        extra = (len(risk_of_bias.headings) + 1) * ROB_COLUMN
+        left, width = left * figure_width / (figure_width + extra), width * figure_width / (figure_width + extra)
+        figure_width += extra
+    figure = Figure(figsize=(figure_width, height))
     ax = figure.add_axes((left, FOREST_BOTTOM / height, width, rows * ROW / height))
     labels, ticks, right = [], [], []
     row_cells: list[tuple[float, str, str]] = []
+    study_rows: dict[str, float] = {}
     for number, line in enumerate(lines):
         y = rows - 1 - number
         if line.kind == "gap":
             continue
         labels.append(line.label if line.kind == "heading" else f"   {line.label}")
         ticks.append(y)
+        if line.kind == "study":
+            study_rows[line.label] = y
         right.append((y, line.estimate_text, line.weight_text))
         if line.cells:
             row_cells.append((y, *line.cells))
@@ -195,6 +206,10 @@ def forest(
         _draw_group_columns(ax, row_cells, groups, group_header(studies[0]), rows)
     if favours:
         _draw_favours(ax, favours, null)
+    if risk_of_bias:
+        axes_inches = width * figure_width
+        step = ROB_COLUMN / axes_inches
+        draw_forest_columns(ax, risk_of_bias, study_rows, left=WEIGHT_X + step, step=step, heading_y=rows - 0.3)
     test = outcome.get("subgroup_test")
     if test:
         footnote = (

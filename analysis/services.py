@@ -8,6 +8,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from matplotlib.figure import Figure
 
+from appraisal.grade_inputs import row_risks
+from appraisal.loader import load as load_tool
+from appraisal.plots import Assessment as PlotAssessment
+from appraisal.plots import ForestColumns, forest_columns
 from extraction.services import is_locked
 from reviews.access import LEAD_ONLY, require_role
 from reviews.models import Review
@@ -15,8 +19,9 @@ from reviews.models import Review
 from . import plots
 from .characteristics import baseline_table, characteristics
 from .engine.analysis import meta_analyse
-from .engine.dataset import MEASURE_NAMES, DataError, effect_table
+from .engine.dataset import MEASURE_NAMES, DataError, EffectTable, effect_table
 from .engine.fitting import METHODS, ModelError
+from .engine.risk_of_bias import by_risk_of_bias
 from .engine.sensitivity import correlation_sweep
 from .forest_svg import forest_svg
 from .models import AnalysisRun, OutcomeDesign, OutcomeMapping, Plot, PlotKind, RunStatus
@@ -83,7 +88,32 @@ def _comparison_results(data: pd.DataFrame, mapping: OutcomeMapping, run: Analys
     for study in result["studies"]:
         study["weight_in_subgroup"] = weights.get(study["study"])
         study["n"] = participants.get(study["study"])
+    _add_risk_of_bias(result, run, mapping, table, method=method, knha=run.knha and method in METHODS)
     return result
+
+
+def _add_risk_of_bias(
+    result: dict, run: AnalysisRun, mapping: OutcomeMapping, table: EffectTable, *, method: str, knha: bool
+) -> None:
+    """Each study's settled overall risk of bias as the run found it, and the outcome pooled again by it
+    (restricted to low risk, to low risk or some concerns; subgroups by risk): beside the main result."""
+    risks = row_risks(run.review, (mapping.key, mapping.label), table.studies["study"])
+    if not any(risks.values()):
+        return
+    categories = [risk.category if (risk := risks[name]) else None for name in table.studies["study"]]
+    result["risk_of_bias"] = by_risk_of_bias(table, categories, method=method, knha=knha)
+    result["risk_of_bias"]["studies"] = {
+        name: {
+            "category": risk.category,
+            "code": risk.judgement,
+            "judgement": risk.label,
+            "tool": risk.tool,
+            "variant": risk.variant,
+            "domains": risk.domains,
+        }
+        for name, risk in risks.items()
+        if risk
+    }
 
 
 def _participants(studies: pd.DataFrame) -> pd.Series:
@@ -109,6 +139,7 @@ def _pre_post_results(frame: pd.DataFrame, mapping: OutcomeMapping, run: Analysi
         raise AnalysisError(f"{mapping.label}: fewer than two studies report it")
     analysis = meta_analyse(table, method=run.method, knha=run.knha, by_subgroup=True)
     result = analysis.as_json()
+    _add_risk_of_bias(result, run, mapping, table, method=run.method, knha=run.knha)
     result["label"] = mapping.label
     result["method_name"] = analysis.overall.method_name
     studies = table.studies.assign(n=frame.set_index("study").loc[table.studies["study"], "n"].to_numpy())
@@ -211,10 +242,24 @@ def _sides(outcome: dict) -> tuple[str, str]:
     return tuple(pairs[0]) if len(pairs) == 1 else ("intervention", "comparator")
 
 
+def _risk_of_bias_columns(outcome: dict) -> ForestColumns | None:
+    """The forest plot's risk-of-bias columns, from the judgements the run stored: a column per domain and the
+    overall judgement, when the studies share one tool and variant of it (else none)."""
+    studies = (outcome.get("risk_of_bias") or {}).get("studies")
+    if not studies:
+        return None
+    tools = {(study["tool"], study.get("variant")) for study in studies.values()}
+    if len(tools) > 1:
+        return None
+    code, variant = tools.pop()
+    assessments = [PlotAssessment(name, study["domains"], study["code"]) for name, study in studies.items()]
+    return forest_columns(load_tool(code), assessments, variant)
+
+
 def _forest_options(run: AnalysisRun, outcome: dict) -> dict:
-    """What a forest plot of the outcome shows beside its rows: the effect's name, and for two groups their names
-    and the side each is favoured on."""
-    options = {"effect_label": effect_label(run, outcome)}
+    """What a forest plot of the outcome shows beside its rows: the effect's name, the risk-of-bias columns, and for
+    two groups their names and the side each is favoured on."""
+    options = {"effect_label": effect_label(run, outcome), "risk_of_bias": _risk_of_bias_columns(outcome)}
     if outcome.get("design", OutcomeDesign.PRE_POST) in (OutcomeDesign.PRE_POST, OutcomeDesign.GENERIC):
         return options
     intervention, comparator = _sides(outcome)

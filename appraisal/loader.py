@@ -33,6 +33,7 @@ from .model import (
     ToolError,
     Variant,
 )
+from .stars import assessable
 
 TOOLS_DIR = Path(__file__).parent / "tools"
 BUILT_IN = ("rob2", "robins_i", "nos_cohort", "nos_case_control")
@@ -327,12 +328,13 @@ class _Reader:
             )
         if levels and levels[-1].minimum:
             raise self.fail("quality_levels", "the last level must have no minimum, so that every score has a level")
-        return replace(
+        star_tool = replace(
             head,
             sections=tuple(sections),
             quality_levels=tuple(levels),
             quality_source=self.get(data, "quality_source", "", str, ""),
         )
+        return assessable(star_tool)  # also as domains, for the assessment forms and the plots
 
 
 _KIND_NAMES = {

@@ -30,6 +30,8 @@ class Design(models.TextChoices):
 class ToolCode(models.TextChoices):
     ROB2 = "rob2", "RoB 2"
     ROBINS_I = "robins_i", "ROBINS-I"
+    NOS_COHORT = "nos_cohort", "Newcastle-Ottawa Scale (cohort)"
+    NOS_CASE_CONTROL = "nos_case_control", "Newcastle-Ottawa Scale (case-control)"
 
 
 # The tool a design gets until the lead chooses another.
@@ -38,6 +40,12 @@ DEFAULT_TOOLS: dict[str, str] = {
     Design.NON_RANDOMISED: ToolCode.ROBINS_I,
     Design.COHORT: ToolCode.ROBINS_I,
     Design.CASE_CONTROL: ToolCode.ROBINS_I,
+}
+# The designs a tool is made for: the Newcastle-Ottawa scales each for their own design; RoB 2 and ROBINS-I the lead
+# may use for any.
+TOOL_DESIGNS = {
+    ToolCode.NOS_COHORT: (Design.COHORT,),
+    ToolCode.NOS_CASE_CONTROL: (Design.CASE_CONTROL,),
 }
 # Tools assessed per outcome (a result), not per study.
 PER_OUTCOME = (ToolCode.ROB2,)

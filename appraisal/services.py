@@ -19,12 +19,14 @@ from reviews.locking import lock_stage, unlock_stage
 from reviews.models import Membership, Review, Role
 from reviews.pairs import fill_slots, take_pair
 
+from . import stars
 from .algorithm import effective_answers, suggest_domain, suggest_overall
 from .model import NOT_APPLICABLE
 from .models import (
     DEFAULT_TOOLS,
     OVERALL,
     PER_OUTCOME,
+    TOOL_DESIGNS,
     Answer,
     Appraisal,
     AppraisalLock,
@@ -63,6 +65,9 @@ def choose_tool(*, review: Review, user: Writer, design: str, tool: str) -> Tool
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if design not in Design.values or tool not in ToolCode.values:
         raise AppraisalError("choose a study design and a tool")
+    only_for = TOOL_DESIGNS.get(ToolCode(tool))
+    if only_for is not None and design not in only_for:
+        raise AppraisalError(f"{ToolCode(tool).label} is only for the design '{Design(only_for[0]).label}'")
     choice, _ = ToolChoice.objects.update_or_create(review=review, design=design, defaults={"tool": tool})
     AuditEvent.objects.create(
         review=review, action=AuditAction.TOOL_CHOSEN, user=person(user), new_value=f"{design}: {tool}"
@@ -150,6 +155,8 @@ class Entry:
 def suggestions(appraisal: Appraisal, answers: dict, judgements: dict) -> dict:
     """{domain: Suggestion} for each domain from its answers, and OVERALL from the domain judgements given."""
     tool = appraisal.tool_spec
+    if tool.kind == "stars":
+        return stars.suggestions(tool, answers, judgements)
     found = {}
     for domain in appraisal.domains():
         given = {q: a for (d, q), a in answers.items() if d == domain.code and a}

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "extraction",
     "appraisal",
     "analysis",
+    "certainty",
     # The REST API (docs/api.md): above every stage, which it may import; none imports it.
     "rest_framework",
     "drf_spectacular",

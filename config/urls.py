@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("extraction.urls")),
     path("", include("appraisal.urls")),
     path("", include("analysis.urls")),
+    path("", include("certainty.urls")),
     path("api/", include("api.urls")),
     path("accounts/api-tokens/", include("api.token_urls")),
 ]

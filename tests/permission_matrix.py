@@ -108,6 +108,11 @@ def _run(**fixed) -> Callable[[Personas], dict]:
     return lambda p: {"review_id": p.review.pk, "run_id": p.analysis().run.pk, **fixed}
 
 
+def _graded(**fixed) -> Callable[[Personas], dict]:
+    """A URL of the GRADE stage: the review with an analysis run, its first outcome (arr)."""
+    return lambda p: {**_locked_review(p), **fixed}
+
+
 def _lead_token(p: Personas) -> int:
     """The lead's token: the lead revokes it, anyone else is told they have no such token."""
     from api.services import create_token
@@ -256,6 +261,19 @@ MATRIX: dict[str, Route] = {
     "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
     "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
     "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),
+    "certainty:summary": Route(kwargs=_graded(), allowed=EVERY_ROLE),
+    "certainty:export": Route(kwargs=_graded(file_format="docx"), allowed=EVERY_ROLE),
+    "certainty:outcome": Route(kwargs=_graded(outcome="arr"), allowed=EVERY_ROLE),
+    "certainty:judge": Route(
+        method="post",
+        kwargs=_graded(outcome="arr", domain="imprecision"),
+        allowed=LEAD,
+        data={"change": "-1", "reason": "Wide interval"},
+    ),
+    "certainty:confirm": Route(method="post", kwargs=_graded(outcome="arr"), allowed=LEAD),
+    "certainty:settings": Route(
+        method="post", kwargs=_graded(outcome="arr"), allowed=LEAD, data={"start": "randomised"}
+    ),
     "api_tokens:list": Route(),
     "api_tokens:create": Route(method="post", data={"name": "R scripts"}),
     "api_tokens:revoke": Route(method="post", kwargs=lambda p: {"token_id": _lead_token(p)}),
@@ -420,6 +438,9 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "appraisal.auditevent": HISTORY,
     "analysis.outcomemapping": EDITABLE,
     "analysis.analysisrun": READ_ONLY,
+    # GRADE: the lead's settings and judgements through the review's pages; the judgements are append-only.
+    "certainty.outcomegrading": READ_ONLY,
+    "certainty.gradejudgement": HISTORY,
     # Made by their owners only, who alone see the key; staff revoke them.
     "api.apitoken": AdminEntry(add=NOBODY, change=NOBODY),
     # django-tasks-db's queue (issue 19): task names, ids of imports and runs, the traceback of a failed task.

@@ -13,6 +13,7 @@ from analysis.tasks import analyse
 from api.services import create_token
 from extraction import services
 from screening import tags
+from tests.certainty.helpers import grade_rows
 from tests.db_worker import DATABASE_BACKEND
 from tests.factories import Personas, make_user
 
@@ -56,6 +57,8 @@ QUERIES = {
     "appraisal.consensus": 4,
     "appraisal.appraisallock": 4,
     "appraisal.auditevent": 4,
+    "certainty.outcomegrading": 5,
+    "certainty.gradejudgement": 5,
     "api.apitoken": 5,
     "django_tasks_database.dbtaskresult": 7,
 }
@@ -74,6 +77,7 @@ def _trail(prefix: str) -> None:
     run = AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
     analyse.enqueue(run.pk)
     create_token(user=personas.lead, name=f"{prefix}scripts")
+    grade_rows(personas)
     Personas(f"{prefix}rob-").appraisal()  # its own review: its studies would hold the extraction's lock back
 
 

@@ -66,10 +66,13 @@ def test_the_stages_are_registered_in_the_workflows_order():
         "extraction",
         "appraisal",
         "analysis",
+        "certainty",
     ]
 
 
-@pytest.mark.parametrize("app", [*KERNEL, "identification", "screening", "extraction", "appraisal", "analysis"])
+@pytest.mark.parametrize(
+    "app", [*KERNEL, "identification", "screening", "extraction", "appraisal", "analysis", "certainty"]
+)
 def test_an_app_imports_only_the_kernel_and_earlier_stages(app):
     problems = wrong_way(app, levels())
     assert not problems, f"{app} depends on an app that comes after it: {problems}"

@@ -153,6 +153,7 @@ def admin_personas(personas, settings):
     from analysis.tasks import analyse
     from api.services import create_token
     from screening import tags
+    from tests.certainty.helpers import grade_rows
     from tests.db_worker import DATABASE_BACKEND
 
     personas.identification()
@@ -163,6 +164,7 @@ def admin_personas(personas, settings):
     settings.TASKS = DATABASE_BACKEND  # queued in the database, where the admin shows it
     analyse.enqueue(run.pk)
     create_token(user=personas.lead, name="scripts")
+    grade_rows(personas)
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
     record = personas.identification().record
     tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)

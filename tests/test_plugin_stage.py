@@ -76,7 +76,7 @@ def test_its_demo_step_runs_in_its_place(monkeypatch, note_model):
     monkeypatch.setitem(stages._registered, "plugin_stage", dataclasses.replace(original, demo=plugin))
     call_command("demo", stdout=io.StringIO())
     # Every step on each demo review in turn: NMOSD's, then the BCG trials'.
-    order = ["identification", "screening", "extraction", "appraisal", "plugin_stage", "analysis"]
+    order = ["identification", "screening", "extraction", "appraisal", "plugin_stage", "analysis", "certainty"]
     assert ran == order * len(DEMOS)
     notes = set(note_model.objects.values_list("review__demo", "text"))
     assert notes == {(spec.key, "Appraised in the demo") for spec in DEMOS}

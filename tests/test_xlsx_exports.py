@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 
 from screening import tags
+from tests.certainty.helpers import grade_rows
 from tests.extraction.helpers import Team
 from tests.factories import make_user
 
@@ -69,6 +70,7 @@ def test_every_admin_xlsx_export_writes_numbers_as_numbers(client, personas):
     personas.extraction()
     record = personas.identification().record
     personas.appraisal()
+    grade_rows(personas)
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
     tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
     client.force_login(make_user("staff", is_staff=True, is_superuser=True))

@@ -4,6 +4,7 @@ from django import template
 
 from analysis.engine.pooling import format_p
 from analysis.rliterals import r_number, r_string
+from appraisal.grade_inputs import CATEGORY_LABELS
 
 register = template.Library()
 register.filter("r_string", r_string)
@@ -33,3 +34,14 @@ def pvalue(value):
 def study_ci(study):
     half = 1.959963984540054 * math.sqrt(study["vi"])
     return f"[{study['yi'] - half:.2f}, {study['yi'] + half:.2f}]"
+
+
+@register.filter
+def get(mapping, key):
+    """A dictionary's value by a key that is not a plain name (a study's label)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def risk_label(category):
+    return CATEGORY_LABELS.get(category, "Not assessed")

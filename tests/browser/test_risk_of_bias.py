@@ -1,6 +1,6 @@
 """Risk of bias in the browser: the lead and a reviewer each assess two cohort studies with ROBINS-I on their own
 forms, the adjudicator settles their one disagreement domain by domain, and the lead downloads the traffic-light
-plot. (The summary-of-findings table of issue 21 is not built yet.)"""
+plot. The summary-of-findings table after such an assessment: tests/browser/test_summary_of_findings.py."""
 
 import pytest
 from playwright.sync_api import expect
@@ -21,14 +21,17 @@ def team(transactional_db):
     return personas
 
 
-def assess(visitor, review, slip: bool):
+LABELS = ("Cohort 0 2019", "Cohort 1 2019")
+
+
+def assess(visitor, review, slip: bool, labels=LABELS):
     """Open each of one's assessments from the overview, answer every question 'probably no' with a quote, judge
     D1 as suggested (low) and the rest moderate; with `slip`, judge the second study's missing data serious."""
     page = visitor.page
-    for number in range(2):
+    for number, label in enumerate(labels):
         page.goto(f"/reviews/{review.pk}/risk-of-bias/")
-        page.get_by_role("link", name=f"Cohort {number} 2019").first.click()  # under "Your assessments"
-        expect(page.get_by_role("heading", name=f"Cohort {number} 2019")).to_be_visible()
+        page.get_by_role("link", name=label).first.click()  # under "Your assessments"
+        expect(page.get_by_role("heading", name=label)).to_be_visible()
         for select in page.locator('select[name^="a|"]').all():
             select.select_option("PN")
         for support in page.locator('input[name^="s|"]').all():

@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_datetime
 
 from analysis.models import AnalysisRun
 from appraisal.models import Judgement
+from certainty import services as grade
+from certainty.models import GradeJudgement
 from extraction.models import Value
 from extraction.services import is_locked
 from identification.models import Record
@@ -76,8 +78,11 @@ def test_export_then_import_into_an_empty_database_reproduces_the_review(persona
     personas.identification()
     personas.full_text()
     personas.appraisal()
+    grade.save_settings(review=review, user=personas.lead, outcome="arr", start="randomised", control_risk=0.2)
+    grade.confirm_proposals(review=review, user=personas.lead, outcome="arr")
     give_every_timestamp_microseconds(review)
     counts = {
+        "GRADE judgements": GradeJudgement.objects.filter(review=review).count(),
         "risk-of-bias judgements": Judgement.objects.filter(review=review).count(),
         "records": Record.objects.filter(review=review).count(),
         "vote events": VoteEvent.objects.filter(vote__review=review).count(),
@@ -98,6 +103,7 @@ def test_export_then_import_into_an_empty_database_reproduces_the_review(persona
     assert difference is None, difference  # every object, field and file as it was
     assert is_locked(restored)
     assert counts == {
+        "GRADE judgements": GradeJudgement.objects.filter(review=restored).count(),
         "risk-of-bias judgements": Judgement.objects.filter(review=restored).count(),
         "records": Record.objects.filter(review=restored).count(),
         "vote events": VoteEvent.objects.filter(vote__review=restored).count(),
