@@ -79,20 +79,21 @@ def _awaiting(review, stage, reviewer):
 
 
 def next_record(review, stage, reviewer, *, matching: str = ""):
-    """The next record for this reviewer, in import order, continuing after the last one they voted on (before their
-    first vote, from where their group starts) and then from the beginning; among those matching a search, if any."""
-    awaiting = _awaiting(review, stage, reviewer).order_by("pk")
+    """The next record for this reviewer; among those matching a search, if any. At title/abstract, once the
+    review's relevance order is trained (screening/ranking.py), the most relevant by the stored scores. Otherwise,
+    and for records imported since, in import order, continuing after the last one they voted on (before their first
+    vote, from where their group starts) and then from the beginning."""
+    awaiting = _awaiting(review, stage, reviewer)
     if matching:
         awaiting = awaiting.matching(matching)
     mine = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer)
     after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
     if after is None:
         after = _group_start(review, stage, reviewer)
-    if after is not None:
-        following = awaiting.filter(pk__gt=after).first()
-        if following is not None:
-            return following
-    return awaiting.first()
+    order = [Case(When(pk__gt=after, then=Value(0)), default=Value(1)), "pk"] if after is not None else ["pk"]
+    if stage == Stage.TITLE_ABSTRACT:
+        order.insert(0, F("relevance__score").desc(nulls_last=True))
+    return awaiting.order_by(*order).first()
 
 
 def left_for(review, stage, reviewer) -> int:
