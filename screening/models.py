@@ -157,7 +157,9 @@ class Resolution(models.Model):
                 name="resolution_adjudication_names_who",
             ),
             models.CheckConstraint(
-                condition=Q(method=ResolutionMethod.AUTOMATION, automation__isnull=False, decision=FinalDecision.EXCLUDE)
+                condition=Q(
+                    method=ResolutionMethod.AUTOMATION, automation__isnull=False, decision=FinalDecision.EXCLUDE
+                )
                 | (~Q(method=ResolutionMethod.AUTOMATION) & Q(automation__isnull=True)),
                 name="resolution_automation_excludes_by_a_stated_rule",
             ),
