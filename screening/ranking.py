@@ -265,4 +265,7 @@ def stopping_summary(prioritisation: Prioritisation) -> dict | None:
     if not prioritisation.stopping:
         return None
     estimate = prioritisation.estimated_remaining
-    return prioritisation.stopping | {"estimate": None if estimate is None else math.ceil(estimate - 1e-9)}
+    return prioritisation.stopping | {
+        "estimate": None if estimate is None else math.ceil(estimate - 1e-9),
+        "alpha": 1 - prioritisation.stopping["confidence"],
+    }

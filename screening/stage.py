@@ -2,7 +2,7 @@
 
 from identification.holds import holds_records
 from identification.record_sets import RecordSet, register_set
-from reviews.access import ADJUDICATORS, SCREENERS
+from reviews.access import ADJUDICATORS, LEAD_ONLY, SCREENERS
 from reviews.stages import NavEntry, Panel, RecordPanel, Stage
 
 from .demo import simulate_screening
@@ -63,6 +63,7 @@ STAGE = Stage(
     order=200,
     nav=(
         NavEntry("Title/abstract screening", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
+        NavEntry("Prioritisation", (("screening:prioritisation",),), order=215, roles=LEAD_ONLY),
         NavEntry("Full text screening", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
         NavEntry(
             "Conflicts",
@@ -82,10 +83,13 @@ STAGE = Stage(
     export=(
         "screening.vote",
         "screening.voteevent",
+        "screening.automationexclusion",
         "screening.resolution",
         "screening.study",
         "screening.report",
         "screening.tag",
         "screening.recordtag",
+        "screening.prioritisation",
+        "screening.relevancescore",
     ),
 )
