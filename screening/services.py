@@ -78,16 +78,20 @@ def _awaiting(review, stage, reviewer):
     )
 
 
-def next_record(review, stage, reviewer, *, matching: str = ""):
-    """The next record for this reviewer; among those matching a search, if any. At title/abstract, once the
-    review's relevance order is trained (screening/ranking.py), the most relevant by the stored scores. Otherwise,
-    and for records imported since, in import order, continuing after the last one they voted on (before their first
-    vote, from where their group starts) and then from the beginning."""
+def next_record(review, stage, reviewer, *, matching: str = "", skipping: int | None = None):
+    """The next record for this reviewer; among those matching a search, if any; as it will be once they voted on
+    the record `skipping` (the screening page fetches that one ahead, to show it as soon as they vote). At
+    title/abstract, once the review's relevance order is trained (screening/ranking.py), the most relevant by the
+    stored scores. Otherwise, and for records imported since, in import order, continuing after the last one they
+    voted on (before their first vote, from where their group starts) and then from the beginning."""
     awaiting = _awaiting(review, stage, reviewer)
     if matching:
         awaiting = awaiting.matching(matching)
     mine = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer)
     after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
+    if skipping is not None:
+        awaiting = awaiting.exclude(pk=skipping)
+        after = max(after or skipping, skipping)
     if after is None:
         after = _group_start(review, stage, reviewer)
     order = [Case(When(pk__gt=after, then=Value(0)), default=Value(1)), "pk"] if after is not None else ["pk"]

@@ -42,7 +42,9 @@ def queue(request, review_id, stage_slug):
         if record is None or not Vote.objects.filter(record=record, stage=stage, reviewer=request.user).exists():
             raise Http404("You have not voted on this record")
     else:
-        record = services.next_record(review, stage, request.user, matching=search)
+        skip = request.GET.get("skip", "")
+        skipping = int(skip) if skip.isdigit() else None
+        record = services.next_record(review, stage, request.user, matching=search, skipping=skipping)
     my_votes = Vote.objects.filter(review=review, stage=stage, reviewer=request.user)
     my_vote = my_votes.filter(record=record).first() if record else None
     previous = my_votes.exclude(record=record).order_by("-updated_at").values_list("record_id", flat=True).first()
