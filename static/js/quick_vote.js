@@ -21,9 +21,15 @@
     return true;
   }
 
+  // The page says whether the next record is at hand (data-ahead="ready"), so a test can vote as a reader would.
+  function setAhead(value) {
+    ahead = value;
+    document.documentElement.dataset.ahead = value ? "ready" : "";
+  }
+
   function fetchAhead() {
     var form = document.getElementById("vote-form");
-    ahead = null;
+    setAhead(null);
     if (!form || !form.dataset.next) return;
     var url = form.dataset.next;
     fetch(url, { credentials: "same-origin" })
@@ -32,7 +38,7 @@
       })
       .then(function (html) {
         var current = document.getElementById("vote-form");
-        if (html && current && current.dataset.next === url) ahead = { url: url, html: html };
+        if (html && current && current.dataset.next === url) setAhead({ url: url, html: html });
       })
       .catch(function () {});
   }
@@ -46,7 +52,7 @@
     if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
     var vote = ++votes;
     var shown = ahead && ahead.url === form.dataset.next && swap(ahead.html);
-    ahead = null;
+    setAhead(null);
     waiting = !shown;
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {

