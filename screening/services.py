@@ -97,6 +97,7 @@ def next_record(review, stage, reviewer, *, matching: str = "", skipping: int | 
     order = [Case(When(pk__gt=after, then=Value(0)), default=Value(1)), "pk"] if after is not None else ["pk"]
     if stage == Stage.TITLE_ABSTRACT:
         order.insert(0, F("relevance__score").desc(nulls_last=True))
+        awaiting = awaiting.select_related("relevance")
     return awaiting.order_by(*order).first()
 
 

@@ -13,6 +13,7 @@ from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from . import freezing, services
 from .history import record_tags_context
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
+from .prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
 
@@ -71,6 +72,10 @@ def queue(request, review_id, stage_slug):
         "left": services.left_for(review, stage, request.user),
         "voted_today": my_votes.filter(updated_at__date=timezone.localdate()).count(),
         "screenable": screenable,
+        # A record the queue chose has its score at hand (next_record selects it): there is an order to explain.
+        "ranked": not revisit.isdigit() and record is not None and hasattr(record, "relevance"),
+        "min_includes": MIN_INCLUDES,
+        "min_excludes": MIN_EXCLUDES,
         "resolved": resolved,
         "decisions": Decision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],

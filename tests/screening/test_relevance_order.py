@@ -207,3 +207,13 @@ def test_scores_settings_and_automation_exclusions_are_in_the_backup(
     assert review.prioritisation.settings == {"ngram_max": 1} and review.prioritisation.method == "model"
     assert review.relevance_scores.get().score == 1.5
     assert review.automation_exclusions.get().resolutions.count() == len(records) - 2
+
+
+def test_the_queue_says_how_it_is_ordered_and_how_many_decisions_the_model_needs(
+    client, personas, records, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.reviewer)
+    url = reverse("screening:queue", args=[personas.review.pk, "title-abstract"])
+    assert "Import order until the team has resolved 1 include and 1 exclude" in client.get(url).content.decode()
+    train(personas, records, django_capture_on_commit_callbacks)
+    assert "Most likely relevant first" in client.get(url).content.decode()
