@@ -5,7 +5,18 @@ from reviews.access import Staff
 from reviews.admin_base import HistoryAdmin, ReadOnlyAdmin, RefusedWritesAdmin
 
 from . import fulltext
-from .models import RecordTag, Report, Resolution, Study, Tag, Vote, VoteEvent
+from .models import (
+    AutomationExclusion,
+    Prioritisation,
+    RecordTag,
+    RelevanceScore,
+    Report,
+    Resolution,
+    Study,
+    Tag,
+    Vote,
+    VoteEvent,
+)
 from .resources import (
     RecordTagResource,
     ReportResource,
@@ -124,3 +135,33 @@ class RecordTagAdmin(HistoryAdmin, ExportMixin, admin.ModelAdmin):
     search_fields = ["tag__name", "record__title"]
     list_select_related = ["tag", "record", "added_by"]
     raw_id_fields = ["record", "tag"]
+
+
+@admin.register(Prioritisation)
+class PrioritisationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: the lead changes the settings on the prioritisation page, and the retraining task writes the rest."""
+
+    list_display = ["review", "status", "method", "n_includes", "n_excludes", "trained_at", "retrain_every"]
+    list_filter = ["status", "method"]
+    search_fields = ["review__title"]
+    list_select_related = ["review"]
+
+
+@admin.register(RelevanceScore)
+class RelevanceScoreAdmin(HistoryAdmin, admin.ModelAdmin):
+    """Read-only: written by the retraining task only."""
+
+    list_display = ["record", "score", "review"]
+    search_fields = ["review__title", "record__title"]
+    list_select_related = ["record", "review"]
+    raw_id_fields = ["record"]
+
+
+@admin.register(AutomationExclusion)
+class AutomationExclusionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: the lead excludes the records left, and reverts that, on the prioritisation page."""
+
+    list_display = ["review", "record_count", "rule", "excluded_by", "created_at", "reverted_at"]
+    list_filter = ["created_at", "reverted_at"]
+    search_fields = ["review__title", "rule"]
+    list_select_related = ["review", "excluded_by"]

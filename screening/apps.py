@@ -6,8 +6,13 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from reviews.stages import register
 
+        from . import ranking
+        from .models import Resolution
         from .stage import STAGE
 
         register(STAGE)
+        post_save.connect(ranking.resolution_saved, sender=Resolution, dispatch_uid="screening_retrain_when_due")

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from .models import Study
+from .models import Prioritisation, Study
 
 PDF_SIGNATURE = b"%PDF-"
 
@@ -53,3 +53,21 @@ class StudyForm(forms.Form):
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["study"].queryset = review.studies.all()
+
+
+class PrioritisationForm(forms.ModelForm):
+    class Meta:
+        model = Prioritisation
+        fields = ["retrain_every", "target_recall", "confidence"]
+        widgets = {
+            "target_recall": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "1"}),
+            "confidence": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "0.99"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("target_recall") is not None and not 0 < cleaned["target_recall"] <= 1:
+            self.add_error("target_recall", "Target recall is a share above 0 and at most 1, e.g. 0.95.")
+        if cleaned.get("confidence") is not None and not 0 < cleaned["confidence"] < 1:
+            self.add_error("confidence", "Confidence is a share between 0 and 1, e.g. 0.95.")
+        return cleaned

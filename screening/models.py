@@ -31,6 +31,7 @@ class FinalDecision(models.TextChoices):
 class ResolutionMethod(models.TextChoices):
     AGREEMENT = "agreement", "Reviewers agreed"
     ADJUDICATION = "adjudication", "Conflict resolved"
+    AUTOMATION = "automation", "Excluded by automation tool"
 
 
 class VoteQuerySet(models.QuerySet):
@@ -164,6 +165,14 @@ class Resolution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True)
+    automation = models.ForeignKey(
+        "AutomationExclusion",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+        help_text="The lead's exclusion of the records left unscreened that made this resolution.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -176,6 +185,13 @@ class Resolution(models.Model):
             models.CheckConstraint(
                 condition=Q(method=ResolutionMethod.AGREEMENT) | Q(resolved_by__isnull=False),
                 name="resolution_adjudication_names_who",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    method=ResolutionMethod.AUTOMATION, automation__isnull=False, decision=FinalDecision.EXCLUDE
+                )
+                | (~Q(method=ResolutionMethod.AUTOMATION) & Q(automation__isnull=True)),
+                name="resolution_automation_excludes_by_a_stated_rule",
             ),
         ]
 
@@ -293,3 +309,99 @@ class RecordTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} on record {self.record_id}"
+
+
+class ModelStatus(models.TextChoices):
+    WAITING = "waiting", "Not trained yet"
+    QUEUED = "queued", "Retraining queued"
+    TRAINED = "trained", "Trained"
+    FAILED = "failed", "Retraining failed"
+
+
+class Prioritisation(models.Model):
+    """A review's relevance order for title/abstract screening: the model's settings, when it retrains, and what its
+    last training found (screening/ranking.py trains it in a task; screening/prioritisation/ is the pure core)."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="prioritisation")
+    settings = models.JSONField(
+        default=dict, blank=True, help_text="Model settings (prioritisation/model.py Settings); empty: the defaults."
+    )
+    retrain_every = models.PositiveIntegerField(
+        default=10, help_text="Retrain after this many new title/abstract resolutions."
+    )
+    target_recall = models.FloatField(default=0.95, help_text="Recall the stopping test checks for, e.g. 0.95.")
+    confidence = models.FloatField(default=0.95, help_text="Confidence the stopping test asks for, e.g. 0.95.")
+    status = models.CharField(max_length=20, choices=ModelStatus.choices, default=ModelStatus.WAITING)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    resolutions_seen = models.PositiveIntegerField(
+        default=0, help_text="Title/abstract resolutions there were when retraining was last queued."
+    )
+    trained_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(
+        max_length=20, blank=True, help_text="What ordered the queue: model, keywords or given order."
+    )
+    n_includes = models.PositiveIntegerField(default=0, help_text="Resolved includes the model learnt from.")
+    n_excludes = models.PositiveIntegerField(default=0, help_text="Resolved excludes the model learnt from.")
+    estimated_remaining = models.FloatField(
+        null=True, blank=True, help_text="The model's expected number of relevant records not yet resolved."
+    )
+    stopping = models.JSONField(default=dict, blank=True, help_text="The hypergeometric stopping test's result.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ModelStatus.values), name="prioritisation_status_valid"),
+            models.CheckConstraint(condition=Q(retrain_every__gte=1), name="prioritisation_retrains_after_one_or_more"),
+            models.CheckConstraint(
+                condition=Q(target_recall__gt=0, target_recall__lte=1, confidence__gt=0, confidence__lt=1),
+                name="prioritisation_shares_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prioritisation of {self.review}"
+
+
+class RelevanceScore(models.Model):
+    """A record's predicted relevance at its last training (higher first in the title/abstract queue); records resolved
+    then have none."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="relevance_scores")
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="relevance")
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["review", "-score"]
+        indexes = [models.Index(fields=["review", "score"], name="relevance_order")]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id}: {self.score:.3f}"
+
+
+class AutomationExclusion(models.Model):
+    """The lead's decision to exclude, by a stated rule, the title/abstract records nobody screened yet; PRISMA counts
+    them as marked ineligible by automation tools. Reverting puts them back in the queue and keeps this row."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="automation_exclusions")
+    rule = models.TextField(help_text="Why the records left may be excluded, as the methods will state it.")
+    record_count = models.PositiveIntegerField()
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rule=""), name="automation_exclusion_states_a_rule"),
+            models.CheckConstraint(
+                condition=Q(reverted_at__isnull=True, reverted_by__isnull=True)
+                | Q(reverted_at__isnull=False, reverted_by__isnull=False),
+                name="automation_exclusion_reverted_names_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_count} records excluded by automation tool ({self.created_at:%Y-%m-%d})"

@@ -9,7 +9,7 @@ from django.template.defaultfilters import pluralize
 
 from identification.models import DATABASES_AND_REGISTERS, Record, SourceType
 
-from .models import FinalDecision, Report, Resolution, Stage
+from .models import FinalDecision, Report, Resolution, ResolutionMethod, Stage
 
 # (key of the PRISMA2020 R package, its node and box in the package's template, what the number counts)
 TEMPLATE_ROWS = [
@@ -231,16 +231,20 @@ def count_flow(review) -> Flow:
         When(record__source_import__search__source_type__in=DATABASES_AND_REGISTERS, then=Value(True)),
         default=Value(False),
     )
-    title_abstract = Counter(
-        dict(
-            Resolution.objects.filter(unique_records, review=review, stage=Stage.TITLE_ABSTRACT)
-            .values_list("decision")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+    title_abstract: Counter = Counter()
+    decided = (
+        Resolution.objects.filter(unique_records, review=review, stage=Stage.TITLE_ABSTRACT)
+        .values_list("decision", "method")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    for decision, method, n in decided:
+        # The lead's automation rule excluded records nobody screened: PRISMA removes them before screening.
+        title_abstract[ResolutionMethod.AUTOMATION if method == ResolutionMethod.AUTOMATION else decision] += n
     flow.records_excluded = title_abstract[FinalDecision.EXCLUDE]
     flow.records_included = title_abstract[FinalDecision.INCLUDE]
+    flow.excluded_automatic = title_abstract[ResolutionMethod.AUTOMATION]
+    flow.records_screened -= flow.excluded_automatic
 
     not_retrieved = (
         Report.objects.filter(unique_records, review=review)

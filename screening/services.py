@@ -92,21 +92,29 @@ def _awaiting(review: Review, stage: str, reviewer: User) -> RecordQuerySet:
     )
 
 
-def next_record(review: Review, stage: str, reviewer: User, *, matching: str = "") -> Record | None:
-    """The next record for this reviewer, in import order, continuing after the last one they voted on (before their
-    first vote, from where their group starts) and then from the beginning; among those matching a search, if any."""
-    awaiting = _awaiting(review, stage, reviewer).order_by("pk")
+def next_record(
+    review: Review, stage: str, reviewer: User, *, matching: str = "", skipping: int | None = None
+) -> Record | None:
+    """The next record for this reviewer; among those matching a search, if any; as it will be once they voted on
+    the record `skipping` (the screening page fetches that one ahead, to show it as soon as they vote). At
+    title/abstract, once the review's relevance order is trained (screening/ranking.py), the most relevant by the
+    stored scores. Otherwise, and for records imported since, in import order, continuing after the last one they
+    voted on (before their first vote, from where their group starts) and then from the beginning."""
+    awaiting = _awaiting(review, stage, reviewer)
     if matching:
         awaiting = awaiting.matching(matching)
     mine = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer)
     after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
+    if skipping is not None:
+        awaiting = awaiting.exclude(pk=skipping)
+        after = max(after or skipping, skipping)
     if after is None:
         after = _group_start(review, stage, reviewer)
-    if after is not None:
-        following = awaiting.filter(pk__gt=after).first()
-        if following is not None:
-            return following
-    return awaiting.first()
+    order: list[Any] = ["pk"] if after is None else [Case(When(pk__gt=after, then=Value(0)), default=Value(1)), "pk"]
+    if stage == Stage.TITLE_ABSTRACT:
+        order.insert(0, F("relevance__score").desc(nulls_last=True))
+        awaiting = awaiting.select_related("relevance")
+    return awaiting.order_by(*order).first()
 
 
 def left_for(review: Review, stage: str, reviewer: User) -> int:

@@ -1,7 +1,7 @@
 """What the screening stage adds to every review (reviews/stages.py)."""
 
 from identification.holds import holds_records
-from reviews.access import ADJUDICATORS, SCREENERS
+from reviews.access import ADJUDICATORS, LEAD_ONLY, SCREENERS
 from reviews.stages import NavEntry, Panel, RecordPanel, Stage, by_demo
 
 from .demo import screen_bcg_records, simulate_screening
@@ -26,6 +26,7 @@ STAGE = Stage(
     order=200,
     nav=(
         NavEntry("Title/abstract screening", (("screening:queue", "title-abstract"),), order=210, roles=SCREENERS),
+        NavEntry("Prioritisation", (("screening:prioritisation",),), order=215, roles=LEAD_ONLY),
         NavEntry("Full text screening", (("screening:queue", "full-text"),), order=220, roles=SCREENERS),
         NavEntry(
             "Conflicts",
@@ -46,10 +47,13 @@ STAGE = Stage(
     export=(
         "screening.vote",
         "screening.voteevent",
+        "screening.automationexclusion",
         "screening.resolution",
         "screening.study",
         "screening.report",
         "screening.tag",
         "screening.recordtag",
+        "screening.prioritisation",
+        "screening.relevancescore",
     ),
 )

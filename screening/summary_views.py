@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from reviews.access import get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, svg_download
 
-from . import services
+from . import ranking, services
 from .agreement import KAPPA_CI_METHOD, agreement
 from .models import RecordTag, Resolution, Stage
 from .prisma import count_flow
@@ -54,6 +54,7 @@ def prisma(request, review_id):
         "flow": flow,
         "warnings": flow.warnings(),
         "svg": _prisma_svg(review, flow),
+        "automation_statements": ranking.automation_statements(review),
     }
     return render(request, "screening/prisma.html", context)
 

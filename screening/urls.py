@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import fulltext_views, summary_views, tag_views, views
+from screening import fulltext_views, prioritisation_views, summary_views, tag_views, views
 
 app_name = "screening"
 
@@ -44,4 +44,17 @@ urlpatterns += [
 urlpatterns += [
     path("reviews/<int:review_id>/tags/", tag_views.tag_list, name="tags"),
     path("reviews/<int:review_id>/records/<int:record_id>/tags/", tag_views.record_tags, name="record_tags"),
+]
+
+prioritisation = "reviews/<int:review_id>/prioritisation/"
+urlpatterns += [
+    path(prioritisation, prioritisation_views.overview, name="prioritisation"),
+    path(prioritisation + "retrain/", prioritisation_views.retrain, name="prioritisation_retrain"),
+    path(prioritisation + "settings/", prioritisation_views.change_settings, name="prioritisation_settings"),
+    path(prioritisation + "exclude/", prioritisation_views.exclude_unscreened, name="prioritisation_exclude"),
+    path(
+        prioritisation + "exclusions/<int:exclusion_id>/revert/",
+        prioritisation_views.revert_exclusion,
+        name="prioritisation_revert",
+    ),
 ]

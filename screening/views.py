@@ -14,6 +14,7 @@ from reviews.feedback import attempt
 from . import freezing, services
 from .history import record_tags_context
 from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
+from .prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
 
@@ -43,7 +44,9 @@ def queue(request, review_id, stage_slug):
         if record is None or not Vote.objects.filter(record=record, stage=stage, reviewer=request.user).exists():
             raise Http404("You have not voted on this record")
     else:
-        record = services.next_record(review, stage, request.user, matching=search)
+        skip = request.GET.get("skip", "")
+        skipping = int(skip) if skip.isdigit() else None
+        record = services.next_record(review, stage, request.user, matching=search, skipping=skipping)
     my_votes = Vote.objects.filter(review=review, stage=stage, reviewer=request.user)
     my_vote = my_votes.filter(record=record).first() if record else None
     previous = my_votes.exclude(record=record).order_by("-updated_at").values_list("record_id", flat=True).first()
@@ -72,6 +75,10 @@ def queue(request, review_id, stage_slug):
         "left": services.left_for(review, stage, request.user),
         "voted_today": my_votes.filter(updated_at__date=timezone.localdate()).count(),
         "screenable": screenable,
+        # A record the queue chose has its score at hand (next_record selects it): there is an order to explain.
+        "ranked": not revisit.isdigit() and record is not None and hasattr(record, "relevance"),
+        "min_includes": MIN_INCLUDES,
+        "min_excludes": MIN_EXCLUDES,
         "resolved": resolved,
         "decisions": Decision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],

@@ -59,6 +59,17 @@ class Personas:
             self._identification = Identification(self)
         return self._identification
 
+    def automation_exclusion(self):
+        """The lead's exclusion, by a stated rule, of the identification's records nobody screened (issue 20)."""
+        if not hasattr(self, "_automation_exclusion"):
+            from screening.ranking import exclude_unscreened
+
+            self.identification()
+            self._automation_exclusion = exclude_unscreened(
+                review=self.review, user=self.lead, rule="Stopped once the hypergeometric test showed 95 % recall"
+            )
+        return self._automation_exclusion
+
     def extraction(self):
         """The NMOSD form; the full-text study extracted by the lead and the reviewer, with one conflict."""
         if not hasattr(self, "_extraction"):

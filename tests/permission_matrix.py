@@ -68,6 +68,10 @@ def _stage_record(p: Personas) -> dict:
     return {**_stage(p), "record_id": p.identification().record.pk}
 
 
+def _automation_exclusion(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "exclusion_id": p.automation_exclusion().pk}
+
+
 def _report(p: Personas) -> dict:
     return {"review_id": p.review.pk, "record_id": p.full_text().record.pk}
 
@@ -200,6 +204,18 @@ MATRIX: dict[str, Route] = {
     "screening:decisions_export": Route(kwargs=_review, allowed=EVERY_ROLE),
     # Every member sees the review's tags; the lead defines them (a POST to the same page), screeners apply them.
     "screening:tags": Route(kwargs=_review, allowed=EVERY_ROLE),
+    "screening:prioritisation": Route(kwargs=_review, allowed=LEAD),
+    "screening:prioritisation_retrain": Route(method="post", kwargs=_review, allowed=LEAD),
+    "screening:prioritisation_settings": Route(
+        method="post",
+        kwargs=_review,
+        allowed=LEAD,
+        data={"retrain_every": "5", "target_recall": "0.9", "confidence": "0.9"},
+    ),
+    "screening:prioritisation_exclude": Route(
+        method="post", kwargs=_review, allowed=LEAD, data={"rule": "Stopped by the test", "confirm": "yes"}
+    ),
+    "screening:prioritisation_revert": Route(method="post", kwargs=_automation_exclusion, allowed=LEAD),
     "screening:record_tags": Route(method="post", kwargs=_record, allowed=SCREENERS),
     "extraction:overview": Route(kwargs=_ext(), allowed=EVERY_ROLE),
     "extraction:form": Route(kwargs=_ext(), allowed=EVERY_ROLE),
@@ -418,6 +434,11 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     # Defined on the review's tags page and put on records on the record and queue pages.
     "screening.tag": HISTORY,
     "screening.recordtag": HISTORY,
+    # Issue 20: settings changed, retraining asked for and records excluded by rule on the prioritisation page;
+    # scores written by the retraining task.
+    "screening.prioritisation": READ_ONLY,
+    "screening.relevancescore": READ_ONLY,
+    "screening.automationexclusion": READ_ONLY,
     "extraction.extractionform": READ_ONLY,
     # Through the form builder's services (version, audit trail); retired there rather than deleted.
     "extraction.section": AdminEntry(delete=NOBODY),

@@ -12,7 +12,8 @@ from analysis.models import AnalysisRun
 from analysis.tasks import analyse
 from api.services import create_token
 from extraction import services
-from screening import tags
+from screening import ranking, tags
+from screening.models import RelevanceScore
 from tests.certainty.helpers import grade_rows
 from tests.db_worker import DATABASE_BACKEND
 from tests.factories import Personas, make_user
@@ -49,6 +50,9 @@ QUERIES = {
     "analysis.analysisrun": 4,
     "screening.tag": 4,
     "screening.recordtag": 4,
+    "screening.prioritisation": 6,
+    "screening.relevancescore": 4,
+    "screening.automationexclusion": 5,
     "appraisal.toolchoice": 5,
     "appraisal.appraisal": 5,
     "appraisal.assessment": 5,
@@ -66,7 +70,8 @@ QUERIES = {
 
 def _trail(prefix: str) -> None:
     """A review with a row of every kind: imports and duplicates, votes, tags, a full text, an extraction with a
-    resolved conflict, the lock, risk-of-bias assessments, an analysis run queued as a task and an API token."""
+    resolved conflict, the lock, risk-of-bias assessments, an analysis run queued as a task, an API token, the
+    relevance order's settings and a score, and records excluded by the lead's automation rule."""
     personas = Personas(prefix)
     record = personas.identification().record
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
@@ -79,6 +84,9 @@ def _trail(prefix: str) -> None:
     create_token(user=personas.lead, name=f"{prefix}scripts")
     grade_rows(personas)
     Personas(f"{prefix}rob-").appraisal()  # its own review: its studies would hold the extraction's lock back
+    personas.automation_exclusion()
+    ranking.prioritisation_of(personas.review)
+    RelevanceScore.objects.create(review=personas.review, record=record, score=0.5)
 
 
 def _queries_per_changelist(client) -> dict[str, int]:

@@ -152,7 +152,8 @@ def admin_personas(personas, settings):
     from analysis.outcomes import mappings
     from analysis.tasks import analyse
     from api.services import create_token
-    from screening import tags
+    from screening import ranking, tags
+    from screening.models import RelevanceScore
     from tests.certainty.helpers import grade_rows
     from tests.db_worker import DATABASE_BACKEND
 
@@ -168,6 +169,9 @@ def admin_personas(personas, settings):
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
     record = personas.identification().record
     tags.set_record_tags(review=personas.review, record=record, tag_ids={tag.pk}, user=personas.lead)
+    personas.automation_exclusion()
+    ranking.prioritisation_of(personas.review)
+    RelevanceScore.objects.create(review=personas.review, record=record, score=0.5)
     Group.objects.create(name="Editors")
     personas.invitation()
     set_frequency(user=personas.reviewer, frequency="immediate")

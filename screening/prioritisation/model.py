@@ -131,6 +131,9 @@ class Ranking:
     order: np.ndarray  # positions of the undecided texts, most likely relevant first
     scores: np.ndarray  # one per text (higher = more likely relevant); NaN for decided texts
     method: str  # "model", "keywords" or "given order"
+    # With method "model": the trained model and the texts' features, for its probabilities (stopping.py).
+    model: "Model | None" = None
+    features: sparse.csr_matrix | None = None
 
 
 def record_text(title: str, abstract: str, keywords: Sequence[str] = ()) -> str:
@@ -233,10 +236,12 @@ def rank(
     decided = np.array([label is not None for label in labels], dtype=bool)
     y = np.array([-1 if label is None else label for label in labels])
     undecided = np.flatnonzero(~decided)
+    model = features = None
     if (y == 1).sum() >= MIN_INCLUDES and (y == 0).sum() >= MIN_EXCLUDES:
         features = features_for(texts, settings).matrix
         scores = np.full(len(texts), np.nan)
-        scores[undecided] = Model(features[decided], y[decided], settings).scores(features[undecided])
+        model = Model(features[decided], y[decided], settings)
+        scores[undecided] = model.scores(features[undecided])
         method = "model"
     elif include_words or exclude_words:
         scores = keyword_scores(texts, include_words, exclude_words)
@@ -246,7 +251,7 @@ def rank(
         scores = np.where(decided, np.nan, 0.0)
         method = "given order"
     order = undecided[np.argsort(-scores[undecided], kind="stable")]
-    return Ranking(order=order, scores=scores, method=method)
+    return Ranking(order=order, scores=scores, method=method, model=model, features=features)
 
 
 def features_for(texts: Sequence[str], settings: Settings = DEFAULT):

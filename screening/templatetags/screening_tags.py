@@ -7,14 +7,14 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-def _words(text):
+def highlight_words(text):
     return [w.strip() for w in (text or "").split(",") if w.strip()]
 
 
 def _marks(review) -> dict[str, str]:
     """Word → CSS class; a word in both lists is marked as one that suggests exclusion."""
-    marks = dict.fromkeys(_words(review.highlight_include), "kw-include")
-    marks.update(dict.fromkeys(_words(review.highlight_exclude), "kw-exclude"))
+    marks = dict.fromkeys(highlight_words(review.highlight_include), "kw-include")
+    marks.update(dict.fromkeys(highlight_words(review.highlight_exclude), "kw-exclude"))
     return marks
 
 

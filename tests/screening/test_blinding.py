@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from reviews.models import Role
 from reviews.services import add_member
-from screening import fulltext, services
-from screening.models import Stage
+from screening import fulltext, ranking, services
+from screening.models import Prioritisation, Stage
 from tests.blinding import assert_blind, reached_views
 from tests.factories import make_import, make_user, ris
 from tests.permission_matrix import MATRIX
@@ -169,3 +169,36 @@ def test_the_comparison_catches_the_votes_an_unblinded_review_shows(client, scre
     with pytest.raises(AssertionError, match="screening-decisions.csv") as caught:
         assert_blind(client, hide=screening.hide, variants=tuple(NOTES), start=start(screening), probes=NOTES.values())
     assert "/screening/full-text/:" in str(caught.value), "the queue shows the other vote"
+
+
+@pytest.mark.parametrize("who", ["reviewer", "lead"])
+def test_the_queue_order_and_the_stopping_figures_ignore_votes_waiting_for_others(client, screening, who):
+    """Issue 20: the relevance model retrains (as its task would) after the co-reviewer's hidden vote on a record
+    whose words it shares with others; the order of everyone else's queue, the lead's estimate and stopping test
+    stay the same, since the model learns from resolved records only."""
+    personas, review = screening.personas, screening.review
+    make_import(
+        review,
+        personas.lead,
+        ris(
+            {"TI": "Tocilizumab prevents relapses of neuromyelitis optica", "PY": "2021"},
+            {"TI": "Colonoscopy screening uptake among nurses", "PY": "2021"},
+            {"TI": "Tocilizumab infusions for relapses of neuromyelitis optica", "PY": "2022"},
+            {"TI": "Colorectal cancer screening by colonoscopy in nurses", "PY": "2022"},
+        ),
+    )
+    hidden, *_ = services.screenable(review, TA).order_by("-pk")[:4][::-1]
+    for reviewer in (personas.lead, personas.reviewer):  # an exclusion beside the two inclusions: the model trains
+        screening.vote(screening.records[5], TA, reviewer, "exclude")
+    ranking.retrain(review.pk)
+    assert Prioritisation.objects.get(review=review).method == "model"
+
+    def hide(variant):
+        screening.vote(hidden, TA, screening.hidden, variant, note=NOTES[variant])
+        ranking.retrain(review.pk)
+
+    client.force_login(getattr(personas, who))
+    queue = reverse("screening:queue", args=[review.pk, "title-abstract"])
+    crawl = assert_blind(client, hide=hide, variants=tuple(NOTES), start=[queue], probes=NOTES.values())
+    if who == "lead":
+        assert reverse("screening:prioritisation", args=[review.pk]) in crawl

@@ -223,3 +223,13 @@ def test_searching_the_queue_shows_the_next_matching_record_and_keeps_the_search
     response = client.post(vote_url(personas, records[1]), {"decision": "exclude", "q": "azathioprine"})
     assert response.url == queue_url(personas) + "?q=azathioprine"
     assert "No record waiting for your vote matches" in client.get(response.url).content.decode()
+
+
+def test_the_record_after_the_current_one_can_be_fetched_before_voting(client, personas, records):
+    """The page fetches ahead the record it will show once the reviewer votes on this one (static/js/quick_vote.js);
+    fetching it changes nothing, and it is the record the vote then leads to."""
+    client.force_login(personas.reviewer)
+    ahead = client.get(queue_url(personas), {"skip": records[0].pk}).content.decode()
+    assert "Azathioprine versus" in ahead and 'data-next="' in ahead and not Vote.objects.exists()
+    after_vote = client.post(vote_url(personas, records[0]), {"decision": "exclude"}, follow=True).content.decode()
+    assert "Azathioprine versus" in after_vote
