@@ -3,6 +3,7 @@
 from reviews.stages import NavEntry, Panel, Stage
 
 from .demo import simulate_analysis
+from .services import requeue_stalled_runs
 
 
 def progress(review, membership) -> dict:
@@ -16,4 +17,5 @@ STAGE = Stage(
     panel=Panel("analysis/_progress.html", progress),
     demo=simulate_analysis,
     export=("analysis.outcomemapping", "analysis.analysisrun", "analysis.plot"),
+    requeue_stalled=requeue_stalled_runs,
 )

@@ -1,6 +1,13 @@
-"""The records' exports as RIS or BibTeX, with the values the pages show; the writers are pure (exporters.py)."""
+"""The records' exports as RIS or BibTeX, with the values the pages show; the writers are pure (exporters.py). The
+spreadsheet of every record is made by a task worker (reviews/file_exports.py), a review of a million records being
+too large for a request."""
+
+from collections.abc import Callable
+from typing import IO
 
 from django.db.models import QuerySet
+
+from reviews.downloads import spreadsheet_safe
 
 from . import exporters
 from .importers.base import RECORD_FIELDS
@@ -15,3 +22,37 @@ def export_records(*, records: QuerySet, file_format: str, notes: dict[int, str]
         for record in records.only("pk", "merged", *RECORD_FIELDS).order_by("id").iterator(chunk_size=2000)
     )
     return exporters.write(file_format, rows)
+
+
+# A worksheet holds 1,048,576 rows, the header one of them.
+XLSX_MAX_RECORDS = 1_048_575
+XLSX_PROGRESS_EVERY = 10_000
+
+
+def _cell(value):
+    return spreadsheet_safe("; ".join(value) if isinstance(value, list) else value)
+
+
+def write_records_xlsx(review, out: IO[bytes], progress: Callable[[str], None]) -> None:
+    """Every record of the review, a row each, with the values pages show and the group it was merged into."""
+    from openpyxl import Workbook
+
+    records = review.records.all()
+    total = records.count()
+    if total > XLSX_MAX_RECORDS:
+        raise ValueError(f"{total:,} records do not fit in a worksheet ({XLSX_MAX_RECORDS:,} at most): export RIS")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Records")
+    sheet.append(["id", *RECORD_FIELDS, "duplicate of"])
+    columns = ("pk", "merged", "duplicate_of_id", *RECORD_FIELDS)
+    for count, record in enumerate(records.only(*columns).order_by("id").iterator(chunk_size=2000), 1):
+        shown = record.shown
+        values = [
+            "; ".join(value) if isinstance(value, list) else value
+            for value in (getattr(shown, f) for f in RECORD_FIELDS)
+        ]
+        sheet.append([record.pk, *(spreadsheet_safe(value) for value in values), record.duplicate_of_id])
+        if count % XLSX_PROGRESS_EVERY == 0:
+            progress(f"Written {count:,} of {total:,} records")
+    progress(f"Saving the workbook of {total:,} records")
+    workbook.save(out)

@@ -1,9 +1,10 @@
 """Test data built with the project's own write functions."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from reviews import services
-from reviews.models import Review, Role
+from reviews.models import Review, ReviewExport, Role
 
 PASSWORD = "correct horse battery staple"
 
@@ -56,6 +57,17 @@ class Personas:
 
             self._appraisal = AppraisalSetup(self)
         return self._appraisal
+
+    def backup(self):
+        """A finished backup of the review, made as a worker makes it."""
+        if not hasattr(self, "_backup"):
+            from reviews.file_exports import run_export
+
+            self._backup = ReviewExport.objects.create(
+                review=self.review, kind="backup", requested_by=self.lead, heartbeat_at=timezone.now()
+            )
+            run_export(self._backup)
+        return self._backup
 
     def analysis(self):
         """A run of the analysis on a locked copy of the extraction set-up (three studies, both treatments)."""

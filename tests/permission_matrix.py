@@ -115,6 +115,10 @@ def _lead_token(p: Personas) -> int:
     return create_token(user=p.lead, name="scripts")[0].pk
 
 
+def _backup(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "export_id": p.backup().pk}
+
+
 # URL names anyone may open without logging in.
 PUBLIC = {"accounts:login", "accounts:signup", "api:schema", "api:docs"}
 
@@ -132,6 +136,10 @@ MATRIX: dict[str, Route] = {
     ),
     "reviews:member_role": Route(method="post", kwargs=_viewer_membership, allowed=LEAD, data={"role": "reviewer"}),
     "reviews:member_remove": Route(method="post", kwargs=_viewer_membership, allowed=LEAD),
+    "reviews:exports": Route(kwargs=_review, allowed=EVERY_ROLE),
+    # A backup holds every unblinded vote: leads only (the records spreadsheet: any member, tests/reviews).
+    "reviews:export_request": Route(method="post", kwargs=lambda p: {**_review(p), "kind": "backup"}, allowed=LEAD),
+    "reviews:export_download": Route(kwargs=_backup, allowed=LEAD),
     "identification:searches": Route(kwargs=_review, allowed=EVERY_ROLE),
     "identification:imports": Route(kwargs=_review, allowed=EVERY_ROLE),
     "identification:import_create": Route(kwargs=_review, allowed=IDENTIFIERS),
@@ -348,6 +356,8 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "reviews.membership": IMPORTED_AND_EXPORTED,
     # Edited as a list on the review's settings page, which keeps the reasons votes give.
     "reviews.exclusionreason": READ_ONLY,
+    # Requested and downloaded on the review's exports page, which checks the role the kind needs.
+    "reviews.reviewexport": READ_ONLY,
     # Logged on the review's search page; staff correct the description, not the review or the source type.
     "identification.search": AdminEntry(add=NOBODY, export=STAFF),
     "identification.recordimport": READ_ONLY,
