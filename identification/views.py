@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,7 +152,12 @@ def import_detail(request, review_id, import_id):
 def record_list(request, review_id):
     review, membership = get_review_for_user(request, review_id)
     filters = RecordFilters.from_query(request.GET)
-    records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
+    # A subquery, not Count("duplicates"): a join with GROUP BY would group every record of the review (a million)
+    # to count the paginator's total; a subquery in the select list runs only for the page's rows.
+    duplicates = Record.objects.filter(duplicate_of=OuterRef("pk")).order_by().values("duplicate_of")
+    records = review.records.select_related("source_import__search").annotate(
+        duplicate_count=Coalesce(Subquery(duplicates.annotate(n=Count("pk")).values("n")), 0)
+    )
     later_filters = filters.later_filters(review, request.user)
     records = filters.apply(records, review=review, user=request.user)
     page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
