@@ -57,7 +57,7 @@ QUERIES = {
     "appraisal.appraisallock": 4,
     "appraisal.auditevent": 4,
     "api.apitoken": 5,
-    "reviews.reviewexport": 5,
+    "reviews.reviewexport": 6,
     "django_tasks_database.dbtaskresult": 7,
 }
 
