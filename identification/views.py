@@ -160,7 +160,14 @@ def record_list(request, review_id):
     )
     later_filters = filters.later_filters(review, request.user)
     records = filters.apply(records, review=review, user=request.user)
-    page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    # Both totals in one pass over the review's records, which also gives the paginator its count when the filters
+    # select all, the unique or the duplicate records (each count is a scan of a million index entries).
+    counts = review.records.aggregate(total=Count("id"), unique=Count("id", filter=Q(duplicate_of__isnull=True)))
+    paginator = Paginator(records.order_by("id"), RECORDS_PER_PAGE)
+    known = filters.count_among(total=counts["total"], unique=counts["unique"])
+    if known is not None:
+        paginator.count = known  # a cached property: set, it is not counted again
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "review": review,
         "membership": membership,
@@ -175,8 +182,8 @@ def record_list(request, review_id):
         "formats": {file_format: name for file_format, (name, _, _) in exporters.FORMATS.items()},
         "later_filters": later_filters,
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
-        "total": review.records.count(),
-        "unique": review.records.unique().count(),
+        "total": counts["total"],
+        "unique": counts["unique"],
     }
     return render(request, "identification/records.html", context)
 

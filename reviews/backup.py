@@ -29,10 +29,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from reviews import stages
-from reviews.models import Review, ReviewExport
+from reviews.models import Review
 
 FORMAT = "tandem-review/1"
 BLOCK = 2000  # objects serialised at a time
+# Files made from the review, not part of it: a backup holding the previous backups would grow with each one.
+NOT_BACKED_UP = ("reviews.reviewexport",)
 
 
 class BackupError(Exception):
@@ -55,9 +57,12 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 def _objects(review: Review) -> list[models.Model]:
     collector = NestedObjects(using="default")
     collector.collect([review])
-    # The review's exports are files made from it, not part of it: a backup holding the previous backups would
-    # grow with each one.
-    return [obj for model, instances in collector.data.items() if model is not ReviewExport for obj in instances]
+    return [
+        obj
+        for model, instances in collector.data.items()
+        if model._meta.label_lower not in NOT_BACKED_UP
+        for obj in instances
+    ]
 
 
 def _users(objects) -> list:
