@@ -12,6 +12,7 @@ import tempfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -28,7 +29,9 @@ logger = logging.getLogger(__name__)
 # A stalled export is run once more, then failed.
 MAX_ATTEMPTS = 2
 
-# Every vote of every reviewer is in a backup, unblinded, with the team's accounts: for the leads only.
+# Every vote of every reviewer is in a backup, unblinded, with the team's accounts: for the leads only, and not in
+# a blinded review, where a lead who screens must not see the others' votes (the operator has manage.py
+# export_review there).
 BACKUP = stages.FileExport(
     slug="backup",
     label="Backup of the whole review",
@@ -36,6 +39,7 @@ BACKUP = stages.FileExport(
     content_type="application/json",
     roles=LEAD_ONLY,
     write=write_backup,
+    offered=lambda review: not review.blinded,
     description="Every record, vote, study, extracted value, analysis and uploaded file, unblinded, as one JSON "
     "document that manage.py import_review restores.",
 )
@@ -45,8 +49,8 @@ def kinds() -> dict[str, stages.FileExport]:
     return {kind.slug: kind for kind in (BACKUP, *stages.file_exports())}
 
 
-def kinds_for(role: str) -> list[stages.FileExport]:
-    return [kind for kind in kinds().values() if role in kind.roles]
+def kinds_for(review: Review, role: str) -> list[stages.FileExport]:
+    return [kind for kind in kinds().values() if role in kind.roles and kind.offered(review)]
 
 
 class Superseded(Exception):
@@ -60,6 +64,8 @@ def request_export(*, review: Review, user, kind: str) -> ReviewExport:
         with transaction.atomic(durable=True):
             # The role as it is now: a lead demoted since the page was drawn gets no backup.
             require_role(review=review, user=user, roles=export_kind.roles)
+            if not export_kind.offered(review):
+                raise PermissionDenied(f"{export_kind.label} is not offered in this review")
             export = ReviewExport.objects.create(
                 review=review, kind=kind, requested_by=user, heartbeat_at=timezone.now(), progress="Waiting to start"
             )

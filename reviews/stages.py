@@ -75,6 +75,8 @@ class FileExport:
     roles: frozenset[str]
     write: Callable[[Review, IO[bytes], Callable[[str], None]], None]
     description: str = ""
+    # Whether the review offers it at all (a backup is not offered in a blinded review), checked on every path.
+    offered: Callable[[Review], bool] = lambda review: True
 
 
 @dataclass(frozen=True)

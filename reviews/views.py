@@ -131,7 +131,7 @@ def member_remove(request, review_id, membership_id):
 def export_list(request, review_id):
     """The large exports the member's role may make, and those made: progress, errors, and the finished files."""
     review, membership = get_review_for_user(request, review_id)
-    offered = file_exports.kinds_for(membership.role)
+    offered = file_exports.kinds_for(review, membership.role)
     labels = {kind.slug: kind.label for kind in offered}
     exports = list(review.file_exports.filter(kind__in=labels).select_related("requested_by")[:50])
     for export in exports:
@@ -168,6 +168,8 @@ def _get_export_for_user(request, review_id, export_id):
         raise Http404("No such export.")
     if membership.role not in export_kind.roles:
         raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot download this export")
+    if not export_kind.offered(review):  # a backup made before the review was blinded
+        raise PermissionDenied(f"{export_kind.label} is not offered in this review")
     return review, export, export_kind
 
 

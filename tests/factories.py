@@ -58,16 +58,16 @@ class Personas:
             self._appraisal = AppraisalSetup(self)
         return self._appraisal
 
-    def backup(self):
-        """A finished backup of the review, made as a worker makes it."""
-        if not hasattr(self, "_backup"):
+    def records_spreadsheet(self):
+        """A finished spreadsheet of the review's records, made as a worker makes it."""
+        if not hasattr(self, "_records_spreadsheet"):
             from reviews.file_exports import run_export
 
-            self._backup = ReviewExport.objects.create(
-                review=self.review, kind="backup", requested_by=self.lead, heartbeat_at=timezone.now()
+            self._records_spreadsheet = ReviewExport.objects.create(
+                review=self.review, kind="records-xlsx", requested_by=self.viewer, heartbeat_at=timezone.now()
             )
-            run_export(self._backup)
-        return self._backup
+            run_export(self._records_spreadsheet)
+        return self._records_spreadsheet
 
     def analysis(self):
         """A run of the analysis on a locked copy of the extraction set-up (three studies, both treatments)."""

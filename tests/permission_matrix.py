@@ -115,8 +115,8 @@ def _lead_token(p: Personas) -> int:
     return create_token(user=p.lead, name="scripts")[0].pk
 
 
-def _backup(p: Personas) -> dict:
-    return {"review_id": p.review.pk, "export_id": p.backup().pk}
+def _records_spreadsheet(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "export_id": p.records_spreadsheet().pk}
 
 
 # URL names anyone may open without logging in.
@@ -137,9 +137,11 @@ MATRIX: dict[str, Route] = {
     "reviews:member_role": Route(method="post", kwargs=_viewer_membership, allowed=LEAD, data={"role": "reviewer"}),
     "reviews:member_remove": Route(method="post", kwargs=_viewer_membership, allowed=LEAD),
     "reviews:exports": Route(kwargs=_review, allowed=EVERY_ROLE),
-    # A backup holds every unblinded vote: leads only (the records spreadsheet: any member, tests/reviews).
-    "reviews:export_request": Route(method="post", kwargs=lambda p: {**_review(p), "kind": "backup"}, allowed=LEAD),
-    "reviews:export_download": Route(kwargs=_backup, allowed=LEAD),
+    # The records spreadsheet, for any member; a backup (leads only, never in a blinded review): tests/reviews.
+    "reviews:export_request": Route(
+        method="post", kwargs=lambda p: {**_review(p), "kind": "records-xlsx"}, allowed=EVERY_ROLE
+    ),
+    "reviews:export_download": Route(kwargs=_records_spreadsheet, allowed=EVERY_ROLE),
     "identification:searches": Route(kwargs=_review, allowed=EVERY_ROLE),
     "identification:imports": Route(kwargs=_review, allowed=EVERY_ROLE),
     "identification:import_create": Route(kwargs=_review, allowed=IDENTIFIERS),

@@ -65,7 +65,7 @@ QUERIES = {
 def _trail(prefix: str) -> None:
     """A review with a row of every kind: imports and duplicates, votes, tags, a full text, an extraction with a
     resolved conflict, the lock, risk-of-bias assessments, an analysis run queued as a task, an API token
-    and a backup."""
+    and a records spreadsheet."""
     personas = Personas(prefix)
     record = personas.identification().record
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
@@ -76,7 +76,7 @@ def _trail(prefix: str) -> None:
     run = AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
     analyse.enqueue(run.pk)
     create_token(user=personas.lead, name=f"{prefix}scripts")
-    personas.backup()
+    personas.records_spreadsheet()
     Personas(f"{prefix}rob-").appraisal()  # its own review: its studies would hold the extraction's lock back
 
 

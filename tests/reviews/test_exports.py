@@ -20,6 +20,22 @@ from reviews.services import change_role
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def personas(personas):
+    """An unblinded review: a blinded one offers no backup (test_a_blinded_review_offers_no_backup)."""
+    personas.review.blinded = False
+    personas.review.save(update_fields=["blinded"])
+    return personas
+
+
+def make_backup(personas):
+    export = ReviewExport.objects.create(
+        review=personas.review, kind="backup", requested_by=personas.lead, heartbeat_at=timezone.now()
+    )
+    file_exports.run_export(export)
+    return export
+
+
 def request(client, review, kind):
     return client.post(reverse("reviews:export_request", args=[review.pk, kind]))
 
@@ -49,7 +65,7 @@ def test_a_lead_asks_for_a_backup_and_downloads_it_once_the_worker_made_it(
 
 
 def test_a_backup_is_neither_asked_for_nor_downloaded_by_other_roles_not_even_a_former_lead(client, personas):
-    export = personas.backup()
+    export = make_backup(personas)
     for name in ("reviewer", "adjudicator", "viewer"):
         client.force_login(personas.by_name(name))
         assert request(client, personas.review, "backup").status_code == 403
@@ -168,3 +184,14 @@ def test_one_unfinished_export_per_kind_is_a_database_constraint(personas):
         ReviewExport.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewExport.objects.create(**{**fields, "kind": "records-xlsx", "status": ExportStatus.DONE})
+
+
+def test_a_blinded_review_offers_no_backup_and_serves_none_made_before(client, personas):
+    export = make_backup(personas)
+    personas.review.blinded = True
+    personas.review.save(update_fields=["blinded"])
+    client.force_login(personas.lead)
+    assert request(client, personas.review, "backup").status_code == 403
+    assert download(client, export).status_code == 403
+    page = client.get(reverse("reviews:exports", args=[personas.review.pk])).content.decode()
+    assert "Backup" not in page and "Every record as a spreadsheet" in page

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def lead_client(settings):
     settings.TASKS = DATABASE_BACKEND
     lead = make_user("lena")
-    review = make_review(lead=lead)
+    review = make_review(lead=lead, blinded=False)  # a blinded review offers no backup
     client = Client()
     client.force_login(lead)
     return client, review, lead
