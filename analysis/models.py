@@ -134,6 +134,10 @@ class AnalysisRun(models.Model):
         help_text="A task worker analyses a queued run (analysis/tasks.py).",
     )
     error = models.TextField(blank=True, help_text="Why the analysis failed, shown to the lead.")
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="Raised when a run whose worker stopped is queued again (manage.py requeue_stalled)."
+    )
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last started computing it.")
     results = models.JSONField(default=dict, blank=True)
     stale = models.BooleanField(default=False, help_text="The extraction was unlocked after this run.")
     stale_reason = models.TextField(blank=True)

@@ -1,11 +1,15 @@
 """Running analyses of a locked extraction and keeping their results."""
 
 import math
+from datetime import timedelta
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from matplotlib.figure import Figure
 
 from appraisal.grade_inputs import row_risks
@@ -201,7 +205,7 @@ def compute_run(run: AnalysisRun) -> AnalysisRun:
     """Analyse a queued run and draw its plots; it ends DONE, or FAILED with the reason the lead is shown. A run
     computed twice (a task retried after its worker died, while the first still ran) is stored once."""
     unfinished = AnalysisRun.objects.unfinished().filter(pk=run.pk)
-    if not unfinished.update(status=RunStatus.RUNNING):
+    if not unfinished.update(status=RunStatus.RUNNING, started_at=timezone.now()):
         run.refresh_from_db(fields=STORED)
         return run
     try:
@@ -223,6 +227,33 @@ def compute_run(run: AnalysisRun) -> AnalysisRun:
             Plot.objects.bulk_create(Plot(run=run, outcome=key, kind=kind, svg=svg) for key, kind, svg in svgs)
     run.refresh_from_db(fields=STORED)
     return run
+
+
+# A run whose worker died is queued once more by `manage.py requeue_stalled`, then failed.
+MAX_ATTEMPTS = 2
+
+
+def requeue_stalled_runs() -> list[str]:
+    """Runs computing for longer than TASK_STALLED_MINUTES (their worker died: a run takes seconds to a minute):
+    queued again if this was the first attempt, else failed with the reason the lead is shown. Should the first
+    computation only have been slow, the results are still stored once (compute_run)."""
+    from .tasks import start_analysis
+
+    stalled_before = timezone.now() - timedelta(minutes=settings.TASK_STALLED_MINUTES)
+    lines = []
+    for run in AnalysisRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=stalled_before):
+        same = AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, started_at=run.started_at)
+        if run.attempt < MAX_ATTEMPTS:
+            with transaction.atomic():
+                if same.update(status=RunStatus.QUEUED, attempt=F("attempt") + 1, started_at=None):
+                    start_analysis(run)
+                    lines.append(f"analysis run {run.pk} queued again as attempt {run.attempt + 1}")
+        elif same.update(
+            status=RunStatus.FAILED,
+            error=f"the worker computing it stopped {run.attempt} times without finishing; run the analysis again",
+        ):
+            lines.append(f"analysis run {run.pk} failed after {run.attempt} attempts")
+    return lines
 
 
 def run_analysis(*, review: Review, user: User, **parameters: Any) -> AnalysisRun:

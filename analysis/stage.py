@@ -3,6 +3,7 @@
 from reviews.stages import NavEntry, Panel, Stage, by_demo
 
 from .demo import analyse_bcg_trials, simulate_analysis
+from .services import requeue_stalled_runs
 
 
 def progress(review, membership) -> dict:
@@ -16,4 +17,5 @@ STAGE = Stage(
     panel=Panel("analysis/_progress.html", progress),
     demo=by_demo(nmosd=simulate_analysis, bcg=analyse_bcg_trials),
     export=("analysis.outcomemapping", "analysis.analysisrun", "analysis.plot"),
+    requeue_stalled=requeue_stalled_runs,
 )

@@ -183,6 +183,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # An import that has made no progress for this long is shown as interrupted and can be started again. Each of its
 # steps takes well under a minute for a file of MAX_UPLOAD_MB (docs/benchmarks.md); raise both together.
 IMPORT_STALLED_MINUTES = envint("IMPORT_STALLED_MINUTES", 15)
+# An export or analysis run without progress for this long lost its worker: `manage.py requeue_stalled` queues it
+# again, once, or fails it.
+TASK_STALLED_MINUTES = envint("TASK_STALLED_MINUTES", 15)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -67,6 +67,14 @@ class RecordFilters:
             records = record_filter.apply(records, review, user, value)
         return records
 
+    def count_among(self, *, total: int, unique: int) -> int | None:
+        """How many records the filters select, when that follows from the review's totals (the list's default
+        view of unique records, all, or the duplicates), so the page need not count a million rows again; None
+        when the filters narrow further."""
+        if self.query or self.source or self.abstract or self.later:
+            return None
+        return {"unique": unique, "duplicates": total - unique}.get(self.show, total)
+
     def query_string(self) -> str:
         """The filters as a query string, for the pager's and the downloads' links."""
         chosen = {"q": self.query, "show": self.show, "import": self.source, "abstract": self.abstract}

@@ -8,8 +8,10 @@ failure at any point leaves no record behind, only the failed import and its err
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import reset_queries, transaction
@@ -167,6 +169,44 @@ def restart_interrupted(record_import: RecordImport) -> bool:
     if restarted:
         record_import.refresh_from_db(fields=["status", "stage", "attempt", "stage_changed_at"])
     return bool(restarted)
+
+
+# An import whose worker died is started once more by `manage.py requeue_stalled`, then failed.
+MAX_ATTEMPTS = 2
+
+
+def requeue_stalled_imports() -> list[str]:
+    """Imports shown interrupted (no progress for IMPORT_STALLED_MINUTES): started again as a new attempt if this
+    was the first, else failed with the reason the import's page shows."""
+    from .tasks import start_import
+
+    stalled_before = timezone.now() - timedelta(minutes=settings.IMPORT_STALLED_MINUTES)
+    lines = []
+    stalled = RecordImport.objects.filter(
+        status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), stage_changed_at__lt=stalled_before
+    )
+    for record_import in stalled.select_related("search"):
+        if record_import.attempt < MAX_ATTEMPTS:
+            with transaction.atomic():
+                if restart_interrupted(record_import):
+                    start_import(record_import)
+                    lines.append(f"import {record_import.pk} queued again as attempt {record_import.attempt}")
+            continue
+        failed = RecordImport.objects.filter(
+            pk=record_import.pk,
+            attempt=record_import.attempt,
+            status=record_import.status,
+            stage_changed_at=record_import.stage_changed_at,
+        ).update(
+            status=ImportStatus.FAILED,
+            stage="",
+            finished_at=timezone.now(),
+            error=f"the worker importing it stopped {record_import.attempt} times without finishing; nothing of "
+            "this file was saved",
+        )
+        if failed:
+            lines.append(f"import {record_import.pk} failed after {record_import.attempt} attempts")
+    return lines
 
 
 def _fail(record_import: RecordImport, message: str) -> None:

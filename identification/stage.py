@@ -2,10 +2,13 @@
 
 from django.db.models import Count, Q
 
-from reviews.stages import NavEntry, Panel, Stage, by_demo
+from reviews.access import ANY_ROLE
+from reviews.stages import FileExport, NavEntry, Panel, Stage, by_demo
 
 from .demo import import_bcg_search, import_demo_searches
+from .exports import write_records_xlsx
 from .models import DATABASES_AND_REGISTERS, Record
+from .services import requeue_stalled_imports
 
 
 def progress(review, membership) -> dict:
@@ -32,4 +35,17 @@ STAGE = Stage(
     demo=by_demo(nmosd=import_demo_searches, bcg=import_bcg_search),
     export=tuple(f"identification.{model}" for model in MOVED_FROM_REVIEWS),
     formerly={f"reviews.{model}": f"identification.{model}" for model in MOVED_FROM_REVIEWS},
+    # The records' values as every member sees them on the records pages, nothing of anyone's votes.
+    file_exports=(
+        FileExport(
+            slug="records-xlsx",
+            label="Every record as a spreadsheet",
+            extension="xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            roles=ANY_ROLE,
+            write=write_records_xlsx,
+            description="A row per record with the values the records pages show, and the group it was merged into.",
+        ),
+    ),
+    requeue_stalled=requeue_stalled_imports,
 )

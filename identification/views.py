@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -149,10 +151,22 @@ def import_detail(request, review_id, import_id):
 def record_list(request, review_id):
     review, membership = get_review_for_user(request, review_id)
     filters = RecordFilters.from_query(request.GET)
-    records = review.records.select_related("source_import__search").annotate(duplicate_count=Count("duplicates"))
+    # A subquery, not Count("duplicates"): a join with GROUP BY would group every record of the review (a million)
+    # to count the paginator's total; a subquery in the select list runs only for the page's rows.
+    duplicates = Record.objects.filter(duplicate_of=OuterRef("pk")).order_by().values("duplicate_of")
+    records = review.records.select_related("source_import__search").annotate(
+        duplicate_count=Coalesce(Subquery(duplicates.annotate(n=Count("pk")).values("n")), 0)
+    )
     offered = filters.offered(review, request.user)
     records = filters.apply(records, review=review, user=request.user, offered=offered)
-    page = Paginator(records.order_by("id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    # Both totals in one pass over the review's records, which also gives the paginator its count when the filters
+    # select all, the unique or the duplicate records (each count is a scan of a million index entries).
+    counts = review.records.counts()
+    paginator = Paginator(records.order_by("id"), RECORDS_PER_PAGE)
+    known = filters.count_among(total=counts["total"], unique=counts["unique"])
+    if known is not None:
+        paginator.count = known  # a cached property: set, it is not counted again
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "review": review,
         "membership": membership,
@@ -165,7 +179,7 @@ def record_list(request, review_id):
         "formats": {file_format: name for file_format, (name, _, _) in exporters.FORMATS.items()},
         "later_filters": offered,
         "imports": review.imports.filter(status=ImportStatus.DONE).select_related("search"),
-        **review.records.counts(),
+        **counts,
     }
     return render(request, "identification/records.html", context)
 

@@ -5,7 +5,7 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from reviews import services
 from reviews.access import Staff
 from reviews.admin_base import ReadOnlyAdmin, RefusedWritesAdmin
-from reviews.models import ExclusionReason, Membership, Review
+from reviews.models import ExclusionReason, Membership, Review, ReviewExport
 from reviews.resources import MembershipResource, ReviewResource
 
 
@@ -86,3 +86,15 @@ class ExclusionReasonAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ["label", "review__title"]
     list_select_related = ["review"]
     autocomplete_fields = ["review"]
+
+
+@admin.register(ReviewExport)
+class ReviewExportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: exports are requested and downloaded on the review's exports page, which checks the role their
+    kind needs (a backup holds every unblinded vote); the file itself is not offered here."""
+
+    list_display = ["kind", "review", "status", "attempt", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["review__title", "requested_by__username"]
+    list_select_related = ["review", "requested_by"]
+    exclude = ["file"]

@@ -13,8 +13,11 @@ millisecond (…59.000Z or …59Z) and are read as they are."""
 
 import base64
 import datetime
+import io
 import json
+from collections.abc import Callable, Iterator
 from io import StringIO
+from typing import IO
 
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
@@ -29,6 +32,9 @@ from reviews import stages
 from reviews.models import Review
 
 FORMAT = "tandem-review/1"
+BLOCK = 2000  # objects serialised at a time
+# Files made from the review, not part of it: a backup holding the previous backups would grow with each one.
+NOT_BACKED_UP = ("reviews.reviewexport",)
 
 
 class BackupError(Exception):
@@ -51,7 +57,12 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 def _objects(review: Review) -> list[models.Model]:
     collector = NestedObjects(using="default")
     collector.collect([review])
-    return [obj for instances in collector.data.values() for obj in instances]
+    return [
+        obj
+        for model, instances in collector.data.items()
+        if model._meta.label_lower not in NOT_BACKED_UP
+        for obj in instances
+    ]
 
 
 def _users(objects) -> list:
@@ -65,35 +76,50 @@ def _users(objects) -> list:
     return list(user_model.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def _files(objects) -> dict[str, str]:
+def _files(objects) -> Iterator[tuple[str, str]]:
+    """(name, base64 content) of each stored file, one at a time."""
     names = {
         getattr(obj, field.attname).name
         for obj in objects
         for field in obj._meta.concrete_fields
         if isinstance(field, models.FileField) and getattr(obj, field.attname)
     }
-    files = {}
     for name in sorted(names):
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as stored:
-                files[name] = base64.b64encode(stored.read()).decode("ascii")
-    return files
+                yield name, base64.b64encode(stored.read()).decode("ascii")
 
 
-def export_review(review: Review) -> dict:
+def write_backup(review: Review, out: IO[bytes], progress: Callable[[str], None] = lambda message: None) -> None:
+    """Write the review's document to `out` a block of objects and a file at a time, so the text of a large review
+    is never held whole."""
+    progress("Collecting the review's objects")
     objects = _objects(review)
-    users = _users(objects)
     position = {label: index for index, label in enumerate(stages.export_order())}
     last = len(position)
     ordered = sorted(
         objects, key=lambda obj: (position.get(obj._meta.label_lower, last), obj._meta.label_lower, obj.pk)
     )
-    return {
-        "format": FORMAT,
-        "review": review.pk,
-        "objects": json.loads(serializers.serialize("json", [*users, *ordered], cls=ExactJSONEncoder)),
-        "files": _files(objects),
-    }
+    everything = [*_users(objects), *ordered]
+    text = io.TextIOWrapper(out, encoding="utf-8")
+    text.write(f'{{"format": {json.dumps(FORMAT)}, "review": {review.pk}, "objects": [')
+    for start in range(0, len(everything), BLOCK):
+        block = serializers.serialize("json", everything[start : start + BLOCK], cls=ExactJSONEncoder)
+        text.write(("" if start == 0 else ", ") + block.strip()[1:-1])  # the block's list without its brackets
+        progress(f"Written {min(start + BLOCK, len(everything)):,} of {len(everything):,} objects")
+    text.write('], "files": {')
+    for index, (name, content) in enumerate(_files(objects)):
+        text.write(f"{', ' if index else ''}{json.dumps(name)}: {json.dumps(content)}")
+        progress(f"Written {index + 1:,} files")
+    text.write("}}")
+    text.flush()
+    text.detach()  # the caller closes `out`
+
+
+def export_review(review: Review) -> dict:
+    buffer = io.BytesIO()
+    write_backup(review, buffer)
+    return json.loads(buffer.getvalue())
 
 
 @transaction.atomic

@@ -162,3 +162,54 @@ class ExclusionReason(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReviewExportQuerySet(models.QuerySet):
+    def unfinished(self) -> "ReviewExportQuerySet":
+        return self.filter(status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING))
+
+
+class ReviewExport(models.Model):
+    """A large file made from a review by a task worker (reviews/file_exports.py): a backup, a spreadsheet of every
+    record. Its file is served only through the review's pages, to the roles its kind allows."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="file_exports")
+    kind = models.CharField(max_length=40, help_text="The slug of a registered file export (reviews/stages.py).")
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.CharField(max_length=200, blank=True, help_text="What the worker is doing now.")
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="Raised when a stalled export is queued again; a run of an earlier attempt stops."
+    )
+    heartbeat_at = models.DateTimeField(help_text="When the export last made progress.")
+    file = models.FileField(upload_to="exports/", blank=True)
+    error = models.TextField(blank=True, help_text="Why the export failed, shown on the exports page.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ExportStatus.values), name="review_export_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.DONE) | ~Q(file=""), name="review_export_done_has_file"
+            ),
+            # A second click, or a second lead, while one is being made gets that one.
+            models.UniqueConstraint(
+                fields=["review", "kind"],
+                condition=Q(status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING)),
+                name="review_export_one_unfinished_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.review} ({self.get_status_display()})"

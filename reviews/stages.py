@@ -9,7 +9,7 @@ in the stages' order. See docs/architecture.md.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 
@@ -76,6 +76,23 @@ class Todo:
 
 
 @dataclass(frozen=True)
+class FileExport:
+    """A file made from a whole review by a task worker, too large to make within a request (reviews/
+    file_exports.py). write(review, out, progress) writes it to the binary file `out`, calling progress(message)
+    now and then (which also shows the worker alive); `roles` may request it and download it."""
+
+    slug: str
+    label: str
+    extension: str
+    content_type: str
+    roles: frozenset[str]
+    write: Callable[[Review, IO[bytes], Callable[[str], None]], None]
+    description: str = ""
+    # Whether the review offers it at all (a backup is not offered in a blinded review), checked on every path.
+    offered: Callable[[Review], bool] = lambda review: True
+
+
+@dataclass(frozen=True)
 class Stage:
     """What a stage app adds to every review."""
 
@@ -97,11 +114,17 @@ class Stage:
     export: tuple[str, ...] = ()
     # Labels of its models in backups written before they moved here ("reviews.record": "identification.record").
     formerly: dict[str, str] = field(default_factory=dict)
+    # Its large files made by a worker (a spreadsheet of every record), offered on the review's exports page.
+    file_exports: tuple[FileExport, ...] = ()
+    # Queues again (once) or fails its background work whose worker died, returning a line per item it acted on;
+    # run by `manage.py requeue_stalled` from a timer.
+    requeue_stalled: Callable[[], list[str]] | None = None
 
 
 # The kernel's own sections and models, around and before the stages'.
 KERNEL_NAV = (
     NavEntry("Overview", (("reviews:dashboard",),), order=0),
+    NavEntry("Exports", (("reviews:exports",),), order=890),
     NavEntry("Team", (("reviews:members",),), order=900),
     NavEntry("Settings", (("reviews:settings",),), order=910, roles=LEAD_ONLY),
 )
@@ -174,6 +197,16 @@ def run_demo(review: Review) -> None:
 def export_order() -> list[str]:
     """Model labels in the order a backup writes them: the kernel's, then each stage's."""
     return [*KERNEL_EXPORT, *(label for stage in stages() for label in stage.export)]
+
+
+def file_exports() -> list[FileExport]:
+    """The stages' file exports, in workflow order (the kernel adds its backup, reviews/file_exports.py)."""
+    return [export for stage in stages() for export in stage.file_exports]
+
+
+def requeue_stalled() -> list[str]:
+    """Each stage's stalled background work queued again or failed, in workflow order."""
+    return [line for stage in stages() if stage.requeue_stalled is not None for line in stage.requeue_stalled()]
 
 
 def former_labels() -> dict[str, str]:

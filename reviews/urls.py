@@ -14,4 +14,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/members/add/", views.member_add, name="member_add"),
     path("reviews/<int:review_id>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("reviews/<int:review_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("reviews/<int:review_id>/exports/", views.export_list, name="exports"),
+    path("reviews/<int:review_id>/exports/new/<slug:kind>/", views.export_request, name="export_request"),
+    path("reviews/<int:review_id>/exports/<int:export_id>/download/", views.export_download, name="export_download"),
 ]

@@ -1,13 +1,16 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews import services, stages, team
+from reviews import file_exports, services, stages, team
 from reviews.access import LEAD_ONLY, get_review_for_user
+from reviews.downloads import download_name
 from reviews.feedback import attempt
 from reviews.forms import AddMemberForm, ReviewForm, RoleForm
-from reviews.models import Membership, Role
+from reviews.models import ExportStatus, Membership, Role
 
 
 def review_list(request):
@@ -133,3 +136,59 @@ def member_remove(request, review_id, membership_id):
         (services.TeamRuleError,),
     )
     return redirect("reviews:members", review.pk)
+
+
+def export_list(request, review_id):
+    """The large exports the member's role may make, and those made: progress, errors, and the finished files."""
+    review, membership = get_review_for_user(request, review_id)
+    offered = file_exports.kinds_for(review, membership.role)
+    labels = {kind.slug: kind.label for kind in offered}
+    exports = list(review.file_exports.filter(kind__in=labels).select_related("requested_by")[:50])
+    for export in exports:
+        export.label = labels[export.kind]
+    context = {
+        "review": review,
+        "membership": membership,
+        "offered": offered,
+        "exports": exports,
+        "under_way": any(export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for export in exports),
+    }
+    return render(request, "reviews/exports.html", context)
+
+
+@require_POST
+def export_request(request, review_id, kind):
+    export_kind = file_exports.kinds().get(kind)
+    if export_kind is None:
+        raise Http404("No such export.")
+    review, _ = get_review_for_user(request, review_id, roles=export_kind.roles)
+    file_exports.request_export(review=review, user=request.user, kind=kind)
+    messages.success(
+        request, f"{export_kind.label}: a background worker is making it; this page shows when it is ready."
+    )
+    return redirect("reviews:exports", review.pk)
+
+
+def _get_export_for_user(request, review_id, export_id):
+    """A finished export, for a member whose role its kind allows (as the role is now, not when it was asked for)."""
+    review, membership = get_review_for_user(request, review_id)
+    export = get_object_or_404(review.file_exports, pk=export_id, status=ExportStatus.DONE)
+    export_kind = file_exports.kinds().get(export.kind)
+    if export_kind is None:
+        raise Http404("No such export.")
+    if membership.role not in export_kind.roles:
+        raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot download this export")
+    if not export_kind.offered(review):  # a backup made before the review was blinded
+        raise PermissionDenied(f"{export_kind.label} is not offered in this review")
+    return review, export, export_kind
+
+
+def export_download(request, review_id, export_id):
+    review, export, export_kind = _get_export_for_user(request, review_id, export_id)
+    stamp = export.finished_at.strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(review, f"{export_kind.slug}-{stamp}", export_kind.extension),
+        content_type=export_kind.content_type,
+    )

@@ -1,11 +1,12 @@
 """Test data built with the project's own write functions."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import EmailAddress
 from accounts.services import record_verified_address
 from reviews import services
-from reviews.models import Review, Role
+from reviews.models import Review, ReviewExport, Role
 
 PASSWORD = "correct horse battery staple"
 
@@ -83,6 +84,17 @@ class Personas:
 
             self._appraisal = AppraisalSetup(self)
         return self._appraisal
+
+    def records_spreadsheet(self):
+        """A finished spreadsheet of the review's records, made as a worker makes it."""
+        if not hasattr(self, "_records_spreadsheet"):
+            from reviews.file_exports import run_export
+
+            self._records_spreadsheet = ReviewExport.objects.create(
+                review=self.review, kind="records-xlsx", requested_by=self.viewer, heartbeat_at=timezone.now()
+            )
+            run_export(self._records_spreadsheet)
+        return self._records_spreadsheet
 
     def analysis(self):
         """A run of the analysis on a locked copy of the extraction set-up (three studies, both treatments)."""

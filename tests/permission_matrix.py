@@ -128,6 +128,10 @@ def _invitation(p: Personas) -> dict:
     return {"review_id": p.review.pk, "invitation_id": p.invitation().pk}
 
 
+def _records_spreadsheet(p: Personas) -> dict:
+    return {"review_id": p.review.pk, "export_id": p.records_spreadsheet().pk}
+
+
 # URL names anyone may open without logging in.
 PUBLIC = {
     "accounts:login",
@@ -169,6 +173,12 @@ MATRIX: dict[str, Route] = {
     ),
     "reviews:member_role": Route(method="post", kwargs=_viewer_membership, allowed=LEAD, data={"role": "reviewer"}),
     "reviews:member_remove": Route(method="post", kwargs=_viewer_membership, allowed=LEAD),
+    "reviews:exports": Route(kwargs=_review, allowed=EVERY_ROLE),
+    # The records spreadsheet, for any member; a backup (leads only, never in a blinded review): tests/reviews.
+    "reviews:export_request": Route(
+        method="post", kwargs=lambda p: {**_review(p), "kind": "records-xlsx"}, allowed=EVERY_ROLE
+    ),
+    "reviews:export_download": Route(kwargs=_records_spreadsheet, allowed=EVERY_ROLE),
     "identification:searches": Route(kwargs=_review, allowed=EVERY_ROLE),
     "identification:imports": Route(kwargs=_review, allowed=EVERY_ROLE),
     "identification:import_create": Route(kwargs=_review, allowed=IDENTIFIERS),
@@ -418,6 +428,8 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "reviews.membership": IMPORTED_AND_EXPORTED,
     # Edited as a list on the review's settings page, which keeps the reasons votes give.
     "reviews.exclusionreason": READ_ONLY,
+    # Requested and downloaded on the review's exports page, which checks the role the kind needs.
+    "reviews.reviewexport": READ_ONLY,
     # Logged on the review's search page; staff correct the description, not the review or the source type.
     "identification.search": AdminEntry(add=NOBODY, export=STAFF),
     "identification.recordimport": READ_ONLY,

@@ -64,6 +64,7 @@ QUERIES = {
     "certainty.outcomegrading": 5,
     "certainty.gradejudgement": 5,
     "api.apitoken": 5,
+    "reviews.reviewexport": 6,
     "django_tasks_database.dbtaskresult": 7,
 }
 
@@ -71,7 +72,7 @@ QUERIES = {
 def _trail(prefix: str) -> None:
     """A review with a row of every kind: imports and duplicates, votes, tags, a full text, an extraction with a
     resolved conflict, the lock, risk-of-bias assessments, an analysis run queued as a task, an API token, the
-    relevance order's settings and a score, and records excluded by the lead's automation rule."""
+    relevance order's settings and a score, records excluded by the lead's automation rule and a records spreadsheet."""
     personas = Personas(prefix)
     record = personas.identification().record
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
@@ -83,6 +84,7 @@ def _trail(prefix: str) -> None:
     analyse.enqueue(run.pk)
     create_token(user=personas.lead, name=f"{prefix}scripts")
     grade_rows(personas)
+    personas.records_spreadsheet()
     Personas(f"{prefix}rob-").appraisal()  # its own review: its studies would hold the extraction's lock back
     personas.automation_exclusion()
     ranking.prioritisation_of(personas.review)

@@ -160,6 +160,7 @@ def admin_personas(personas, settings):
     personas.identification()
     personas.extraction()
     personas.appraisal()
+    personas.records_spreadsheet()
     mappings(personas.review)
     run = AnalysisRun.objects.create(review=personas.review, data_fingerprint="0" * 64, created_by=personas.lead)
     settings.TASKS = DATABASE_BACKEND  # queued in the database, where the admin shows it

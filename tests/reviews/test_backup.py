@@ -19,7 +19,7 @@ from extraction.models import Value
 from extraction.services import is_locked
 from identification.models import Record
 from reviews import stages
-from reviews.backup import BackupError, export_review, import_review
+from reviews.backup import NOT_BACKED_UP, BackupError, export_review, import_review
 from reviews.models import Review
 from screening.models import Report, VoteEvent
 from tests.factories import make_search
@@ -169,7 +169,7 @@ def test_every_model_holding_a_reviews_rows_is_declared_in_a_stages_export():
             if model._meta.label_lower not in reached and not model._meta.auto_created:
                 reached.add(model._meta.label_lower)
                 todo.append(model)
-    undeclared = reached - set(stages.export_order())
+    undeclared = reached - set(stages.export_order()) - set(NOT_BACKED_UP)
     assert not undeclared, f"declare these models in their stage's export (reviews/stages.py): {sorted(undeclared)}"
     assert "screening.voteevent" in reached and "analysis.plot" in reached  # the walk reaches the far ends
 

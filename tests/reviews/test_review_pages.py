@@ -155,7 +155,7 @@ def test_the_navigation_shows_each_role_its_sections_in_the_workflows_order(clie
     """The sections come from the stages' registrations (reviews/stages.py), the kernel's around them."""
     dashboard = reverse("reviews:dashboard", args=[personas.review.pk])
     everyone = ["Overview", "Searches", "Imports", "Records", "Duplicates"]
-    later = ["Retrieve full texts", "Agreement", "Extraction", "Risk of bias", "Analysis", "PRISMA", "Team"]
+    later = ["Retrieve full texts", "Agreement", "Extraction", "Risk of bias", "Analysis", "PRISMA", "Exports", "Team"]
     screening = ["Title/abstract screening", "Full text screening"]
     assert navigation(client, personas.lead, dashboard) == (
         [*everyone, *screening, "Conflicts", *later, "Settings"],

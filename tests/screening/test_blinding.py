@@ -21,6 +21,7 @@ NOTES = {"include": "HIDDEN-NOTE-ONE", "exclude": "HIDDEN-NOTE-TWO"}
 NOT_CRAWLED = {
     "accounts:password_change_done": "reached only by changing one's password (a POST)",
     "identification:duplicate_accept_above": "linked only while possible duplicates wait; this review has none",
+    "reviews:export_download": "needs a finished export; a blinded review offers no backup (tests/reviews)",
     **dict.fromkeys(
         ["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
         "needs a locked extraction and an analysis run",
