@@ -8,9 +8,7 @@ from typing import IO
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 
-from reviews.downloads import download_name, text_download
-
-from reviews.downloads import spreadsheet_safe
+from reviews.downloads import download_name, spreadsheet_safe, text_download
 
 from . import exporters
 from .importers.base import RECORD_FIELDS
