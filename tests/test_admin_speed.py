@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.services import set_frequency
 from analysis.models import AnalysisRun
 from analysis.tasks import analyse
 from api.services import create_token
@@ -26,6 +27,9 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "auth.group": 5,
     "auth.user": 6,
+    "accounts.emailaddress": 5,
+    "accounts.invitation": 5,
+    "accounts.notificationsetting": 5,
     "reviews.review": 7,
     "reviews.membership": 5,
     "reviews.exclusionreason": 5,
@@ -72,7 +76,8 @@ QUERIES = {
 def _trail(prefix: str) -> None:
     """A review with a row of every kind: imports and duplicates, votes, tags, a full text, an extraction with a
     resolved conflict, the lock, risk-of-bias assessments, an analysis run queued as a task, an API token, the
-    relevance order's settings and a score, records excluded by the lead's automation rule and a records spreadsheet."""
+    relevance order's settings and a score, records excluded by the lead's automation rule, a records spreadsheet and
+    an invitation and a notification choice (the personas' addresses come with them)."""
     personas = Personas(prefix)
     record = personas.identification().record
     tag = tags.define_tag(review=personas.review, name="RCT", user=personas.lead)
@@ -85,6 +90,8 @@ def _trail(prefix: str) -> None:
     create_token(user=personas.lead, name=f"{prefix}scripts")
     grade_rows(personas)
     personas.records_spreadsheet()
+    personas.invitation()
+    set_frequency(user=personas.reviewer, frequency="immediate")
     Personas(f"{prefix}rob-").appraisal()  # its own review: its studies would hold the extraction's lock back
     personas.automation_exclusion()
     ranking.prioritisation_of(personas.review)
