@@ -34,13 +34,13 @@ class Assessors:
     def submit(self, appraisal, slot, slip=None, submit=True):
         """The slot's assessor answers every question and judges every domain moderate (`slip`: (domain,
         judgement) judged otherwise)."""
+        return self.submit_entry(appraisal, slot, filled_entry(appraisal, slip), submit)
+
+    def submit_entry(self, appraisal, slot, entry, submit=True):
+        """The slot's assessor saves `entry`, and submits it if `submit`; returns the problems found."""
         assessment = self.assessment(appraisal, slot)
         return services.save_assessment(
-            review=self.review,
-            assessment_id=assessment.pk,
-            user=assessment.assessor,
-            entry=filled_entry(appraisal, slip),
-            submit=submit,
+            review=self.review, assessment_id=assessment.pk, user=assessment.assessor, entry=entry, submit=submit
         )
 
 
