@@ -26,46 +26,10 @@ from appraisal.models import (
 )
 from reviews.access import RoleRefused
 from reviews.backup import export_review
+from tests.appraisal.helpers import CUSTOM_TOOL as TOOL
 from tests.appraisal.helpers import Assessors
 
 pytestmark = pytest.mark.django_db
-
-TOOL = {
-    "kind": "custom",
-    "code": "jbi_lite",
-    "name": "Our checklist for cohort studies",
-    "version": "1",
-    "answers": [{"code": "Y", "label": "Yes"}, {"code": "N", "label": "No"}, {"code": "U", "label": "Unclear"}],
-    "judgements": [
-        {"code": "low", "label": "Low risk", "severity": 0, "colour": "#02C100", "symbol": "+"},
-        {"code": "unclear", "label": "Unclear risk", "severity": 1, "colour": "#E2DF07", "symbol": "?"},
-        {"code": "high", "label": "High risk", "severity": 2, "colour": "#BF0000", "symbol": "-"},
-    ],
-    "domains": [
-        {
-            "code": "S",
-            "short": "S",
-            "name": "Selection",
-            "questions": [
-                {"code": "S1", "text": "Were both groups drawn from one population?", "options": ["Y", "N", "U"]}
-            ],
-        },
-        {
-            "code": "F",
-            "short": "F",
-            "name": "Follow-up",
-            "questions": [
-                {"code": "F1", "text": "Was follow-up complete?", "options": ["Y", "N", "U"]},
-                {
-                    "code": "F2",
-                    "text": "Were losses explained?",
-                    "options": ["Y", "N"],
-                    "asked_if": {"question": "F1", "in": ["N", "U"]},
-                },
-            ],
-        },
-    ],
-}
 
 
 def define(personas, tool=TOOL):
