@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from appraisal import services
+from appraisal.grade_inputs import SettledRisks
 from appraisal.locking import AppraisalLocked
 from appraisal.models import (
     OVERALL,
@@ -23,7 +24,9 @@ from appraisal.models import (
     CustomTool,
     Design,
     ToolCode,
+    tool_spec,
 )
+from appraisal.plots import forest_columns
 from reviews.access import RoleRefused
 from reviews.backup import export_review
 from tests.appraisal.helpers import CUSTOM_TOOL as TOOL
@@ -216,3 +219,15 @@ def test_the_backup_holds_the_definition_before_the_appraisals(team):
     [tool] = [o for o in objects if o["model"] == "appraisal.customtool"]
     assert tool["fields"]["definition"] == TOOL
     assert models.index("appraisal.customtool") < models.index("appraisal.appraisal")
+
+
+def test_the_later_stages_read_its_settled_judgements(team):
+    appraisal = team.appraisals[0]
+    team.submit_entry(appraisal, 1, entry("high"))
+    team.submit_entry(appraisal, 2, entry("high"))
+    [risk] = SettledRisks(team.review).rows(["any"], [str(appraisal.study)]).values()
+    assert risk is not None and (risk.category, risk.label, risk.tool) == ("high", "High risk", ToolCode.CUSTOM)
+    [row] = services.settled_assessments(Appraisal.objects.filter(pk=appraisal.pk))
+    columns = forest_columns(tool_spec(team.review.pk, ToolCode.CUSTOM), [row], "all")
+    assert columns.headings == ("S", "F", "O")
+    assert [cell.label for cell in columns.rows[str(appraisal)] if cell] == ["Low risk", "High risk", "High risk"]
