@@ -231,3 +231,21 @@ def test_the_later_stages_read_its_settled_judgements(team):
     columns = forest_columns(tool_spec(team.review.pk, ToolCode.CUSTOM), [row], "all")
     assert columns.headings == ("S", "F", "O")
     assert [cell.label for cell in columns.rows[str(appraisal)] if cell] == ["Low risk", "High risk", "High risk"]
+
+
+def test_the_assessment_and_conflict_pages_show_its_questions_and_judgements(client, team):
+    appraisal = team.appraisals[0]
+    first = team.assessment(appraisal, 1)
+    client.force_login(first.assessor)
+    url = reverse("appraisal:assess", args=[team.review.pk, first.pk])
+    page = client.get(url).content.decode()
+    assert "S1 Were both groups drawn from one population?" in page and "Unclear risk" in page
+    assert "the tool leaves this to your judgement" in page
+    data = {"action": "submit", "a|S|S1": "Y", "s|S|S1": "p. 2", "a|F|F1": "N", "s|F|F1": "Table 2"}
+    data |= {"a|F|F2": "Y", "s|F|F2": "p. 4", "j|S": "low", "j|F": "unclear", "j|overall": "unclear"}
+    assert client.post(url, data).status_code == 302
+    assert first.answers.get(question="F2").answer == "Y"
+    team.submit_entry(appraisal, 2, entry("high"))
+    client.force_login(team.personas.adjudicator)
+    page = client.get(reverse("appraisal:conflicts", args=[team.review.pk])).content.decode()
+    assert "Follow-up" in page and "High risk" in page
