@@ -13,7 +13,7 @@ from django.utils import timezone
 from matplotlib.figure import Figure
 
 from appraisal.grade_inputs import row_risks
-from appraisal.loader import load as load_tool
+from appraisal.models import tool_spec
 from appraisal.plots import Assessment as PlotAssessment
 from appraisal.plots import ForestColumns, forest_columns
 from extraction.services import is_locked
@@ -273,7 +273,7 @@ def _sides(outcome: dict) -> tuple[str, str]:
     return tuple(pairs[0]) if len(pairs) == 1 else ("intervention", "comparator")
 
 
-def _risk_of_bias_columns(outcome: dict) -> ForestColumns | None:
+def _risk_of_bias_columns(review_id: int, outcome: dict) -> ForestColumns | None:
     """The forest plot's risk-of-bias columns, from the judgements the run stored: a column per domain and the
     overall judgement, when the studies share one tool and variant of it (else none)."""
     studies = (outcome.get("risk_of_bias") or {}).get("studies")
@@ -284,13 +284,16 @@ def _risk_of_bias_columns(outcome: dict) -> ForestColumns | None:
         return None
     code, variant = tools.pop()
     assessments = [PlotAssessment(name, study["domains"], study["code"]) for name, study in studies.items()]
-    return forest_columns(load_tool(code), assessments, variant)
+    return forest_columns(tool_spec(review_id, code), assessments, variant)
 
 
 def _forest_options(run: AnalysisRun, outcome: dict) -> dict:
     """What a forest plot of the outcome shows beside its rows: the effect's name, the risk-of-bias columns, and for
     two groups their names and the side each is favoured on."""
-    options = {"effect_label": effect_label(run, outcome), "risk_of_bias": _risk_of_bias_columns(outcome)}
+    options = {
+        "effect_label": effect_label(run, outcome),
+        "risk_of_bias": _risk_of_bias_columns(run.review_id, outcome),
+    }
     if outcome.get("design", OutcomeDesign.PRE_POST) in (OutcomeDesign.PRE_POST, OutcomeDesign.GENERIC):
         return options
     intervention, comparator = _sides(outcome)

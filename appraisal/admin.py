@@ -6,7 +6,24 @@ from import_export.admin import ExportMixin
 
 from reviews.admin_base import HistoryAdmin, ReadOnlyAdmin
 
-from .models import Answer, Appraisal, AppraisalLock, Assessment, AuditEvent, Consensus, Judgement, ToolChoice
+from .models import (
+    Answer,
+    Appraisal,
+    AppraisalLock,
+    Assessment,
+    AuditEvent,
+    Consensus,
+    CustomTool,
+    Judgement,
+    ToolChoice,
+)
+
+
+@admin.register(CustomTool)
+class CustomToolAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["review", "updated_at"]
+    search_fields = ["review__title"]
+    list_select_related = ["review"]
 
 
 @admin.register(ToolChoice)

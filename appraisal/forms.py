@@ -22,3 +22,22 @@ class UnlockForm(forms.Form):
     reason = forms.CharField(
         max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the audit trail."
     )
+
+
+class CustomToolForm(forms.Form):
+    definition = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        required=False,
+        label="Definition (JSON)",
+        help_text='The tool files\' format with <code>"kind": "custom"</code>: answers, judgements, domains and their '
+        "questions (appraisal/README.md).",
+    )
+    file = forms.FileField(required=False, label="Or upload a JSON file", help_text="Replaces the text above.")
+
+    def text(self) -> str:
+        """The definition uploaded or pasted (a file's undecodable bytes become replacement characters, which the
+        JSON check then reports)."""
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read().decode("utf-8", errors="replace")
+        return self.cleaned_data.get("definition") or ""

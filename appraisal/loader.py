@@ -123,6 +123,8 @@ class _Reader:
         self.unique([j.code for j in judgements], "judgements", "judgements")
         if not judgements:
             raise self.fail("judgements", "a tool needs at least one judgement")
+        if all(j.severity is None for j in judgements):
+            raise self.fail("judgements", "at least one judgement needs a severity (0: the best)")
         codes = {j.code for j in judgements}
         answer_codes = {a.code for a in answers} | {NOT_APPLICABLE}
         domains = tuple(

@@ -13,7 +13,7 @@ from reviews.locking import AuditTrail, StageLock
 from reviews.models import Review
 from screening.models import Study
 
-from .loader import load
+from .loader import load, parse
 from .locking import LockGuarded
 from .model import Tool
 
@@ -32,6 +32,7 @@ class ToolCode(models.TextChoices):
     ROBINS_I = "robins_i", "ROBINS-I"
     NOS_COHORT = "nos_cohort", "Newcastle-Ottawa Scale (cohort)"
     NOS_CASE_CONTROL = "nos_case_control", "Newcastle-Ottawa Scale (case-control)"
+    CUSTOM = "custom", "The review's custom tool"
 
 
 # The tool a design gets until the lead chooses another.
@@ -49,6 +50,35 @@ TOOL_DESIGNS = {
 }
 # Tools assessed per outcome (a result), not per study.
 PER_OUTCOME = (ToolCode.ROB2,)
+
+
+class CustomTool(LockGuarded):
+    """The tool the lead defined for this review, as JSON in the tool files' format (`kind: custom`, read by
+    appraisal.loader.parse): stored as written, so a backup restores it and the loader stays its one reader. It
+    changes only while no assessment uses it (services.define_custom_tool)."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="custom_tool")
+    definition = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(definition__kind="custom"), name="appraisal_custom_tool_is_custom"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.spec.name}"
+
+    @cached_property
+    def spec(self) -> Tool:
+        return parse(self.definition, "custom tool")
+
+
+def tool_spec(review: Review | int, code: str) -> Tool:
+    """A tool by its ToolCode: a built-in one, or the review's custom tool."""
+    if code == ToolCode.CUSTOM:
+        return CustomTool.objects.get(review=review).spec
+    return load(code)
 
 
 class ToolChoice(LockGuarded):
@@ -104,7 +134,7 @@ class Appraisal(LockGuarded):
 
     @cached_property
     def tool_spec(self) -> Tool:
-        return load(self.tool)
+        return tool_spec(self.review_id, self.tool)
 
     def domains(self):
         """The tool's domains assessed for this appraisal's variant."""
@@ -255,6 +285,7 @@ class AppraisalLock(StageLock):
 
 class AuditAction(models.TextChoices):
     TOOL_CHOSEN = "tool_chosen", "Tool chosen"
+    TOOL_DEFINED = "tool_defined", "Custom tool defined"
     ADDED = "added", "Study added"
     ASSIGNED = "assigned", "Assigned"
     ANSWERED = "answered", "Answer given"

@@ -4,6 +4,7 @@ conflicts settled domain by domain, lock and unlock.
 Every function is one transaction. Writes of assessment data go through the lock guard (appraisal/locking.py).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,9 @@ from reviews.pairs import fill_slots, take_pair
 
 from . import stars
 from .algorithm import effective_answers, suggest_domain, suggest_overall
-from .model import NOT_APPLICABLE
+from .loader import parse
+from .locking import ensure_unlocked
+from .model import NOT_APPLICABLE, ToolError
 from .models import (
     DEFAULT_TOOLS,
     OVERALL,
@@ -36,6 +39,7 @@ from .models import (
     AuditEvent,
     Consensus,
     ConsensusStatus,
+    CustomTool,
     Design,
     Judgement,
     ToolChoice,
@@ -65,6 +69,8 @@ def choose_tool(*, review: Review, user: Writer, design: str, tool: str) -> Tool
     require_role(review=review, user=user, roles=LEAD_ONLY)
     if design not in Design.values or tool not in ToolCode.values:
         raise AppraisalError("choose a study design and a tool")
+    if tool == ToolCode.CUSTOM and not CustomTool.objects.filter(review=review).exists():
+        raise AppraisalError("define the review's custom tool before choosing it")
     only_for = TOOL_DESIGNS.get(ToolCode(tool))
     if only_for is not None and design not in only_for:
         raise AppraisalError(f"{ToolCode(tool).label} is only for the design '{Design(only_for[0]).label}'")
@@ -73,6 +79,44 @@ def choose_tool(*, review: Review, user: Writer, design: str, tool: str) -> Tool
         review=review, action=AuditAction.TOOL_CHOSEN, user=person(user), new_value=f"{design}: {tool}"
     )
     return choice
+
+
+CUSTOM_TOOL_LIMIT = 200_000  # characters: far above any tool's definition (RoB 2's file is 40 kB)
+
+
+@transaction.atomic
+def define_custom_tool(*, review: Review, user: Writer, text: str) -> CustomTool:
+    """Define or replace the review's custom tool from JSON in the tool files' format (appraisal/README.md), with
+    `kind: custom`. Refused, saving nothing, when the JSON or the tool is invalid (the message names the entry) or
+    once an assessment uses the tool: its answers and judgements are kept by the codes of the definition they were
+    given against."""
+    require_role(review=review, user=user, roles=LEAD_ONLY)
+    if len(text) > CUSTOM_TOOL_LIMIT:
+        raise AppraisalError(f"the definition is longer than {CUSTOM_TOOL_LIMIT:,} characters")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AppraisalError(f"line {error.lineno}, column {error.colno}: not JSON: {error.msg}") from error
+    if not isinstance(data, dict) or data.get("kind") != "custom":
+        raise AppraisalError('the definition must be a JSON object with "kind": "custom"')
+    try:
+        parse(data, "custom tool")
+    except ToolError as error:
+        raise AppraisalError(str(error)) from error
+    # The lock row first: assignments take it too, so none can start between the check and the save.
+    AppraisalLock.objects.get_or_create(review=review)
+    ensure_unlocked([review.pk])
+    if Assessment.objects.filter(review=review, appraisal__tool=ToolCode.CUSTOM).exists():
+        raise AppraisalError("the custom tool is in use: assessments were assigned with it, so it can no longer change")
+    tool, created = CustomTool.objects.update_or_create(review=review, defaults={"definition": data})
+    AuditEvent.objects.create(
+        review=review,
+        action=AuditAction.TOOL_DEFINED,
+        user=person(user),
+        new_value=f"{tool.spec.name}: {len(tool.spec.domains)} domains",
+        note="defined" if created else "changed",
+    )
+    return tool
 
 
 @transaction.atomic

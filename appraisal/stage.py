@@ -24,6 +24,7 @@ STAGE = Stage(
     todo=todo,
     demo=by_demo(nmosd=appraise_demo_studies, bcg=appraise_bcg_trials),
     export=(
+        "appraisal.customtool",
         "appraisal.toolchoice",
         "appraisal.appraisal",
         "appraisal.assessment",

@@ -8,6 +8,7 @@ base = "reviews/<int:review_id>/risk-of-bias/"
 urlpatterns = [
     path(base, views.overview, name="overview"),
     path(base + "tools/", views.choose_tool, name="choose_tool"),
+    path(base + "custom-tool/", views.custom_tool, name="custom_tool"),
     path(base + "add/", views.add, name="add"),
     path(base + "assign/", views.assign, name="assign"),
     path(base + "assessments/<int:assessment_id>/", views.assess, name="assess"),

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,10 +12,9 @@ from reviews.figures import render as render_figure
 from reviews.locking import lock_view, unlock_view
 
 from . import plots, services
-from .forms import AddAppraisalForm, ToolChoiceForm, UnlockForm
-from .loader import load
+from .forms import AddAppraisalForm, CustomToolForm, ToolChoiceForm, UnlockForm
 from .locking import AppraisalLocked
-from .models import OVERALL, Appraisal, Assessment, Consensus, ToolChoice, ToolCode
+from .models import OVERALL, Appraisal, Assessment, Consensus, CustomTool, ToolChoice, ToolCode, tool_spec
 
 REFUSALS = (services.AppraisalError, AppraisalLocked)
 
@@ -62,6 +63,35 @@ def choose_tool(request, review_id):
     else:
         messages.error(request, "Choose a study design and a tool.")
     return redirect("appraisal:overview", review_id=review.pk)
+
+
+def custom_tool(request, review_id):
+    """The lead defines the review's custom tool by pasting or uploading its JSON; an invalid one is shown back with
+    the reason and nothing is saved."""
+    review, membership = get_review_for_user(request, review_id, roles=LEAD_ONLY)
+    current = CustomTool.objects.filter(review=review).first()
+    initial = json.dumps(current.definition, indent=2, ensure_ascii=False) if current else ""
+    form = CustomToolForm(request.POST or None, request.FILES or None, initial={"definition": initial})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        text = form.text()
+        try:
+            services.define_custom_tool(review=review, user=request.user, text=text)
+        except REFUSALS as refusal:
+            error = str(refusal)
+            form = CustomToolForm(initial={"definition": text})
+        else:
+            messages.success(request, "Custom tool saved. Choose it for a study design below.")
+            return redirect("appraisal:overview", review_id=review.pk)
+    context = {
+        "review": review,
+        "membership": membership,
+        "form": form,
+        "error": error,
+        "tool": current.spec if current else None,
+        "in_use": Assessment.objects.filter(review=review, appraisal__tool=ToolCode.CUSTOM).exists(),
+    }
+    return render(request, "appraisal/custom_tool.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -296,7 +326,10 @@ def plot(request, review_id, tool, variant, kind, file_format):
     review, membership = get_review_for_user(request, review_id)
     if tool not in ToolCode.values or kind not in PLOTS or file_format not in FORMATS:
         raise Http404("No such plot")
-    spec = load(tool)
+    try:
+        spec = tool_spec(review, tool)
+    except CustomTool.DoesNotExist:
+        raise Http404("No such plot") from None
     if variant not in {v.code for v in spec.variants}:
         raise Http404("No such plot")
     visible = services.visible_appraisals(review, request.user, membership).filter(tool=tool, variant=variant)

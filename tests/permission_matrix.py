@@ -252,6 +252,7 @@ MATRIX: dict[str, Route] = {
     "appraisal:choose_tool": Route(
         method="post", kwargs=_rob(), allowed=LEAD, data={"design": "cohort", "tool": "robins_i"}
     ),
+    "appraisal:custom_tool": Route(kwargs=_rob(), allowed=LEAD),
     "appraisal:add": Route(method="post", kwargs=_rob(), allowed=LEAD, data={"design": "cohort"}),
     "appraisal:assign": Route(method="post", kwargs=_rob(), allowed=LEAD),
     "appraisal:assess": Route(kwargs=_rob("assessment_id"), allowed=LEAD, refused=404),
@@ -461,6 +462,7 @@ ADMIN_MATRIX: dict[str, AdminEntry] = {
     "extraction.extractionlock": READ_ONLY,
     "extraction.auditevent": HISTORY,
     # Risk of bias: every row through the review's pages (appraisal/admin.py).
+    "appraisal.customtool": READ_ONLY,
     "appraisal.toolchoice": READ_ONLY,
     "appraisal.appraisal": READ_ONLY,
     "appraisal.assessment": READ_ONLY,

@@ -57,6 +57,7 @@ QUERIES = {
     "screening.prioritisation": 6,
     "screening.relevancescore": 4,
     "screening.automationexclusion": 5,
+    "appraisal.customtool": 5,
     "appraisal.toolchoice": 5,
     "appraisal.appraisal": 5,
     "appraisal.assessment": 5,
