@@ -155,10 +155,13 @@ def test_the_navigation_shows_each_role_its_sections_in_the_workflows_order(clie
     """The sections come from the stages' registrations (reviews/stages.py), the kernel's around them."""
     dashboard = reverse("reviews:dashboard", args=[personas.review.pk])
     everyone = ["Overview", "Searches", "Imports", "Records", "Duplicates"]
-    later = ["Retrieve full texts", "Agreement", "Extraction", "Risk of bias", "Analysis", "PRISMA", "Exports", "Team"]
+    later = [
+        *["Retrieve full texts", "Agreement", "Extraction", "Risk of bias", "Analysis", "Certainty (GRADE)", "PRISMA"],
+        *["Exports", "Team"],
+    ]
     screening = ["Title/abstract screening", "Full text screening"]
     assert navigation(client, personas.lead, dashboard) == (
-        [*everyone, *screening, "Conflicts", *later, "Settings"],
+        [*everyone, screening[0], "Prioritisation", screening[1], "Conflicts", *later, "Settings"],
         ["Overview"],
     )
     assert navigation(client, personas.reviewer, dashboard)[0] == [*everyone, *screening, *later]

@@ -22,8 +22,12 @@ NOT_CRAWLED = {
     "accounts:password_change_done": "reached only by changing one's password (a POST)",
     "identification:duplicate_accept_above": "linked only while possible duplicates wait; this review has none",
     "reviews:export_download": "needs a finished export; a blinded review offers no backup (tests/reviews)",
+    "reviews:todos": "fetched by the script of 'My reviews', not linked: the dashboard's to-do list, crawled there",
     **dict.fromkeys(
-        ["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
+        [
+            *["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
+            *["certainty:outcome", "certainty:export"],
+        ],
         "needs a locked extraction and an analysis run",
     ),
     **dict.fromkeys(
