@@ -39,6 +39,12 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
 
+    def __init__(self, *args, **kwargs):
+        # The team page also holds the add-a-member form, whose role field would otherwise share the id id_role
+        # (and its label).
+        kwargs.setdefault("auto_id", "invite_%s")
+        super().__init__(*args, **kwargs)
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, sending only to verified addresses and through the task queue (accounts/mail.py)."""
