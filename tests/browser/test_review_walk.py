@@ -175,10 +175,12 @@ def create_review_with_team(lead) -> str:
     review_url = re.match(r".*/reviews/\d+/", page.url).group(0)
 
     follow_nav(page, "Team")
+    # The team page also holds the invitation form, with a role of its own.
+    add_member = page.locator("form", has=page.get_by_role("button", name="Add to the team"))
     for username, role in (("ana", "Reviewer"), ("ben", "Reviewer"), ("cleo", "Adjudicator")):
-        page.get_by_label("Username or email").fill(username)
-        page.get_by_role("combobox", name="Role", exact=True).select_option(label=role)
-        page.get_by_role("button", name="Add to the team").click()
+        add_member.get_by_label("Username or email").fill(username)
+        add_member.get_by_role("combobox", name="Role", exact=True).select_option(label=role)
+        add_member.get_by_role("button", name="Add to the team").click()
         expect(page.get_by_role("cell", name=username, exact=True)).to_be_visible()
     lead.screenshot("02-team")
     return review_url
