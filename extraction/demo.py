@@ -58,15 +58,7 @@ def simulate_extraction(review) -> None:
                 arm_count=1,
                 submit=True,
             )
-    for cell in Consensus.objects.filter(review=review, status=ConsensusStatus.CONFLICT):
-        services.resolve(
-            review=review,
-            consensus_id=cell.pk,
-            user=adjudicator,
-            choice="1",
-            note="Checked against the paper's Table 1.",
-        )
-    services.lock(review=review, user=lead)
+    _settle_and_lock(review, adjudicator=adjudicator, lead=lead, note="Checked against the paper's Table 1.")
 
 
 # The BCG demo: the RCT template's two arms (events and totals), plus how each trial allocated and its latitude.
@@ -126,12 +118,16 @@ def extract_bcg_trials(review) -> None:
                 arm_count=len(BCG_ARMS),
                 submit=True,
             )
+    _settle_and_lock(
+        review,
+        adjudicator=adjudicator,
+        lead=lead,
+        note="65 cases among the 1665 controls, as the trial's table reports.",
+    )
+
+
+def _settle_and_lock(review, *, adjudicator, lead, note: str) -> None:
+    """The adjudicator takes the first extractor's value in every conflict, with the note; then the lead locks."""
     for cell in Consensus.objects.filter(review=review, status=ConsensusStatus.CONFLICT):
-        services.resolve(
-            review=review,
-            consensus_id=cell.pk,
-            user=adjudicator,
-            choice="1",
-            note="65 cases among the 1665 controls, as the trial's table reports.",
-        )
+        services.resolve(review=review, consensus_id=cell.pk, user=adjudicator, choice="1", note=note)
     services.lock(review=review, user=lead)
