@@ -191,6 +191,7 @@ def test_an_automation_resolution_names_its_rule_and_only_excludes(personas, rec
         )
 
 
+@pytest.mark.django_db(transaction=True)  # emptying the database (TRUNCATE) cannot run inside a test's transaction
 def test_scores_settings_and_automation_exclusions_are_in_the_backup(
     personas, records, django_capture_on_commit_callbacks
 ):
