@@ -36,6 +36,8 @@ def process_env(settings) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CONN_MAX_AGE": "0",
+        # Messages stay in the process: without this it would try an SMTP server on localhost, fail, and queue retries.
+        "EMAIL_URL": "locmem://",
     }
 
 

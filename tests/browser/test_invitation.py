@@ -51,6 +51,7 @@ def test_an_invited_colleague_follows_the_link_signs_up_and_screens(visit, brows
         expect(page.get_by_role("link", name="1 record waits for your vote at title/abstract")).to_be_visible()
         page.get_by_role("link", name="1 record waits for your vote at title/abstract").click()
         expect(page.get_by_text("Your votes: 0 of 1")).to_be_visible()
+        page.wait_for_load_state()  # the keys work once the page's scripts have run, not when its text shows
         page.keyboard.press("i")
         expect(page.get_by_text("Your votes: 1 of 1")).to_be_visible()
     finally:
