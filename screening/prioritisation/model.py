@@ -9,7 +9,7 @@ order stands. The default settings were chosen with ``bench/prioritisation.py --
 docs/benchmarks.md has the comparison.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -227,8 +227,12 @@ def rank(
     include_words: Sequence[str] = (),
     exclude_words: Sequence[str] = (),
     settings: Settings = DEFAULT,
+    featurise: Callable[[Sequence[str], Settings], sparse.csr_matrix] | None = None,
 ) -> Ranking:
-    """Order the undecided texts (label None), most likely relevant first; ties keep the given order."""
+    """Order the undecided texts (label None), most likely relevant first; ties keep the given order.
+
+    featurise(texts, settings) gives the texts' TF-IDF matrix (by default computed here; the task passes the
+    review's FeatureCache); it is called only when a model trains."""
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
     if any(label not in (0, 1, None) for label in labels):
@@ -238,7 +242,7 @@ def rank(
     undecided = np.flatnonzero(~decided)
     model = features = None
     if (y == 1).sum() >= MIN_INCLUDES and (y == 0).sum() >= MIN_EXCLUDES:
-        features = features_for(texts, settings).matrix
+        features = featurise(texts, settings) if featurise else features_for(texts, settings).matrix
         scores = np.full(len(texts), np.nan)
         model = Model(features[decided], y[decided], settings)
         scores[undecided] = model.scores(features[undecided])

@@ -17,6 +17,8 @@ from screening.models import (
     ResolutionMethod,
     Stage,
 )
+from screening.prioritisation import cache
+from screening.prioritisation.model import features_for
 from screening.prisma import count_flow
 from tests.factories import make_import, ris
 from tests.reviews.test_backup import empty_the_database
@@ -101,6 +103,25 @@ def test_a_vote_waiting_for_the_other_reviewer_teaches_the_model_nothing(
     )
     ranking.retrain(personas.review.pk)
     assert dict(RelevanceScore.objects.values_list("record_id", "score")) == before
+
+
+def test_retraining_reads_the_features_back_until_a_records_text_changes(
+    personas, records, django_capture_on_commit_callbacks, monkeypatch
+):
+    built = []
+    monkeypatch.setattr(
+        cache, "features_for", lambda texts, settings: built.append(texts) or features_for(texts, settings)
+    )
+    train(personas, records, django_capture_on_commit_callbacks)
+    resolve(personas, records[1], "exclude")  # only a label changed
+    ranking.retrain(personas.review.pk)
+    assert len(built) == 1
+    before = dict(RelevanceScore.objects.values_list("record_id", "score"))
+    records[2].title = RELEVANT  # an edit of what the model reads
+    records[2].save()
+    ranking.retrain(personas.review.pk)
+    assert len(built) == 2 and RELEVANT in built[-1]
+    assert RelevanceScore.objects.get(record=records[2]).score > before[records[2].pk]
 
 
 def test_bad_model_settings_fail_the_training_with_the_reason(personas, records, django_capture_on_commit_callbacks):
