@@ -52,7 +52,7 @@ def test_an_edited_text_is_computed_again_and_replaces_the_old_file(tmp_path, bu
         ([*TEXTS, "Screen time and sleep"], DEFAULT),  # an import
         (TEXTS[1:], DEFAULT),  # a merge
         (TEXTS[::-1], DEFAULT),  # the rows in another order
-        (TEXTS, dataclasses.replace(DEFAULT, ngram_max=1)),
+        (TEXTS, dataclasses.replace(DEFAULT, ngram_max=DEFAULT.ngram_max + 1)),
         (TEXTS, dataclasses.replace(DEFAULT, sublinear_tf=False)),
     ],
 )

@@ -217,7 +217,7 @@ def test_scores_settings_and_automation_exclusions_are_in_the_backup(
     personas, records, django_capture_on_commit_callbacks
 ):
     train(personas, records, django_capture_on_commit_callbacks)
-    Prioritisation.objects.update(settings={"ngram_max": 1})
+    Prioritisation.objects.update(settings={"ngram_max": 2})
     ranking.exclude_unscreened(review=personas.review, user=personas.lead, rule="Stopping test passed")
     RelevanceScore.objects.create(review=personas.review, record=records[9], score=1.5)  # as a worker left it
     document = export_review(personas.review)
@@ -226,7 +226,7 @@ def test_scores_settings_and_automation_exclusions_are_in_the_backup(
     assert models.index("screening.automationexclusion") < models.index("screening.resolution")
     empty_the_database()
     review = import_review(document)
-    assert review.prioritisation.settings == {"ngram_max": 1} and review.prioritisation.method == "model"
+    assert review.prioritisation.settings == {"ngram_max": 2} and review.prioritisation.method == "model"
     assert review.relevance_scores.get().score == 1.5
     assert review.automation_exclusions.get().resolutions.count() == len(records) - 2
 
