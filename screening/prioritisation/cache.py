@@ -7,6 +7,7 @@ either, by whatever path, is a miss: no write path has to remember to invalidate
 """
 
 import hashlib
+import logging
 import os
 import tempfile
 import zipfile
@@ -16,6 +17,8 @@ from pathlib import Path
 from scipy import sparse
 
 from .model import Settings, features_for
+
+logger = logging.getLogger(__name__)
 
 # Part of every digest: bump it when features.tfidf changes what it computes, so old entries are not read.
 FORMAT = 1
@@ -44,12 +47,13 @@ class FeatureCache:
         path = self.directory / f"{name}-{fingerprint(texts, settings)}.npz"
         try:
             return sparse.csr_matrix(sparse.load_npz(path))
-        except FileNotFoundError:
+        except (OSError, ValueError, zipfile.BadZipFile):  # none yet, or damaged: rebuilt, and replaced below
             pass
-        except (OSError, ValueError, zipfile.BadZipFile):  # a damaged file (disk full, killed writer): rebuild it
-            path.unlink(missing_ok=True)
         matrix = features_for(texts, settings).matrix
-        self._store(name, path, matrix)
+        try:
+            self._store(name, path, matrix)
+        except OSError as error:  # a full disk or a folder the worker may not write: retrain all the same
+            logger.warning("feature cache %s not written: %s", self.directory, error)
         return matrix
 
     def _store(self, name: str, path: Path, matrix: sparse.csr_matrix) -> None:

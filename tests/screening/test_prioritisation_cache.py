@@ -83,3 +83,11 @@ def test_a_damaged_file_is_computed_again(tmp_path, built):
     matrix = store.matrix("review-1", TEXTS, DEFAULT)
     assert len(built) == 2 and (matrix != features_for(TEXTS, DEFAULT).matrix).nnz == 0
     assert store.matrix("review-1", TEXTS, DEFAULT).shape == matrix.shape and len(built) == 2
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_matrix(tmp_path, built, caplog):
+    occupied = tmp_path / "not-a-folder"
+    occupied.write_text("")
+    matrix = FeatureCache(occupied).matrix("review-1", TEXTS, DEFAULT)
+    assert (matrix != features_for(TEXTS, DEFAULT).matrix).nnz == 0
+    assert "feature cache" in caplog.text and not list(tmp_path.glob("*.npz"))
