@@ -62,6 +62,8 @@ def _candidate(*members, **features):
 
 SVM = ("svm", {"C": 0.1}, None)
 NB = ("multinomial_nb", {"alpha": 1.0}, 1.0)
+NB03 = ("multinomial_nb", {"alpha": 0.3}, 1.0)
+NB01 = ("multinomial_nb", {"alpha": 0.1}, 1.0)
 CANDIDATES = {
     "logistic C=1 unweighted": _candidate(("logistic", {"C": 1.0}, None)),
     "logistic C=1 balanced": _candidate(("logistic", {"C": 1.0}, 1.0)),
@@ -91,6 +93,30 @@ CANDIDATES = {
     "svm + logistic + nb a=0.3": _candidate(
         SVM, ("logistic", {"C": 1.0}, None), ("multinomial_nb", {"alpha": 0.3}, 1.0)
     ),
+    "svm x2 + nb a=0.3": _candidate(("svm", {"C": 0.1}, 2.0), NB03),
+    "svm x4 + nb a=0.3": _candidate(("svm", {"C": 0.1}, 4.0), NB03),
+    "svm C=0.2 + nb a=0.3": _candidate(("svm", {"C": 0.2}, None), NB03),
+    "svm C=0.05 + nb a=0.3": _candidate(("svm", {"C": 0.05}, None), NB03),
+    "svm + nb a=0.3 raw tf": _candidate(SVM, NB03, sublinear_tf=False),
+    "svm + nb a=0.3 max_df=1": _candidate(SVM, NB03, max_df=1.0),
+    "svm + nb a=0.3 min_df=2": _candidate(SVM, NB03, min_df=2),
+    "svm + nb a=0.3 trigrams": _candidate(SVM, NB03, ngram_max=3),
+    "svm + nb a=0.3 unigrams": _candidate(SVM, NB03, ngram_max=1),
+    "svm C=0.2 + nb a=0.3 unigrams": _candidate(("svm", {"C": 0.2}, None), NB03, ngram_max=1),
+    "svm C=0.05 + nb a=0.3 unigrams": _candidate(("svm", {"C": 0.05}, None), NB03, ngram_max=1),
+    "svm + nb a=0.1 unigrams": _candidate(SVM, NB01, ngram_max=1),
+    "svm + nb a=1 unigrams": _candidate(SVM, NB, ngram_max=1),
+    "svm x2 + nb a=0.3 unigrams": _candidate(("svm", {"C": 0.1}, 2.0), NB03, ngram_max=1),
+    "svm unigrams": _candidate(SVM, ngram_max=1),
+    "nb a=0.3 unigrams": _candidate(NB03, ngram_max=1),
+    "svm + nb a=0.3 unigrams min_df=2": _candidate(SVM, NB03, ngram_max=1, min_df=2),
+    "svm C=0.2 + nb a=0.1 unigrams": _candidate(("svm", {"C": 0.2}, None), NB01, ngram_max=1),
+    "svm + nb a=0.03 unigrams": _candidate(SVM, ("multinomial_nb", {"alpha": 0.03}, 1.0), ngram_max=1),
+    "svm C=0.5 + nb a=0.1 unigrams": _candidate(("svm", {"C": 0.5}, None), NB01, ngram_max=1),
+    "svm C=1 + nb a=0.1 unigrams": _candidate(("svm", {"C": 1.0}, None), NB01, ngram_max=1),
+    "svm C=2 + nb a=0.1 unigrams": _candidate(("svm", {"C": 2.0}, None), NB01, ngram_max=1),
+    "svm C=0.5 + nb a=0.3 unigrams": _candidate(("svm", {"C": 0.5}, None), NB03, ngram_max=1),
+    "svm C=0.2 + nb a=0.1 unigrams raw": _candidate(("svm", {"C": 0.2}, None), NB01, ngram_max=1, sublinear_tf=False),
 }
 
 

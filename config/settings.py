@@ -162,6 +162,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+# TF-IDF matrices of the reviews' records, kept between retrainings of the relevance order (screening/prioritisation/
+# cache.py): a cache, safe to delete at any time; the workers that retrain must share it to profit from it.
+FEATURE_CACHE_DIR = Path(envstr("FEATURE_CACHE_DIR", str(BASE_DIR / "cache" / "features")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,6 +11,7 @@ import dataclasses
 import math
 
 import numpy as np
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -30,6 +31,7 @@ from .models import (
 )
 from .prioritisation import model as ranking_model
 from .prioritisation import stopping
+from .prioritisation.cache import FeatureCache
 from .services import ScreeningError, screenable
 from .templatetags.screening_tags import highlight_words
 
@@ -149,6 +151,9 @@ def _train(review, prioritisation, settings):
         include_words=highlight_words(review.highlight_include),
         exclude_words=highlight_words(review.highlight_exclude),
         settings=settings,
+        featurise=lambda texts, settings: FeatureCache(django_settings.FEATURE_CACHE_DIR).matrix(
+            f"review-{review.pk}", texts, settings
+        ),
     )
     # Records the automation rule excluded are resolved too: no score, no place in the estimate.
     open_positions = [i for i, pk in enumerate(ids) if pk not in resolved]

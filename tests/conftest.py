@@ -42,6 +42,7 @@ def _production_settings_over_plain_http():
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FEATURE_CACHE_DIR = tmp_path / "features"
     # Hashing with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run within the call that enqueues them; tests/tasks/ runs them in real worker processes.

@@ -17,6 +17,8 @@ from screening.models import (
     ResolutionMethod,
     Stage,
 )
+from screening.prioritisation import cache
+from screening.prioritisation.model import features_for
 from screening.prisma import count_flow
 from tests.factories import make_import, ris
 from tests.reviews.test_backup import empty_the_database
@@ -101,6 +103,25 @@ def test_a_vote_waiting_for_the_other_reviewer_teaches_the_model_nothing(
     )
     ranking.retrain(personas.review.pk)
     assert dict(RelevanceScore.objects.values_list("record_id", "score")) == before
+
+
+def test_retraining_reads_the_features_back_until_a_records_text_changes(
+    personas, records, django_capture_on_commit_callbacks, monkeypatch
+):
+    built = []
+    monkeypatch.setattr(
+        cache, "features_for", lambda texts, settings: built.append(texts) or features_for(texts, settings)
+    )
+    train(personas, records, django_capture_on_commit_callbacks)
+    resolve(personas, records[1], "exclude")  # only a label changed
+    ranking.retrain(personas.review.pk)
+    assert len(built) == 1
+    before = dict(RelevanceScore.objects.values_list("record_id", "score"))
+    records[2].title = RELEVANT  # an edit of what the model reads
+    records[2].save()
+    ranking.retrain(personas.review.pk)
+    assert len(built) == 2 and RELEVANT in built[-1]
+    assert RelevanceScore.objects.get(record=records[2]).score > before[records[2].pk]
 
 
 def test_bad_model_settings_fail_the_training_with_the_reason(personas, records, django_capture_on_commit_callbacks):
@@ -196,7 +217,7 @@ def test_scores_settings_and_automation_exclusions_are_in_the_backup(
     personas, records, django_capture_on_commit_callbacks
 ):
     train(personas, records, django_capture_on_commit_callbacks)
-    Prioritisation.objects.update(settings={"ngram_max": 1})
+    Prioritisation.objects.update(settings={"ngram_max": 2})
     ranking.exclude_unscreened(review=personas.review, user=personas.lead, rule="Stopping test passed")
     RelevanceScore.objects.create(review=personas.review, record=records[9], score=1.5)  # as a worker left it
     document = export_review(personas.review)
@@ -205,7 +226,7 @@ def test_scores_settings_and_automation_exclusions_are_in_the_backup(
     assert models.index("screening.automationexclusion") < models.index("screening.resolution")
     empty_the_database()
     review = import_review(document)
-    assert review.prioritisation.settings == {"ngram_max": 1} and review.prioritisation.method == "model"
+    assert review.prioritisation.settings == {"ngram_max": 2} and review.prioritisation.method == "model"
     assert review.relevance_scores.get().score == 1.5
     assert review.automation_exclusions.get().resolutions.count() == len(records) - 2
 
