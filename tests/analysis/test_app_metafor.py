@@ -17,10 +17,22 @@ from tests.analysis.metafor_reference import REFERENCE, RESULT_FIELDS, close, lo
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 ARMS = ("intervention", "comparator")
 NUMBER = {"field_type": "number"}
-# Where a data set's columns go on the RCT form: (arm 1's and arm 2's values as columns, the outcome's columns).
-DICHOTOMOUS = ((("ai", "n1i"), ("ci", "n2i")), {"events": "events", "n": "n_randomised"})
-RATE = ((("x1i", "t1i"), ("x2i", "t2i")), {"events": "events", "person_time": "person_time", "n": "n_randomised"})
-CONTINUOUS = ((("mean1", "sd1", "n1"), ("mean2", "sd2", "n2")), {"mean": "mean", "sd": "sd", "n": "n_randomised"})
+# Where a design's data set columns go on the RCT form ({form field: column} for arm 1 and arm 2), and the fields
+# each of the outcome's engine columns reads.
+LAYOUTS = {
+    "dichotomous": (
+        ({"events": "ai", "n_randomised": "n1i"}, {"events": "ci", "n_randomised": "n2i"}),
+        {"events": "events", "n": "n_randomised"},
+    ),
+    "rate": (
+        ({"events": "x1i", "person_time": "t1i"}, {"events": "x2i", "person_time": "t2i"}),
+        {"events": "events", "person_time": "person_time", "n": "n_randomised"},
+    ),
+    "continuous": (
+        ({"mean": "mean1", "sd": "sd1", "n_randomised": "n1"}, {"mean": "mean2", "sd": "sd2", "n_randomised": "n2"}),
+        {"mean": "mean", "sd": "sd", "n": "n_randomised"},
+    ),
+}
 DESIGNS = {
     "dichotomous": (
         OutcomeDesign.DICHOTOMOUS,
@@ -37,18 +49,14 @@ DATA_SETS = ("nielweise2007", "hahn2001", "hart1999", "nielweise2008", "normand1
 GENERIC_DATA_SETS = ("hackshaw1998", "pignon2000")
 
 
-def _arm_values(row: dict, design: str) -> list[dict]:
+def _arms(row: dict, design: str) -> list[dict]:
     """The two arms' values on the form. The rate and generic data sets publish no participant counts, which the
     form requires: n only counts participants here (no arm is shared), so those arms get a nominal 100."""
-    columns = {"dichotomous": DICHOTOMOUS, "rate": RATE, "continuous": CONTINUOUS}[design][0]
-    form_keys = {"ai": "events", "ci": "events", "x1i": "events", "x2i": "events", "t1i": "person_time"}
-    form_keys |= {"t2i": "person_time", "n1i": "n_randomised", "n2i": "n_randomised", "n1": "n_randomised"}
-    form_keys |= {"n2": "n_randomised", "mean1": "mean", "mean2": "mean", "sd1": "sd", "sd2": "sd"}
-    arms = []
-    for label, arm_columns in zip(ARMS, columns, strict=True):
-        values = {"arm_label": label} | {form_keys[c]: row[c] for c in arm_columns}
-        arms.append({"n_randomised": 100} | values)
-    return arms
+    layouts = LAYOUTS[design][0]
+    return [
+        {"arm_label": label, "n_randomised": 100} | {key: row[column] for key, column in layout.items()}
+        for label, layout in zip(ARMS, layouts, strict=True)
+    ]
 
 
 def _review(personas, reference: dict):
@@ -59,9 +67,8 @@ def _review(personas, reference: dict):
         studies = [(row["study"], STUDY | {f"gen_{key}": row[key] for key in fields}, [NOMINAL_ARM]) for row in rows]
         return entered_review(personas, studies, study_fields=study_fields), {key: f"gen_{key}" for key in fields}
     arm_fields = [FormField(key="person_time", label="Person-time", per_arm=True, **NUMBER)] if design == "rate" else []
-    studies = [(row["study"], STUDY, _arm_values(row, design)) for row in rows]
-    columns = {"dichotomous": DICHOTOMOUS, "rate": RATE, "continuous": CONTINUOUS}[design][1]
-    return entered_review(personas, studies, arm_fields=arm_fields), columns
+    studies = [(row["study"], STUDY, _arms(row, design)) for row in rows]
+    return entered_review(personas, studies, arm_fields=arm_fields), LAYOUTS[design][1]
 
 
 def _expected(reference: dict, measure: str, method: str, knha: bool = False) -> dict | None:
