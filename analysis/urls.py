@@ -14,6 +14,7 @@ urlpatterns = [
     path(base + "outcomes/new/", views.mapping_edit, name="mapping_add"),
     path(base + "outcomes/<int:mapping_id>/", views.mapping_edit, name="mapping_edit"),
     path(run, views.run_detail, name="run"),
+    path(run + "outcomes/<slug:outcome>/studies/", views.outcome_studies, name="outcome_studies"),
     path(run + "plots/<slug:outcome>/<slug:kind>.<slug:file_format>", views.plot_download, name="plot"),
     path(run + "pooled.<slug:file_format>", views.results_export, name="export"),
     path(run + "metafor.R", views.r_script, name="r_script"),

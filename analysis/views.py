@@ -13,6 +13,9 @@ from .forms import MappingForm, RunForm
 from .models import AnalysisRun, OutcomeMapping, Plot, PlotKind, RunStatus
 from .tasks import start_analysis
 
+# The results page lists this many rows of each outcome's per-study tables and links to the rest: an outcome of 250
+# comparisons rendered in full took most of the page's time (issue 17).
+STUDY_ROWS = 20
 RUN_PARAMETERS = ("measure", "method", "knha", "correlation", "subgroup", "median_policy", "data_fingerprint")
 
 
@@ -75,8 +78,19 @@ def run_detail(request, review_id, run_id):
         "outcomes": outcomes,
         "characteristics": run.results.get("characteristics"),  # runs made before it have none
     }
-    template = "analysis/report.html" if request.GET.get("print") else "analysis/run.html"
-    return render(request, template, context)
+    if request.GET.get("print"):
+        return render(request, "analysis/report.html", context | {"study_rows": None})
+    return render(request, "analysis/run.html", context | {"study_rows": STUDY_ROWS})
+
+
+def outcome_studies(request, review_id, run_id, outcome):
+    """Every row of an outcome's per-study and leave-one-out tables, which the results page shortens."""
+    run, review, membership = _done_run_for_user(request, review_id, run_id)
+    results = run.results["outcomes"].get(outcome)
+    if results is None:
+        raise Http404("No such outcome")
+    context = {"review": review, "membership": membership, "run": run, "key": outcome, "outcome": results}
+    return render(request, "analysis/outcome_studies.html", context | {"study_rows": None})
 
 
 def plot_download(request, review_id, run_id, outcome, kind, file_format):

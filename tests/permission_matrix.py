@@ -285,6 +285,7 @@ MATRIX: dict[str, Route] = {
     "analysis:mapping_edit": Route(
         kwargs=lambda p: {**_locked_review(p), "mapping_id": p.review.outcome_mappings.first().pk}, allowed=LEAD
     ),
+    "analysis:outcome_studies": Route(kwargs=_run(outcome="arr"), allowed=EVERY_ROLE),
     "analysis:plot": Route(kwargs=_run(outcome="arr", kind="forest", file_format="svg"), allowed=EVERY_ROLE),
     "analysis:export": Route(kwargs=_run(file_format="csv"), allowed=EVERY_ROLE),
     "analysis:r_script": Route(kwargs=_run(), allowed=EVERY_ROLE),

@@ -45,3 +45,9 @@ def get(mapping, key):
 @register.filter
 def risk_label(category):
     return CATEGORY_LABELS.get(category, "Not assessed")
+
+
+@register.filter
+def head(rows, limit):
+    """The first `limit` rows, or all of them when there is no limit (the printable report, an outcome's own page)."""
+    return rows[:limit] if limit else rows

@@ -9,13 +9,8 @@ import pandas as pd
 
 from analysis.models import OutcomeDesign
 from analysis.outcomes import save_mapping
-from extraction import services as extraction
-from extraction.models import FormField, Section
-from extraction.template import load
-from reviews.models import Role
-from reviews.services import add_member
-from screening.models import Study
-from tests.factories import make_user
+from extraction.models import FormField
+from tests.analysis.entered import entered_review
 
 DATA = Path("/work/shared/data/meta")
 ARMS = ("BCG", "control")
@@ -30,42 +25,25 @@ def expected() -> pd.DataFrame:
 
 
 def bcg_review(personas):
-    review, lead = personas.review, personas.lead
-    second = make_user("reviewer2")
-    add_member(review=review, user=second, role=Role.REVIEWER, by=lead)
-    extraction.apply_template(review=review, user=lead, template=load("rct"))
-    study_section = Section.objects.get(review=review, title="Study")
-    for field in (
-        FormField(
-            section=study_section,
-            key="allocation",
-            label="Allocation",
-            field_type="choice",
-            choices=["random", "alternate", "systematic"],
-        ),
-        FormField(section=study_section, key="latitude", label="Absolute latitude", field_type="number", unit="°"),
-    ):
-        extraction.save_field(review=review, user=lead, field=field)
-    fields = {f.key: f for f in FormField.objects.filter(review=review)}
     data = trials()
-    studies = {
-        row.trial: Study.objects.create(review=review, label=f"{row.author} {row.year}") for row in data.itertuples()
-    }
-    extraction.assign_automatically(review=review, user=lead)
-    for row in data.itertuples():
-        study_level = {"study_design": "parallel RCT", "allocation": row.alloc, "latitude": str(row.ablat)}
-        arms = [
-            {"arm_label": ARMS[0], "n_randomised": str(row.tpos + row.tneg), "events": str(row.tpos)},
-            {"arm_label": ARMS[1], "n_randomised": str(row.cpos + row.cneg), "events": str(row.cpos)},
-        ]
-        entries = {(fields[key].pk, 0): (text, "") for key, text in study_level.items()}
-        for number, arm in enumerate(arms, start=1):
-            entries |= {(fields[key].pk, number): (text, "") for key, text in arm.items()}
-        for each in studies[row.trial].extractions.all():
-            extraction.save_extraction(
-                review=review, extraction_id=each.pk, user=each.extractor, entries=entries, arm_count=2, submit=True
-            )
-    extraction.lock(review=review, user=lead)
+    studies = [
+        (
+            f"{row.author} {row.year}",
+            {"study_design": "parallel RCT", "allocation": row.alloc, "latitude": row.ablat},
+            [
+                {"arm_label": ARMS[0], "n_randomised": row.tpos + row.tneg, "events": row.tpos},
+                {"arm_label": ARMS[1], "n_randomised": row.cpos + row.cneg, "events": row.cpos},
+            ],
+        )
+        for row in data.itertuples()
+    ]
+    study_fields = (
+        FormField(
+            key="allocation", label="Allocation", field_type="choice", choices=["random", "alternate", "systematic"]
+        ),
+        FormField(key="latitude", label="Absolute latitude", field_type="number", unit="°"),
+    )
+    review, lead = entered_review(personas, studies, study_fields=study_fields), personas.lead
     common = {
         "review": review,
         "user": lead,

@@ -86,6 +86,23 @@ def test_the_page_shows_the_pooled_numbers_and_keeps_the_two_p_values_apart(clie
     assert "AQP4-IgG seropositive" in page, "the NMOSD columns come from its template's fields"
 
 
+def test_the_page_lists_the_first_rows_of_each_study_table_and_links_to_all_of_them(
+    client, personas, run, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("analysis.views.STUDY_ROWS", 4)
+    client.force_login(personas.viewer)
+    page = client.get(url("run", run)).content.decode()
+    rows = "<td>Study 3 2020</td>", "<td>Study 4 2020</td>"
+    assert page.count(rows[0]) == 2 * 2 and rows[1] not in page, "four rows of both outcomes' two tables"
+    assert page.count("The first 4 of 6 rows") == 4 and url("outcome_studies", run, outcome="arr") in page
+    with django_assert_num_queries(4):
+        everything = client.get(url("outcome_studies", run, outcome="arr")).content.decode()
+    assert everything.count(rows[1]) == 2 and "The first" not in everything, "both tables of one outcome, in full"
+    assert client.get(url("outcome_studies", run, outcome="nothing")).status_code == 404
+    report = client.get(url("run", run) + "?print=1").content.decode()
+    assert report.count(rows[1]) == 2 * 2 and "The first" not in report
+
+
 def test_every_export_carries_the_engine_numbers(client, personas, run):
     client.force_login(personas.reviewer)
     expected = engine_results("edss").subgroups.subgroups["azathioprine"]

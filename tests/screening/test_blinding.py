@@ -25,7 +25,8 @@ NOT_CRAWLED = {
     "reviews:todos": "fetched by the script of 'My reviews', not linked: the dashboard's to-do list, crawled there",
     **dict.fromkeys(
         [
-            *["analysis:run", "analysis:plot", "analysis:export", "analysis:r_script", "analysis:mapping_edit"],
+            *["analysis:run", "analysis:outcome_studies", "analysis:plot", "analysis:export", "analysis:r_script"],
+            "analysis:mapping_edit",
             *["certainty:outcome", "certainty:export"],
         ],
         "needs a locked extraction and an analysis run",
