@@ -35,6 +35,7 @@ def process_env(settings) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "FEATURE_CACHE_DIR": str(settings.FEATURE_CACHE_DIR),
         "CONN_MAX_AGE": "0",
         # Messages stay in the process: without this it would try an SMTP server on localhost, fail, and queue retries.
         "EMAIL_URL": "locmem://",
