@@ -6,8 +6,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
+        from reviews.models import Review
         from reviews.stages import register
 
         from . import ranking
@@ -16,3 +17,4 @@ class ScreeningConfig(AppConfig):
 
         register(STAGE)
         post_save.connect(ranking.resolution_saved, sender=Resolution, dispatch_uid="screening_retrain_when_due")
+        post_delete.connect(ranking.review_deleted, sender=Review, dispatch_uid="screening_forget_features")

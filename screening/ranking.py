@@ -91,6 +91,16 @@ def resolution_saved(sender, instance, created, raw=False, **kwargs):
         queue_if_due(instance.review)
 
 
+def cache_name(review_id: int) -> str:
+    return f"review-{review_id}"
+
+
+def review_deleted(sender, instance, **kwargs):
+    """post_delete of Review (connected in apps.py): its cached features go once the deletion commits."""
+    name = cache_name(instance.pk)
+    transaction.on_commit(lambda: FeatureCache(django_settings.FEATURE_CACHE_DIR).forget(name))
+
+
 @transaction.atomic
 def update_settings(*, review, user, retrain_every: int, target_recall: float, confidence: float) -> None:
     """The lead's choices: how often to retrain and what the stopping test checks; retrains to apply them."""
@@ -152,7 +162,7 @@ def _train(review, prioritisation, settings):
         exclude_words=highlight_words(review.highlight_exclude),
         settings=settings,
         featurise=lambda texts, settings: FeatureCache(django_settings.FEATURE_CACHE_DIR).matrix(
-            f"review-{review.pk}", texts, settings
+            cache_name(review.pk), texts, settings
         ),
     )
     # Records the automation rule excluded are resolved too: no score, no place in the estimate.

@@ -56,6 +56,11 @@ class FeatureCache:
             logger.warning("feature cache %s not written: %s", self.directory, error)
         return matrix
 
+    def forget(self, name: str) -> None:
+        """Remove a name's entry (a deleted review's: its file holds what its records said)."""
+        for entry in self.directory.glob(f"{name}-*.npz"):
+            entry.unlink(missing_ok=True)
+
     def _store(self, name: str, path: Path, matrix: sparse.csr_matrix) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         # Written aside, then renamed: a reader never opens a half-written file, and two workers storing the

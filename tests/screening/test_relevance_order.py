@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reviews.access import RoleRefused
 from reviews.backup import export_review, import_review
+from reviews.models import Review
 from screening import ranking, services
 from screening.models import (
     AutomationExclusion,
@@ -122,6 +123,18 @@ def test_retraining_reads_the_features_back_until_a_records_text_changes(
     ranking.retrain(personas.review.pk)
     assert len(built) == 2 and RELEVANT in built[-1]
     assert RelevanceScore.objects.get(record=records[2]).score > before[records[2].pk]
+
+
+def test_a_deleted_reviews_features_leave_the_cache(personas, django_capture_on_commit_callbacks, settings):
+    # A review can be deleted only once nothing protects it (the admin, after its searches): an empty one here.
+    doomed = Review.objects.create(title="Started by mistake", created_by=personas.lead)
+    settings.FEATURE_CACHE_DIR.mkdir()
+    entries = [settings.FEATURE_CACHE_DIR / f"review-{pk}-digest.npz" for pk in (doomed.pk, personas.review.pk)]
+    for entry in entries:
+        entry.write_bytes(b"")
+    with django_capture_on_commit_callbacks(execute=True):
+        doomed.delete()
+    assert list(settings.FEATURE_CACHE_DIR.iterdir()) == entries[1:]
 
 
 def test_bad_model_settings_fail_the_training_with_the_reason(personas, records, django_capture_on_commit_callbacks):
