@@ -169,8 +169,8 @@ def main():
         return 1
     print(
         f"import + deduplication by a worker: {seconds:.0f} s for {record_import.record_count:,} records, "
-        f"{record_import.merged_count:,} merged, {record_import.queued_count:,} pairs queued; worker CPU {cpu:.0f} s, peak RSS "
-        f"{peak:,.0f} MB; load average during it {statistics.mean(loads):.1f} (max {max(loads):.1f}) "
+        f"{record_import.merged_count:,} merged, {record_import.queued_count:,} pairs queued; worker CPU {cpu:.0f} s, "
+        f"peak RSS {peak:,.0f} MB; load average during it {statistics.mean(loads):.1f} (max {max(loads):.1f}) "
         f"[targets 600 s, 4096 MB]"
     )
     with connection.cursor() as cursor:

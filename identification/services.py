@@ -350,7 +350,9 @@ def write_records(
         beat(f"Writing records: {len(new):,} so far")
     beat(f"Removing duplicates among {len(existing) + len(new):,} records")
     new_ids = {c.id for c in new}
-    matches = dedup.find_duplicates(existing + new, new_ids)
+    matches = dedup.find_duplicates(
+        existing + new, new_ids, lambda compared: beat(f"Removing duplicates: {compared:,} pairs compared")
+    )
     apart = _apart(review)
     anchored = held(Record.objects.filter(review=review).unique())
     groups = [
