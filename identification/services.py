@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, cast
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, connection, connections, reset_queries, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, reset_queries, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -188,12 +188,18 @@ def _progress_outside(record_import: RecordImport, report: Callable[[str], None]
         report(stage)
         if other is None:
             return
+        # Only shown, never relied on (the final compare-and-swap is the guard), so a row this process's own
+        # transaction holds (a caller that changed the import in the same transaction) is skipped, not waited for.
         with other.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET stage = %s, stage_changed_at = %s "  # noqa: S608 (the table's name only)
-                "WHERE id = %s AND attempt = %s AND status NOT IN (%s, %s)",
-                [stage[:100], timezone.now(), record_import.pk, record_import.attempt, *finished],
-            )
+            cursor.execute("SET lock_timeout = '1s'")
+            try:
+                cursor.execute(
+                    f"UPDATE {table} SET stage = %s, stage_changed_at = %s "  # noqa: S608 (the table's name only)
+                    "WHERE id = %s AND attempt = %s AND status NOT IN (%s, %s)",
+                    [stage[:100], timezone.now(), record_import.pk, record_import.attempt, *finished],
+                )
+            except OperationalError:
+                logger.info("import %s: progress not recorded, its row is held", record_import.pk)
 
     try:
         yield beat
