@@ -78,6 +78,12 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def median_ms(action, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -152,6 +158,7 @@ def main():
             if record_import.status in (ImportStatus.DONE, ImportStatus.FAILED):
                 break
             assert worker.poll() is None, "the worker died"
+            cpu = cpu_seconds(worker.pid)
             time.sleep(1)
         seconds = time.perf_counter() - start
     finally:
@@ -162,8 +169,8 @@ def main():
         return 1
     print(
         f"import + deduplication by a worker: {seconds:.0f} s for {record_import.record_count:,} records, "
-        f"{record_import.merged_count:,} merged, {record_import.queued_count:,} pairs queued; worker peak RSS "
-        f"{peak:,.0f} MB; load average during it {statistics.mean(loads):.1f} (max {max(loads):.1f}) "
+        f"{record_import.merged_count:,} merged, {record_import.queued_count:,} pairs queued; worker CPU {cpu:.0f} s, "
+        f"peak RSS {peak:,.0f} MB; load average during it {statistics.mean(loads):.1f} (max {max(loads):.1f}) "
         f"[targets 600 s, 4096 MB]"
     )
     with connection.cursor() as cursor:

@@ -3,12 +3,15 @@
 Records are compared only within blocks (same DOI, same PMID, same start or end
 of the normalised title, same first author and year, same volume and page), and
 oversized blocks are cut to a sorted-neighbourhood window, so the work grows as
-n log n rather than n².  Each candidate pair is scored on title similarity and
-on the agreement of identifiers, authors, year, volume and pages; "certain"
-pairs are merged automatically, "possible" pairs go to a person.
+n log n rather than n²; pairs are compared block by block as they are found, so
+memory holds the blocks and the matches, never the set of every pair. Each
+candidate pair is scored on title similarity and on the agreement of
+identifiers, authors, year, volume and pages; "certain" pairs are merged
+automatically, "possible" pairs go to a person.
 """
 
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +21,7 @@ from identification.dedup_rules import Pair, evaluate
 from identification.importers.normalise import fold
 
 MAX_BLOCK = 64
+PROGRESS_EVERY = 200_000
 WINDOW = 8
 DATA = Path(__file__).resolve().parent / "dedup_data"
 LABEL = re.compile(r"[\[(](?:[^\])\s]+\s?){1,3}[\])]")  # "[Japanese]", "[1]", "(abstract)", "(multiple letters)"
@@ -58,7 +62,7 @@ ABSTRACT_LABEL = re.compile(r"[\[(]\s*(?:abstract|meeting abstract|conference ab
 ABSTRACT_PAGES = re.compile(r"abstract|poster|\b[AP]\d{2,}", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     id: int
     title: str = ""
@@ -72,7 +76,7 @@ class Citation:
     pmid: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     first: int
     second: int
@@ -81,13 +85,12 @@ class Match:
     certain: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Keys:
-    """What the rules compare of one record, computed once per record."""
+    """What the rules compare of one record, computed once per record (slots: a million are held at once)."""
 
     citation: Citation
     title: str
-    words: list
     numbers: tuple
     notice: str
     heading: bool
@@ -231,7 +234,6 @@ def keys_of(citation):
     return Keys(
         citation=citation,
         title=title,
-        words=title.split(),
         numbers=tuple(NUMBER.findall(fold(SQUARE_BRACKETED.sub(" ", bare_title(citation.title))))),
         notice=notice_kind(citation.title),
         heading=is_recurring_heading(citation.title),
@@ -243,7 +245,7 @@ def keys_of(citation):
         page=page_range(citation.pages),
         volume=volume_of(citation),
         issue=issue_of(citation),
-        journal=fold(citation.journal),
+        journal=sys.intern(fold(citation.journal)),  # one string per journal, not per record
     )
 
 
@@ -253,9 +255,10 @@ def _blocking_keys(k):
         yield "doi", c.doi
     if c.pmid:
         yield "pmid", c.pmid
-    if len(k.words) >= 3:
-        yield "start", " ".join(k.words[:4])
-        yield "end", " ".join(k.words[-4:])
+    words = k.title.split()  # not kept on the keys: a million records' words would take gigabytes
+    if len(words) >= 3:
+        yield "start", " ".join(words[:4])
+        yield "end", " ".join(words[-4:])
     elif k.title:
         yield "title", k.title
     if k.author and c.year:
@@ -265,28 +268,46 @@ def _blocking_keys(k):
 
 
 def candidate_pairs(keys, new_ids=None):
-    """Pairs of indexes sharing a block; with new_ids, only pairs that involve a new record."""
+    """Pairs of indexes sharing a block, yielded block by block, so that no set of every pair is held; with
+    new_ids, only pairs that involve a new record.
+
+    A pair sharing a block of at most MAX_BLOCK records is given by the first such block only. A pair sharing
+    only oversized blocks is given by each whose window holds it: compared more than once, found once."""
     blocks = defaultdict(list)
     for index, k in enumerate(keys):
         for block in _blocking_keys(k):
             blocks[block].append(index)
-    pairs = set()
-    for members in blocks.values():
+    order = {block: number for number, block in enumerate(blocks)}
+    small = {block for block, members in blocks.items() if len(members) <= MAX_BLOCK}
+    # Each record's small blocks, in block order: where a pair of them is given.
+    owners = defaultdict(list)
+    for block in small:
+        if len(blocks[block]) > 1:
+            for index in blocks[block]:
+                owners[index].append(order[block])
+
+    def first_shared(a, b):
+        return min(set(owners.get(a, ())) & set(owners.get(b, ())), default=None)
+
+    for block, members in blocks.items():
         if len(members) < 2:
             continue
-        if len(members) > MAX_BLOCK:
+        if block in small:
+            spans = ((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+        else:
             members = sorted(members, key=lambda i: keys[i].title)
             spans = (
                 (members[i], members[j])
                 for i in range(len(members))
                 for j in range(i + 1, min(i + WINDOW, len(members)))
             )
-        else:
-            spans = ((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+        number = order[block]
         for a, b in spans:
-            if new_ids is None or keys[a].citation.id in new_ids or keys[b].citation.id in new_ids:
-                pairs.add((a, b) if a < b else (b, a))
-    return pairs
+            if new_ids is not None and keys[a].citation.id not in new_ids and keys[b].citation.id not in new_ids:
+                continue
+            shared = first_shared(a, b)
+            if shared is None or shared == number:
+                yield (a, b) if a < b else (b, a)
 
 
 def compare(a, b):
@@ -295,17 +316,19 @@ def compare(a, b):
     return (verdict.certain, verdict.score, verdict.reasons) if verdict else None
 
 
-def find_duplicates(citations, new_ids=None):
-    """Every likely or possible duplicate pair; with new_ids, only pairs that involve those records."""
+def find_duplicates(citations, new_ids=None, progress=None):
+    """Every likely or possible duplicate pair; with new_ids, only pairs that involve those records. progress,
+    if given, is told the number of pairs compared every PROGRESS_EVERY pairs."""
     keys = [keys_of(c) for c in citations]
-    matches = []
-    for a, b in candidate_pairs(keys, new_ids):
+    matches = {}
+    for compared, (a, b) in enumerate(candidate_pairs(keys, new_ids), 1):
+        if progress and compared % PROGRESS_EVERY == 0:
+            progress(compared)
         verdict = evaluate(Pair(keys[a], keys[b]))
         if verdict:
             first, second = sorted((keys[a].citation.id, keys[b].citation.id))
-            matches.append(Match(first, second, verdict.score, verdict.reasons, verdict.certain))
-    matches.sort(key=lambda m: (m.first, m.second))
-    return matches
+            matches[first, second] = Match(first, second, verdict.score, verdict.reasons, verdict.certain)
+    return [matches[pair] for pair in sorted(matches)]
 
 
 def groups(ids, links, apart=None, anchored=frozenset(), settled=None):

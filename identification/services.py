@@ -1,20 +1,22 @@
 """Writes of the identification stage: imports, automatic merges, duplicate decisions and their undoing.
 
-An import parses its whole file before writing anything, then writes every record,
-deduplicates against the review, and updates its counts in one transaction: a
-failure at any point leaves no record behind, only the failed import and its error.
+An import reads its file a batch of records at a time, writing each batch as it goes, then deduplicates
+against the review and updates its counts, all in one transaction: a failure at any point (a bad record
+near the end of the file) leaves no record behind, only the failed import and its error.
 """
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import reset_queries, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, reset_queries, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -25,12 +27,16 @@ from reviews.models import Review
 from . import dedup
 from .access import IDENTIFIERS
 from .holds import held
-from .importers import ImportFileError, parse_file
+from .importers import ImportFileError, parse_file, stream_file
 from .importers.base import ParsedFile, ParsedRecord
 from .models import RECORD_FIELDS, CandidateStatus, DuplicateCandidate, ImportStatus, Record, RecordImport, Search
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
+# bulk_update writes a CASE over the batch's ids for each row: quadratic in the batch, so kept small.
+UPDATE_BATCH = 500
+# The first key of the advisory lock a running import holds (PostgreSQL), the import's id being the second.
+IMPORT_LOCK = 19
 
 
 class DecisionConflict(Exception):
@@ -108,49 +114,98 @@ def _set_stage(record_import: RecordImport, stage: str, **fields: Any) -> None:
 
 
 def run_import(record_import: RecordImport, progress: Callable[[str], None] | None = None) -> RecordImport:
-    """Parse, write and deduplicate one import; the import ends DONE or FAILED, never half-written."""
+    """Read, write and deduplicate one import; the import ends DONE or FAILED, never half-written.
+
+    The file is read a batch of records at a time and each batch written at once, all in one transaction, so a
+    file of a million records is never held in memory and a bad record anywhere leaves nothing behind."""
     report = progress or (lambda message: None)
     _set_stage(record_import, "Reading the file", status=ImportStatus.RUNNING)
     report(record_import.stage)
     try:
-        parsed = parse_import(record_import)
-    except ImportFileError as exc:
-        _fail(record_import, str(exc))
-        raise
-    count = len(parsed.records)
-    _set_stage(record_import, f"Writing {count} record{pluralize(count)} and removing duplicates")
-    report(record_import.stage)
-    try:
-        with transaction.atomic():
-            # Holding the import's row until commit: a restart of it waits, then finds it finished.
-            mine = _this_attempt_unfinished(record_import).select_for_update()
-            if not list(mine.order_by().values_list("pk", flat=True)):
+        with (
+            record_import.upload.open("rb") as upload,
+            _progress_outside(record_import, report) as beat,
+            transaction.atomic(),
+        ):
+            _hold(record_import)
+            if not _this_attempt_unfinished(record_import).exists():
                 raise Superseded(record_import.pk)
             # The records are written on behalf of the person who uploaded them, as their role is now.
             require_role(review=record_import.review, user=record_import.created_by, roles=IDENTIFIERS)
-            merged, queued = write_records(record_import, parsed.records)
-            record_import.file_format = parsed.format
-            record_import.encoding = parsed.encoding
-            record_import.record_count = len(parsed.records)
-            record_import.merged_count = merged
-            record_import.queued_count = queued
-            record_import.warnings = parsed.warnings
-            record_import.status = ImportStatus.DONE
-            record_import.stage = ""
-            record_import.finished_at = timezone.now()
-            record_import.save()
+            stream = stream_file(cast(BinaryIO, upload), record_import.file_name, record_import.column_mapping or None)
+            written = write_records(record_import, stream.batches, beat)
+            # Compare-and-swap: a later attempt started meanwhile (this one looked stalled) keeps the import.
+            finished = _this_attempt_unfinished(record_import).update(
+                file_format=stream.format,
+                encoding=stream.encoding,
+                record_count=written.count,
+                merged_count=written.merged,
+                queued_count=written.queued,
+                warnings=written.warnings,
+                status=ImportStatus.DONE,
+                stage="",
+                finished_at=timezone.now(),
+            )
+            if not finished:
+                raise Superseded(record_import.pk)
     except Superseded:
+        raise
+    except ImportFileError as exc:
+        _fail(record_import, str(exc))
         raise
     except Exception as exc:
         logger.exception("import %s failed", record_import.pk)
         _fail(record_import, f"the import failed and nothing was saved: {exc}")
         raise
-    count = record_import.record_count
+    record_import.refresh_from_db()
+    count, merged, queued = written.count, written.merged, written.queued
     report(
         f"{count} record{pluralize(count)} imported, {merged} duplicate{pluralize(merged)} merged, "
         f"{queued} pair{pluralize(queued)} to review"
     )
     return record_import
+
+
+def _hold(record_import: RecordImport) -> None:
+    """Make a second run of this import (a worker retrying a task another finished) wait until this one's
+    transaction ends, then find it finished. The import's row is not locked for this: the progress of the
+    import is written to it from another connection meanwhile. SQLite lets one transaction write at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, record_import.pk])
+
+
+@contextmanager
+def _progress_outside(record_import: RecordImport, report: Callable[[str], None]) -> Iterator[Callable[[str], None]]:
+    """A function recording the import's stage where its page sees it while the import's transaction is still
+    open: on a connection of its own (PostgreSQL). SQLite has one writer at a time, so there the stage changes
+    only before and after the transaction."""
+    other = connections.create_connection(DEFAULT_DB_ALIAS) if connection.vendor == "postgresql" else None
+    table = connection.ops.quote_name(RecordImport._meta.db_table)
+    finished = [ImportStatus.DONE.value, ImportStatus.FAILED.value]
+
+    def beat(stage: str) -> None:
+        report(stage)
+        if other is None:
+            return
+        # Only shown, never relied on (the final compare-and-swap is the guard), so a row this process's own
+        # transaction holds (a caller that changed the import in the same transaction) is skipped, not waited for.
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+            try:
+                cursor.execute(
+                    f"UPDATE {table} SET stage = %s, stage_changed_at = %s "  # noqa: S608 (the table's name only)
+                    "WHERE id = %s AND attempt = %s AND status NOT IN (%s, %s)",
+                    [stage[:100], timezone.now(), record_import.pk, record_import.attempt, *finished],
+                )
+            except OperationalError:
+                logger.info("import %s: progress not recorded, its row is held", record_import.pk)
+
+    try:
+        yield beat
+    finally:
+        if other is not None:
+            other.close()
 
 
 def restart_interrupted(record_import: RecordImport) -> bool:
@@ -269,25 +324,41 @@ def _apart(review: Review) -> dict[int, set[int]]:
 
 
 def _primary_first(group: Iterable[int], anchored: set[int]) -> list[int]:
-    """A record with screening votes stays primary; then existing records (positive ids) before new ones (negative
-    ids, the first in the file first)."""
-    return sorted(group, key=lambda pk: (pk not in anchored, pk < 0, abs(pk)))
+    """A record with screening votes stays primary; then the earliest record (existing records were written
+    before new ones, and new ones in the order of their file)."""
+    return sorted(group, key=lambda pk: (pk not in anchored, pk))
 
 
-def write_records(record_import: RecordImport, parsed_records: list[ParsedRecord]) -> tuple[int, int]:
-    """Deduplicate the new records against the review in memory, then insert them already grouped.
+@dataclass
+class Written:
+    count: int
+    merged: int
+    queued: int
+    warnings: list[str]
 
-    New records carry temporary negative ids until they are inserted: primaries and
-    records without duplicates first, then duplicates pointing at their primary.
-    Returns (records merged, pairs queued for a person).
-    """
+
+def write_records(
+    record_import: RecordImport, batches: Iterable[list[ParsedRecord]], beat: Callable[[str], None]
+) -> Written:
+    """Write the records batch by batch as they are read, keeping only what deduplication compares of each,
+    then deduplicate the new records against the review and group them (duplicates point at their primary,
+    which carries the group's best values)."""
     review = record_import.review
     existing, links, settled = _existing(review)
-    values = {
-        -position: {name: getattr(p, name) for name in RECORD_FIELDS} for position, p in enumerate(parsed_records, 1)
-    }
-    new = [_citation(pk, v) for pk, v in values.items()]
-    matches = dedup.find_duplicates(existing + new, {c.id for c in new})
+    new: list[dedup.Citation] = []
+    warnings: list[str] = []
+    for batch in batches:
+        records = [_record(record_import, len(new) + i, parsed) for i, parsed in enumerate(batch, 1)]
+        for record in Record.objects.bulk_create(records):
+            new.append(_citation(record.pk, record.__dict__))
+        warnings.extend(warning for parsed in batch for warning in parsed.warnings)
+        reset_queries()  # under DEBUG each logged INSERT holds its abstracts: thousands would take gigabytes
+        beat(f"Writing records: {len(new):,} so far")
+    beat(f"Removing duplicates among {len(existing) + len(new):,} records")
+    new_ids = {c.id for c in new}
+    matches = dedup.find_duplicates(
+        existing + new, new_ids, lambda compared: beat(f"Removing duplicates: {compared:,} pairs compared")
+    )
     apart = _apart(review)
     anchored = held(Record.objects.filter(review=review).unique())
     groups = [
@@ -300,49 +371,31 @@ def write_records(record_import: RecordImport, parsed_records: list[ParsedRecord
             settled,
         )
     ]
+    del existing, new
     primary_of = {member: group[0] for group in groups for member in group}
-
-    raws = {-position: parsed.raw for position, parsed in enumerate(parsed_records, 1)}
-    best: dict[int, dict] = {}
-    existing_primaries: list[Record] = []
-    changed_groups = [group for group in groups if any(pk < 0 for pk in group)]
-    existing_values = _values_of({pk for group in changed_groups for pk in group if pk > 0})
-    for group in changed_groups:
-        merged = dedup.merged_fields([values[pk] if pk < 0 else existing_values[pk] for pk in group])
-        if group[0] < 0:
-            best[group[0]] = merged
-        else:
-            existing_primaries.append(Record(pk=group[0], merged=merged))
-    Record.objects.bulk_update(existing_primaries, ["merged"], batch_size=BATCH_SIZE)
-    real = {pk: pk for pk in primary_of if pk > 0}
-
-    def insert(pks: list[int], **fields_of: Callable[[int], Any]) -> None:
-        for start in range(0, len(pks), BATCH_SIZE):
-            batch = pks[start : start + BATCH_SIZE]
-            records = [
-                _record(record_import, pk, values[pk], raws[pk], **{name: f(pk) for name, f in fields_of.items()})
-                for pk in batch
-            ]
-            created = Record.objects.bulk_create(records)
-            real.update(zip(batch, (record.pk for record in created), strict=True))
-            reset_queries()  # under DEBUG each logged INSERT holds its abstracts: thousands would take gigabytes
-
-    insert([pk for pk in values if primary_of.get(pk, pk) == pk], merged=best.get)
-    followers = [pk for pk in values if primary_of.get(pk, pk) != pk]
-    insert(followers, duplicate_of_id=lambda pk: real[primary_of[pk]])
-    _regroup_existing(primary_of, real)
-    queued = _record_candidates(review, matches, primary_of, apart, real)
-    return len(followers), queued
+    changed = [group for group in groups if not new_ids.isdisjoint(group)]
+    merged = 0
+    for start in range(0, len(changed), BATCH_SIZE):
+        beat(f"Grouping duplicates: {start:,} of {len(changed):,} groups")
+        part = changed[start : start + BATCH_SIZE]
+        values = _values_of({pk for group in part for pk in group})
+        primaries = [Record(pk=group[0], merged=dedup.merged_fields([values[pk] for pk in group])) for group in part]
+        followers = [Record(pk=pk, duplicate_of_id=group[0]) for group in part for pk in group[1:] if pk in new_ids]
+        Record.objects.bulk_update(primaries, ["merged"], batch_size=UPDATE_BATCH)
+        Record.objects.bulk_update(followers, ["duplicate_of"], batch_size=UPDATE_BATCH)
+        merged += len(followers)
+    _regroup_existing(primary_of, new_ids)
+    queued = _record_candidates(review, matches, primary_of, apart)
+    return Written(count=len(new_ids), merged=merged, queued=queued, warnings=warnings)
 
 
-def _record(record_import: RecordImport, temporary_id: int, values: dict, raw: Any, **fields: Any) -> Record:
+def _record(record_import: RecordImport, position: int, parsed: ParsedRecord) -> Record:
     return Record(
         review_id=record_import.review_id,
         source_import=record_import,
-        position=-temporary_id,
-        raw=raw,
-        **values,
-        **fields,
+        position=position,
+        raw=parsed.raw,
+        **{name: getattr(parsed, name) for name in RECORD_FIELDS},
     )
 
 
@@ -350,39 +403,31 @@ def _values_of(pks: Iterable[int]) -> dict[int, dict]:
     return {record.pk: record.values() for record in Record.objects.filter(pk__in=pks)}
 
 
-def _regroup_existing(primary_of: dict[int, int], real: dict[int, int]) -> None:
+def _regroup_existing(primary_of: dict[int, int], new_ids: set[int]) -> None:
     """Existing records whose primary changed (a new record never bridges two groups: ``dedup.groups`` refuses)."""
     for pk, primary in primary_of.items():
-        if pk > 0 and pk != primary:
-            Record.objects.filter(pk=pk).exclude(duplicate_of_id=real[primary]).update(
-                duplicate_of_id=real[primary], merged=None
-            )
+        if pk not in new_ids and pk != primary:
+            Record.objects.filter(pk=pk).exclude(duplicate_of_id=primary).update(duplicate_of_id=primary, merged=None)
 
 
 def _record_candidates(
-    review: Review,
-    matches: list[dedup.Match],
-    primary_of: dict[int, int],
-    apart: dict[int, set[int]],
-    real: dict[int, int],
+    review: Review, matches: list[dedup.Match], primary_of: dict[int, int], apart: dict[int, set[int]]
 ) -> int:
     """Store automatic merges as evidence and queue one possible pair per two groups, unless judged apart."""
 
     def group(pk: int) -> int:
-        primary = primary_of.get(pk, pk)
-        return real.get(primary, primary)
+        return primary_of.get(pk, pk)
 
     separate = {tuple(sorted((group(a), group(b)))) for a, partners in apart.items() for b in partners}
     candidates: list[tuple] = []
     possible: dict[tuple, tuple] = {}
     for m in matches:
-        first, second = sorted((real.get(m.first, m.first), real.get(m.second, m.second)))
         key = tuple(sorted((group(m.first), group(m.second))))
         if key[0] == key[1]:
             if m.certain:
-                candidates.append((first, second, m, CandidateStatus.MERGED))
+                candidates.append((m.first, m.second, m, CandidateStatus.MERGED))
         elif key not in separate and (key not in possible or m.score > possible[key][2].score):
-            possible[key] = (first, second, m, CandidateStatus.PENDING)
+            possible[key] = (m.first, m.second, m, CandidateStatus.PENDING)
     candidates.extend(possible.values())
     existing_pairs = set(DuplicateCandidate.objects.filter(review=review).values_list("first_id", "second_id"))
     DuplicateCandidate.objects.bulk_create(

@@ -3,6 +3,9 @@ exports (a spreadsheet of every record). A request queues one; the worker writes
 reporting progress on the export's row, and stores it (media storage) only when it is complete; the exports page
 shows the progress, the error of a failed one, and offers the finished file to the roles its kind allows.
 
+A file in storage that no export holds (of an export deleted with its review, or stored by a worker that stopped
+before recording it) is removed by `manage.py requeue_stalled` once it is older than a stalled task.
+
 A worker killed mid-export stored nothing; `manage.py requeue_stalled` queues the export again once, as a new
 attempt (a run of the old attempt, if it was only slow, stops at its next progress report and keeps no file), and
 fails it with the reason shown when the second attempt stalls too."""
@@ -152,3 +155,23 @@ def requeue_stalled_exports() -> list[str]:
         ):
             lines.append(f"export {export.pk} ({export.kind}) failed after {export.attempt} attempts")
     return lines
+
+
+def remove_orphan_files() -> list[str]:
+    """Remove the files under exports/ that no export holds, once older than TASK_STALLED_MINUTES (a younger one
+    may be a file a worker has stored and is about to record on its export)."""
+    kept = set(ReviewExport.objects.exclude(file="").values_list("file", flat=True))
+    old_before = timezone.now() - timedelta(minutes=settings.TASK_STALLED_MINUTES)
+    lines = []
+    for name in _stored("exports"):
+        if name not in kept and default_storage.get_modified_time(name) < old_before:
+            default_storage.delete(name)
+            lines.append(f"removed {name}: no export holds it")
+    return lines
+
+
+def _stored(folder: str) -> list[str]:
+    if not default_storage.exists(folder):
+        return []
+    folders, files = default_storage.listdir(folder)
+    return [f"{folder}/{name}" for name in files] + [name for sub in folders for name in _stored(f"{folder}/{sub}")]

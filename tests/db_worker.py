@@ -11,7 +11,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection
+
+from identification.services import IMPORT_LOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -110,16 +112,16 @@ def wait_for_other_sessions_to_end():
         time.sleep(0.3)
 
 
-def write_transaction_open(row) -> bool:
-    """Whether another process's write transaction holds this row (PostgreSQL) or the database's write lock
-    (SQLite)."""
+def write_transaction_open(record_import) -> bool:
+    """Whether another process's import transaction is open: holding the import's advisory lock (PostgreSQL;
+    identification.services._hold), or the database's write lock (SQLite)."""
     if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic():
-                list(type(row).objects.select_for_update(nowait=True).filter(pk=row.pk))
-        except OperationalError:
-            return True
-        return False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s",
+                [IMPORT_LOCK, record_import.pk],
+            )
+            return cursor.fetchone() is not None
     probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
     try:
         probe.execute("BEGIN IMMEDIATE")

@@ -1,14 +1,17 @@
 """Encoding and format detection, and the dispatch to each format's parser."""
 
 import codecs
+import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from .base import ImportFileError, ParsedFile, ParsedRecord
 from .bibtex import parse_bibtex
 from .endnote import parse_endnote
 from .medline import parse_medline
-from .ris import parse_ris, parse_web_of_science
+from .ris import BATCH_SIZE, parse_ris, parse_web_of_science, ris_batches
 from .tabular import parse_delimited, parse_xlsx
 
 FORMAT_NAMES = {
@@ -22,6 +25,7 @@ FORMAT_NAMES = {
     "xlsx": "Excel workbook (XLSX)",
 }
 ZIP_MAGIC = b"PK\x03\x04"
+HEAD_BYTES = 20000  # what detect_format looks at
 RIS_LINE = re.compile(r"^TY  - ", re.MULTILINE)
 RIS_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  -", re.MULTILINE)
 MEDLINE_LINE = re.compile(r"^PMID- ", re.MULTILINE)
@@ -116,8 +120,81 @@ def parse_file(data: bytes, filename: str = "", mapping: Mapping[str, str] | Non
         records = parse_text(text, file_format, mapping)
     if not records:
         raise ImportFileError(f"no records found in this {FORMAT_NAMES[file_format]} file")
-    for index, record in enumerate(records, start=1):
+    _flag_empty(records)
+    return ParsedFile(file_format, encoding, records)
+
+
+def _flag_empty(records: list[ParsedRecord], before: int = 0) -> None:
+    for index, record in enumerate(records, start=before + 1):
         if record.is_empty():
             where = f"line {record.line}" if record.line else f"record {index}"
             record.warnings.append(f"{where}: the record has no title, abstract, authors or identifier")
-    return ParsedFile(file_format, encoding, records)
+
+
+@dataclass
+class RecordStream:
+    """A file being read: its format and encoding, known before the first record, and its records in batches."""
+
+    format: str
+    encoding: str
+    batches: Iterator[list[ParsedRecord]]
+
+
+def stream_file(upload: BinaryIO, filename: str = "", mapping: Mapping[str, str] | None = None) -> RecordStream:
+    """Read an export a batch of records at a time, with the checks and errors of parse_file (a bad record
+    raises ImportFileError when its batch is reached). RIS, the format databases export by the hundred thousand,
+    is read line by line and never held whole; other formats are parsed whole and handed out in batches."""
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    codec = _streaming_codec(head)
+    if codec is None or detect_format(head.decode(codec, errors="replace"), filename) != "ris":
+        parsed = parse_file(upload.read(), filename, mapping)
+        batches = (parsed.records[i : i + BATCH_SIZE] for i in range(0, len(parsed.records), BATCH_SIZE))
+        return RecordStream(parsed.format, parsed.encoding, batches)
+    codec, encoding = _whole_file_codec(upload, codec)
+    upload.seek(0)
+    return RecordStream("ris", encoding, _checked(ris_batches(_text_lines(upload, codec))))
+
+
+def _streaming_codec(head: bytes) -> str | None:
+    """The codec a file may be read with line by line, judged from its first bytes; None for a workbook or
+    UTF-16 (parsed whole)."""
+    if not head.strip() or head.startswith((ZIP_MAGIC, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
+        return None
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _whole_file_codec(upload: BinaryIO, codec: str) -> tuple[str, str]:
+    """(codec, encoding name) as decode() would choose, from passes over the bytes that keep none of them."""
+    if codec == "utf-8-sig":
+        return codec, "UTF-8 with BOM"
+    for candidate, name in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252 (Latin-1)")):
+        upload.seek(0)
+        decoder = codecs.getincrementaldecoder(candidate)()
+        try:
+            for block in iter(lambda: upload.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return candidate, name
+    return "latin-1", "Latin-1"
+
+
+def _text_lines(upload: BinaryIO, codec: str) -> Iterator[str]:
+    for number, line in enumerate(io.TextIOWrapper(upload, encoding=codec, newline="\n"), start=1):
+        if "\x00" in line:
+            raise ImportFileError("the file contains binary data, not a text export", number)
+        yield line
+
+
+def _checked(batches: Iterator[list[ParsedRecord]]) -> Iterator[list[ParsedRecord]]:
+    count = 0
+    for batch in batches:
+        _flag_empty(batch, count)
+        count += len(batch)
+        yield batch
+    if not count:
+        raise ImportFileError(f"no records found in this {FORMAT_NAMES['ris']} file")

@@ -4,7 +4,10 @@ rispy reports neither line numbers nor truncated files, so the lines are checked
 here first: each record must open with TY and close with ER.
 """
 
+import io
 import re
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import rispy
@@ -15,32 +18,44 @@ from .base import ImportFileError, ParsedRecord
 PUBMED_DATABASES = ("pubmed", "medline")
 
 
-RECORD_BOUNDARY = re.compile(r"^(TY|ER)  -.*$", re.MULTILINE)
+RECORD_BOUNDARY = re.compile(r"^(TY|ER)  -")
+# Records handed to rispy at a time: a file of a million records is never parsed, nor held, whole.
+BATCH_SIZE = 2000
 
 
-def record_starts(text: str) -> list[int]:
-    """Line numbers where RIS records start, after checking that every record is closed."""
-    starts, open_line = [], None
-    line, position = 1, 0
-    for match in RECORD_BOUNDARY.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        if match.group(1) == "TY":
+def ris_batches(lines: Iterable[str], size: int = BATCH_SIZE) -> Iterator[list[ParsedRecord]]:
+    """Parsed records, `size` at a time, from the file's lines (with their line ends), after checking that each
+    record opens with TY and closes with ER."""
+    chunk: list[str] = []
+    starts: list[int] = []
+    open_line = None
+    number = 0
+    for number, line in enumerate(lines, 1):
+        chunk.append(line)
+        boundary = RECORD_BOUNDARY.match(line)
+        if boundary is None:
+            continue
+        if boundary.group(1) == "TY":
             if open_line is not None:
-                raise ImportFileError(f"a new record starts (TY) before the record of line {open_line} ends (ER)", line)
-            open_line = line
-            starts.append(line)
-        else:
-            if open_line is None:
-                raise ImportFileError("ER closes a record that was never opened with TY", line)
-            open_line = None
+                raise ImportFileError(
+                    f"a new record starts (TY) before the record of line {open_line} ends (ER)", number
+                )
+            open_line = number
+            starts.append(number)
+            continue
+        if open_line is None:
+            raise ImportFileError("ER closes a record that was never opened with TY", number)
+        open_line = None
+        if len(starts) >= size:
+            yield _parse_chunk("".join(chunk), starts)
+            chunk, starts = [], []
     if open_line is not None:
         raise ImportFileError("the last record has no closing ER line: the file looks truncated", open_line)
-    return starts
+    if starts:
+        yield _parse_chunk("".join(chunk), starts)
 
 
-def parse_ris(text: str) -> list[ParsedRecord]:
-    starts = record_starts(text)
+def _parse_chunk(text: str, starts: list[int]) -> list[ParsedRecord]:
     try:
         entries = rispy.loads(text)
     except (OSError, ValueError, KeyError) as exc:
@@ -48,6 +63,10 @@ def parse_ris(text: str) -> list[ParsedRecord]:
     if len(entries) != len(starts):
         raise ImportFileError(f"found {len(starts)} records but could read only {len(entries)}")
     return [ris_record(entry, line) for entry, line in zip(entries, starts, strict=True)]
+
+
+def parse_ris(text: str) -> list[ParsedRecord]:
+    return list(chain.from_iterable(ris_batches(io.StringIO(text))))
 
 
 def ris_record(entry: dict[str, Any], line: int) -> ParsedRecord:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from identification.importers import ImportFileError, parse_file
+from identification.importers import ImportFileError, parse_file, stream_file
 from identification.importers.normalise import doi
+from identification.importers.ris import ris_batches
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, ris
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -68,6 +69,40 @@ def test_sample_imports_with_the_expected_count(name):
     file_format, count = EXPECTED[name]
     parsed = parse_sample(name)
     assert (parsed.format, len(parsed.records)) == (file_format, count)
+
+
+def streamed(content: bytes, name: str = "x.ris"):
+    stream = stream_file(io.BytesIO(content), name)
+    return stream.format, stream.encoding, [record for batch in stream.batches for record in batch]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_streamed_sample_reads_as_the_whole_file_does(name):
+    path = SAMPLES / name
+    parsed = parse_file(path.read_bytes(), path.name)
+    assert streamed(path.read_bytes(), path.name) == (parsed.format, parsed.encoding, parsed.records)
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"])
+def test_a_streamed_file_is_decoded_as_the_whole_file_is(codec):
+    content = ris({**AZATHIOPRINE, "AU": ["Élsone, L."]}, TOCILIZUMAB).decode().encode(codec)
+    parsed = parse_file(content, "x.ris")
+    assert streamed(content) == (parsed.format, parsed.encoding, parsed.records)
+
+
+def test_ris_is_parsed_in_batches_that_keep_the_lines_of_the_file():
+    text = ris(*({"TI": f"Record {i}"} for i in range(5))).decode()
+    batches = list(ris_batches(io.StringIO(text), size=2))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert [record.line for batch in batches for record in batch] == [r.line for r in parse_file(text.encode()).records]
+
+
+def test_a_streamed_file_truncated_after_its_first_batches_fails_naming_the_line():
+    content = ris(*({"TI": f"Record {i}"} for i in range(4500))).rsplit(b"ER  -", 1)[0]
+    batches = stream_file(io.BytesIO(content), "x.ris").batches
+    assert len(next(batches)) == 2000
+    with pytest.raises(ImportFileError, match="no closing ER line: the file looks truncated"):
+        list(batches)
 
 
 def test_ris_count_matches_the_records_opened_and_closed_in_the_file():

@@ -85,16 +85,13 @@ def test_a_run_of_an_earlier_attempt_writes_nothing(personas):
 
 def test_an_earlier_attempt_restarted_just_before_its_write_writes_nothing(personas, monkeypatch):
     record_import = stalled(personas)
-    set_stage = services._set_stage
 
-    def restarted_after_the_last_progress(this_import, stage, **fields):
-        set_stage(this_import, stage, **fields)
-        if stage.startswith("Writing"):
-            services.restart_interrupted(RecordImport.objects.get(pk=this_import.pk))
+    def restarted_after_the_last_progress(stage):
+        if stage == "Reading the file":
+            services.restart_interrupted(RecordImport.objects.get(pk=record_import.pk))
 
-    monkeypatch.setattr(services, "_set_stage", restarted_after_the_last_progress)
     monkeypatch.setattr(RecordImport, "is_interrupted", property(lambda self: True))
     with pytest.raises(services.Superseded):
-        services.run_import(record_import)
+        services.run_import(record_import, progress=restarted_after_the_last_progress)
     assert not Record.objects.exists()
     assert RecordImport.objects.get(pk=record_import.pk).attempt == 2

@@ -195,3 +195,22 @@ def test_a_blinded_review_offers_no_backup_and_serves_none_made_before(client, p
     assert download(client, export).status_code == 403
     page = client.get(reverse("reviews:exports", args=[personas.review.pk])).content.decode()
     assert "Backup" not in page and "Every record as a spreadsheet" in page
+
+
+def test_export_files_no_export_holds_are_removed_once_older_than_a_stalled_task(personas, settings):
+    kept = make_backup(personas)
+    deleted = make_backup(personas)
+    kept.refresh_from_db()
+    deleted.refresh_from_db()
+    deleted_file = deleted.file.name
+    deleted.delete()  # as when its review is deleted: the row goes, the file stays
+    # A worker that stopped between storing its file and recording it on its export.
+    unrecorded = default_storage.save(f"exports/review-{personas.review.pk}/backup-99-1.json", io.BytesIO(b"{"))
+    out = io.StringIO()
+    call_command("requeue_stalled", stdout=out)
+    assert default_storage.exists(unrecorded), "a file just stored may be about to be recorded"
+    settings.TASK_STALLED_MINUTES = -1  # every file is now older than a stalled task
+    call_command("requeue_stalled", stdout=out)
+    assert not default_storage.exists(deleted_file) and not default_storage.exists(unrecorded)
+    assert default_storage.exists(kept.file.name)
+    assert f"removed {unrecorded}: no export holds it" in out.getvalue()

@@ -70,13 +70,13 @@ def test_a_worker_killed_while_writing_an_import_leaves_nothing_and_the_restart_
     try:
         wait_until(
             lambda: (
-                RecordImport.objects.filter(pk=pending.pk, stage__startswith="Writing").exists()
+                RecordImport.objects.filter(pk=pending.pk, status=ImportStatus.RUNNING).exists()
                 and write_transaction_open(pending)
             ),
             seconds=60,
             what="the worker's write of the import",
         )
-        worker.send_signal(signal.SIGKILL)  # inside the write of 5,000 records, however fast or slow the machine
+        worker.send_signal(signal.SIGKILL)  # inside the import's transaction, however fast or slow the machine
         worker.wait()
     finally:
         stop_worker(worker)
