@@ -10,6 +10,7 @@ from reviews.downloads import download_name
 from reviews.feedback import attempt
 from reviews.figures import render as render_figure
 from reviews.locking import lock_view, unlock_view
+from reviews.stages import outcomes as review_outcomes
 
 from . import plots, services
 from .forms import AddAppraisalForm, CustomToolForm, ToolChoiceForm, UnlockForm
@@ -45,7 +46,9 @@ def overview(request, review_id):
     ]
     if membership.is_lead and not locked:
         context["tool_form"] = ToolChoiceForm(auto_id="tool-%s")  # its design field beside the add form's
-        context["add_form"] = AddAppraisalForm(studies=review.studies.order_by("label", "pk"))
+        context["add_form"] = AddAppraisalForm(
+            studies=review.studies.order_by("label", "pk"), outcomes=review_outcomes(review)
+        )
     return render(request, "appraisal/overview.html", context)
 
 
