@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .grade import risk_category
-from .models import OVERALL, PER_OUTCOME, Appraisal, Consensus, ConsensusStatus
+from .models import OVERALL, PER_OUTCOME, Appraisal, Consensus, ConsensusStatus, tools_of
 
 ROW_NAME = re.compile(r"^(?P<label>.*?)(?: \[(?P<id>\d+)\])?(?: \(arm [^)]*\))?$")
 CATEGORIES = ("low", "some_concerns", "high")
@@ -60,12 +60,13 @@ class SettledRisks:
             judged.setdefault(cell.appraisal_id, {})[cell.domain] = cell.judgement
             self.appraisals[cell.appraisal_id] = cell.appraisal
         self.risks: dict[int, StudyRisk] = {}
+        tools = tools_of(review)
         for pk, domains in judged.items():
             overall = domains.pop(OVERALL, None)
             if overall is None:
                 continue
             appraisal = self.appraisals[pk]
-            tool = appraisal.tool_spec
+            tool = tools(appraisal.tool)
             self.risks[pk] = StudyRisk(
                 _category(tool, overall),
                 overall,

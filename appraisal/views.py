@@ -15,7 +15,7 @@ from reviews.stages import outcomes as review_outcomes
 from . import plots, services
 from .forms import AddAppraisalForm, CustomToolForm, ToolChoiceForm, UnlockForm
 from .locking import AppraisalLocked
-from .models import OVERALL, Appraisal, Assessment, Consensus, CustomTool, ToolChoice, ToolCode, tool_spec
+from .models import OVERALL, Appraisal, Assessment, Consensus, CustomTool, ToolChoice, ToolCode, tool_spec, tools_of
 
 REFUSALS = (services.AppraisalError, AppraisalLocked)
 
@@ -226,6 +226,7 @@ def conflicts(request, review_id):
         .select_related("assessor")
     ):
         judged[assessment.appraisal_id, assessment.slot] = assessment
+    tools = tools_of(review)
     rows = []
     for cell in cells:
         pair = [judged.get((cell.appraisal_id, slot)) for slot in (1, 2)]
@@ -234,7 +235,7 @@ def conflicts(request, review_id):
             judgement = next((j for j in assessment.judgements.all() if j.domain == cell.domain), None)
             answers = [a for a in assessment.answers.all() if a.domain == cell.domain]
             sides.append({"assessor": assessment.assessor, "judgement": judgement, "answers": answers})
-        tool = cell.appraisal.tool_spec
+        tool = tools(cell.appraisal.tool)
         rows.append(
             {
                 "cell": cell,
