@@ -14,6 +14,7 @@ from reviews.stages import outcomes as review_outcomes
 
 from . import plots, services
 from .forms import AddAppraisalForm, CustomToolForm, ToolChoiceForm, UnlockForm
+from .grade_inputs import unmatched_appraisals
 from .locking import AppraisalLocked
 from .models import OVERALL, Appraisal, Assessment, Consensus, CustomTool, ToolChoice, ToolCode, tool_spec, tools_of
 
@@ -46,9 +47,11 @@ def overview(request, review_id):
     ]
     if membership.is_lead and not locked:
         context["tool_form"] = ToolChoiceForm(auto_id="tool-%s")  # its design field beside the add form's
-        context["add_form"] = AddAppraisalForm(
-            studies=review.studies.order_by("label", "pk"), outcomes=review_outcomes(review)
-        )
+        outcomes = review_outcomes(review)
+        context["add_form"] = AddAppraisalForm(studies=review.studies.order_by("label", "pk"), outcomes=outcomes)
+        # Before the analysis defines any outcome, every RoB 2 outcome would be listed: say it once there are some.
+        if outcomes:
+            context["unmatched_appraisals"] = unmatched_appraisals(review, [n for pair in outcomes for n in pair])
     return render(request, "appraisal/overview.html", context)
 
 

@@ -56,3 +56,15 @@ def test_unmatched_appraisals_are_the_rob2_ones_naming_no_given_outcome(personas
     services.add_appraisal(review=review, user=lead, study_id=third.pk, design=Design.COHORT)  # per study, not outcome
     assert kept.outcome == "ARR"
     assert unmatched_appraisals(review, ["arr", "Annualised relapse rate"]) == [typo]
+
+
+def test_the_overview_tells_the_lead_of_a_rob2_outcome_the_review_does_not_define(client, personas):
+    review, lead = personas.review, personas.lead
+    client.force_login(lead)
+    url = reverse("appraisal:overview", args=[review.pk])
+    study = Study.objects.create(review=review, label="Trial 2020")
+    services.add_appraisal(review=review, user=lead, study_id=study.pk, design=Design.RANDOMISED, outcome="Relapses")
+    assert "Risk of bias left out" not in client.get(url).text  # no outcome defined yet: nothing to match
+    _mapping(review, "relapse", "Relapse rate", 0)
+    page = client.get(url).text
+    assert "Risk of bias left out" in page and "“Relapses”" in page
