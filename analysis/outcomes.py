@@ -28,18 +28,28 @@ def template_columns(prefix: str) -> dict[str, str]:
     return columns
 
 
-def mappings(review) -> list[OutcomeMapping]:
-    """The review's outcome mappings; the NMOSD defaults are created when the form has their fields."""
-    existing = list(OutcomeMapping.objects.filter(review=review))
-    if existing:
-        return existing
+def _defaults(review) -> list[OutcomeMapping]:
+    """The NMOSD default mappings the review's form has the fields of, unsaved."""
     keys = set(review.extraction_fields.values_list("key", flat=True))
-    created = []
+    defaults = []
     for position, (key, label) in enumerate(DEFAULT_OUTCOMES):
         columns = template_columns(key)
         if set(columns.values()) <= keys and "treatment" in keys:
-            created.append(OutcomeMapping(review=review, key=key, label=label, columns=columns, position=position))
-    return OutcomeMapping.objects.bulk_create(created)
+            defaults.append(OutcomeMapping(review=review, key=key, label=label, columns=columns, position=position))
+    return defaults
+
+
+def mappings(review) -> list[OutcomeMapping]:
+    """The review's outcome mappings; the NMOSD defaults are created when the form has their fields."""
+    existing = list(OutcomeMapping.objects.filter(review=review))
+    return existing or OutcomeMapping.objects.bulk_create(_defaults(review))
+
+
+def defined_outcomes(review) -> list[tuple[str, str]]:
+    """The review's outcomes as (key, label), for the stages before analysis (reviews/stages.py `outcomes`): its
+    mappings', or the defaults `mappings` would create, without creating them (a read from another stage's page)."""
+    existing = list(OutcomeMapping.objects.filter(review=review).values_list("key", "label"))
+    return existing or [(mapping.key, mapping.label) for mapping in _defaults(review)]
 
 
 class MappingError(Exception):

@@ -3,6 +3,7 @@
 from reviews.stages import NavEntry, Panel, Stage, by_demo
 
 from .demo import analyse_bcg_trials, simulate_analysis
+from .outcomes import defined_outcomes
 from .services import requeue_stalled_runs
 
 
@@ -18,4 +19,5 @@ STAGE = Stage(
     demo=by_demo(nmosd=simulate_analysis, bcg=analyse_bcg_trials),
     export=("analysis.outcomemapping", "analysis.analysisrun", "analysis.plot"),
     requeue_stalled=requeue_stalled_runs,
+    outcomes=defined_outcomes,
 )

@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from appraisal.grade_inputs import unmatched_appraisals
 from extraction.services import is_locked
 from reviews.access import ANY_ROLE, LEAD_ONLY, child_for_user, get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, xlsx_download
@@ -71,12 +72,14 @@ def run_detail(request, review_id, run_id):
         (key, outcome, svgs.get((key, PlotKind.FOREST), ""), svgs.get((key, PlotKind.FUNNEL), ""))
         for key, outcome in run.results["outcomes"].items()
     ]
+    names = [name for key, outcome in run.results["outcomes"].items() for name in (key, outcome.get("label", ""))]
     context = {
         "review": review,
         "membership": membership,
         "run": run,
         "outcomes": outcomes,
         "characteristics": run.results.get("characteristics"),  # runs made before it have none
+        "unmatched_appraisals": unmatched_appraisals(review, names),
     }
     if request.GET.get("print"):
         return render(request, "analysis/report.html", context | {"study_rows": None})

@@ -11,11 +11,18 @@ class ToolChoiceForm(forms.Form):
 class AddAppraisalForm(forms.Form):
     study = forms.TypedChoiceField(coerce=int, label="Study")
     design = forms.ChoiceField(choices=Design.choices)
-    outcome = forms.CharField(max_length=200, required=False, help_text="For RoB 2, which assesses one outcome.")
+    outcome = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "review-outcomes"}),
+        help_text="For RoB 2, which assesses one outcome: name it as the analysis does (offered as you type), or "
+        "its risk of bias reaches no forest plot or GRADE table.",
+    )
 
-    def __init__(self, *args, studies=(), **kwargs):
+    def __init__(self, *args, studies=(), outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["study"].choices = [(study.pk, study.label) for study in studies]
+        self.outcomes = outcomes  # (key, label) of the review's outcomes, offered in the template's datalist
 
 
 class UnlockForm(forms.Form):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .grade import risk_category
-from .models import OVERALL, PER_OUTCOME, Consensus, ConsensusStatus
+from .models import OVERALL, PER_OUTCOME, Appraisal, Consensus, ConsensusStatus, tools_of
 
 ROW_NAME = re.compile(r"^(?P<label>.*?)(?: \[(?P<id>\d+)\])?(?: \(arm [^)]*\))?$")
 CATEGORIES = ("low", "some_concerns", "high")
@@ -34,6 +34,11 @@ def study_key(row_name: str) -> tuple[str, int | None]:
     return match["label"], int(match["id"]) if match["id"] else None
 
 
+def outcome_name(name: str) -> str:
+    """An outcome's name as matched: case and spacing aside ("ARR", " arr " and "Arr" are one outcome)."""
+    return " ".join(name.split()).casefold()
+
+
 def _category(tool, judgement: str) -> str:
     top = max(j.severity for j in tool.judgements if j.severity is not None)
     return risk_category(tool.judgement(judgement).severity, top)
@@ -55,12 +60,13 @@ class SettledRisks:
             judged.setdefault(cell.appraisal_id, {})[cell.domain] = cell.judgement
             self.appraisals[cell.appraisal_id] = cell.appraisal
         self.risks: dict[int, StudyRisk] = {}
+        tools = tools_of(review)
         for pk, domains in judged.items():
             overall = domains.pop(OVERALL, None)
             if overall is None:
                 continue
             appraisal = self.appraisals[pk]
-            tool = appraisal.tool_spec
+            tool = tools(appraisal.tool)
             self.risks[pk] = StudyRisk(
                 _category(tool, overall),
                 overall,
@@ -74,12 +80,12 @@ class SettledRisks:
     def rows(self, outcome_names: Iterable[str], row_names: Iterable[str]) -> dict[str, StudyRisk | None]:
         """The settled risk of bias of each row's study (None: no settled overall judgement). An outcome-specific
         tool (RoB 2) counts where its appraisal's outcome is one of `outcome_names` (an outcome's key and label)."""
-        names = {name.casefold() for name in outcome_names}
+        names = {outcome_name(name) for name in outcome_names}
         by_id: dict[int, StudyRisk] = {}
         by_label: dict[str, StudyRisk] = {}
         for pk, risk in self.risks.items():
             appraisal = self.appraisals[pk]
-            if appraisal.tool in PER_OUTCOME and appraisal.outcome.casefold() not in names:
+            if appraisal.tool in PER_OUTCOME and outcome_name(appraisal.outcome) not in names:
                 continue
             by_id[appraisal.study_id] = by_label[appraisal.study.label] = risk
         found = {}
@@ -92,3 +98,15 @@ class SettledRisks:
 def row_risks(review, outcome_names: Iterable[str], row_names: Iterable[str]) -> dict[str, StudyRisk | None]:
     """`SettledRisks(review).rows(...)`, for one outcome."""
     return SettledRisks(review).rows(outcome_names, row_names)
+
+
+def unmatched_appraisals(review, outcome_names: Iterable[str]) -> list[Appraisal]:
+    """The review's assessments by an outcome-specific tool (RoB 2) whose outcome is none of `outcome_names` (every
+    analysed outcome's key and label): their risk of bias reaches no forest plot, sensitivity analysis or GRADE
+    proposal, which the analysis and certainty pages say rather than leave silent."""
+    names = {outcome_name(name) for name in outcome_names}
+    return [
+        appraisal
+        for appraisal in Appraisal.objects.for_review(review).filter(tool__in=PER_OUTCOME)
+        if outcome_name(appraisal.outcome) not in names
+    ]

@@ -2,7 +2,8 @@
 outcome-specific tool), their consensus, the lock and the audit trail. The tools themselves are data
 (appraisal/tools/*.json, read by the pure appraisal.loader)."""
 
-from functools import cached_property
+from collections.abc import Callable
+from functools import cache, cached_property, partial
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +80,12 @@ def tool_spec(review: Review | int, code: str) -> Tool:
     if code == ToolCode.CUSTOM:
         return CustomTool.objects.get(review=review).spec
     return load(code)
+
+
+def tools_of(review: Review | int) -> Callable[[str], Tool]:
+    """`tool_spec` for one review, each tool read once (a custom tool is a query and a parse): for pages and readers
+    over many appraisals, where `Appraisal.tool_spec` would query per row."""
+    return cache(partial(tool_spec, review))
 
 
 class ToolChoice(LockGuarded):

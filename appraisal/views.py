@@ -10,11 +10,13 @@ from reviews.downloads import download_name
 from reviews.feedback import attempt
 from reviews.figures import render as render_figure
 from reviews.locking import lock_view, unlock_view
+from reviews.stages import outcomes as review_outcomes
 
 from . import plots, services
 from .forms import AddAppraisalForm, CustomToolForm, ToolChoiceForm, UnlockForm
+from .grade_inputs import unmatched_appraisals
 from .locking import AppraisalLocked
-from .models import OVERALL, Appraisal, Assessment, Consensus, CustomTool, ToolChoice, ToolCode, tool_spec
+from .models import OVERALL, Appraisal, Assessment, Consensus, CustomTool, ToolChoice, ToolCode, tool_spec, tools_of
 
 REFUSALS = (services.AppraisalError, AppraisalLocked)
 
@@ -45,7 +47,11 @@ def overview(request, review_id):
     ]
     if membership.is_lead and not locked:
         context["tool_form"] = ToolChoiceForm(auto_id="tool-%s")  # its design field beside the add form's
-        context["add_form"] = AddAppraisalForm(studies=review.studies.order_by("label", "pk"))
+        outcomes = review_outcomes(review)
+        context["add_form"] = AddAppraisalForm(studies=review.studies.order_by("label", "pk"), outcomes=outcomes)
+        # Before the analysis defines any outcome, every RoB 2 outcome would be listed: say it once there are some.
+        if outcomes:
+            context["unmatched_appraisals"] = unmatched_appraisals(review, [n for pair in outcomes for n in pair])
     return render(request, "appraisal/overview.html", context)
 
 
@@ -223,6 +229,7 @@ def conflicts(request, review_id):
         .select_related("assessor")
     ):
         judged[assessment.appraisal_id, assessment.slot] = assessment
+    tools = tools_of(review)
     rows = []
     for cell in cells:
         pair = [judged.get((cell.appraisal_id, slot)) for slot in (1, 2)]
@@ -231,7 +238,7 @@ def conflicts(request, review_id):
             judgement = next((j for j in assessment.judgements.all() if j.domain == cell.domain), None)
             answers = [a for a in assessment.answers.all() if a.domain == cell.domain]
             sides.append({"assessor": assessment.assessor, "judgement": judgement, "answers": answers})
-        tool = cell.appraisal.tool_spec
+        tool = tools(cell.appraisal.tool)
         rows.append(
             {
                 "cell": cell,

@@ -2,6 +2,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from appraisal.grade_inputs import unmatched_appraisals
 from reviews.access import LEAD_ONLY, get_review_for_user
 from reviews.downloads import csv_download, download_name
 from reviews.feedback import attempt
@@ -19,6 +20,11 @@ def _rows(review):
     return run, services.outcome_rows(review, run) if run else []
 
 
+def _unmatched(review, rows):
+    """The RoB 2 assessments whose outcome is none of the summarised ones (their risk of bias is in no proposal)."""
+    return unmatched_appraisals(review, [name for row in rows for name in (row.key, row.evidence.label)])
+
+
 def summary(request, review_id):
     """The summary of findings of the newest current run; printable with ?print=1."""
     review, membership = get_review_for_user(request, review_id)
@@ -30,6 +36,7 @@ def summary(request, review_id):
         "table": table.build(rows),
         "header": table.HEADER,
         "outcomes": [(row.key, row.evidence.label or row.key) for row in rows],
+        "unmatched_appraisals": _unmatched(review, rows),
     }
     template = "certainty/print.html" if request.GET.get("print") else "certainty/summary.html"
     return render(request, template, context)
@@ -75,6 +82,7 @@ def outcome(request, review_id, outcome):
         "domains": [(d, forms[d.domain]) for d in row.domains],
         "settings_form": SettingsForm(initial=initial),
         "history": GradeJudgement.objects.filter(review=review, outcome=outcome).select_related("user"),
+        "unmatched_appraisals": _unmatched(review, rows),
     }
     return render(request, "certainty/outcome.html", context)
 

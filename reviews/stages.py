@@ -119,6 +119,9 @@ class Stage:
     # Queues again (once) or fails its background work whose worker died, returning a line per item it acted on;
     # run by `manage.py requeue_stalled` from a timer.
     requeue_stalled: Callable[[], list[str]] | None = None
+    # The outcomes it defines for a review, as (key, label): how an earlier stage names one without importing this
+    # one (RoB 2 assesses a study per outcome, and analysis defines the outcomes).
+    outcomes: Callable[[Review], list[tuple[str, str]]] | None = None
 
 
 # The kernel's own sections and models, around and before the stages'.
@@ -168,6 +171,11 @@ def record_panels(record, review: Review, user) -> Iterable[tuple[str, dict[str,
     for stage in stages():
         if stage.record_panel is not None:
             yield stage.record_panel.template, stage.record_panel.context(record, review, user)
+
+
+def outcomes(review: Review) -> list[tuple[str, str]]:
+    """The review's outcomes as (key, label), from every stage that defines some, in workflow order."""
+    return [outcome for stage in stages() if stage.outcomes for outcome in stage.outcomes(review)]
 
 
 def record_filters() -> list[RecordFilter]:

@@ -9,6 +9,7 @@ from analysis.engine.dataset import EffectTable
 from analysis.engine.methods import pooler
 from analysis.engine.risk_of_bias import by_risk_of_bias
 from analysis.services import draw_plot, run_analysis
+from appraisal.models import Design
 from tests.analysis.helpers import lock_team
 from tests.certainty.test_summary import assess
 
@@ -62,3 +63,17 @@ def test_a_run_keeps_the_settled_risk_of_bias_and_draws_its_columns(client, pers
     client.force_login(personas.viewer)
     text = client.get(reverse("analysis:run", args=[personas.review.pk, run.pk])).text
     assert "By risk of bias" in text and "Low risk or some concerns" in text
+
+
+@pytest.mark.django_db
+def test_the_results_page_names_rob2_assessments_whose_outcome_matches_no_analysed_one(client, personas):
+    team = lock_team(personas)
+    assess(personas, team.studies[:1], design=Design.RANDOMISED, outcome="Annualised relapse rate (ARR)")
+    assess(personas, team.studies[1:2], design=Design.RANDOMISED, outcome="EDSS score")
+    run = run_analysis(review=personas.review, user=personas.lead)
+    assert len(run.results["outcomes"]["arr"]["risk_of_bias"]["studies"]) == 1  # by the outcome's label
+    assert "risk_of_bias" not in run.results["outcomes"]["edss"]  # "EDSS score" is neither edss nor its label
+    client.force_login(personas.viewer)
+    page = client.get(reverse("analysis:run", args=[personas.review.pk, run.pk])).text
+    assert "Risk of bias left out" in page and "“EDSS score”" in page
+    assert "“Annualised relapse rate (ARR)”" not in page

@@ -8,7 +8,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisal import services
@@ -29,6 +30,7 @@ from appraisal.models import (
 from appraisal.plots import forest_columns
 from reviews.access import RoleRefused
 from reviews.backup import export_review
+from screening.models import Study
 from tests.appraisal.helpers import CUSTOM_TOOL as TOOL
 from tests.appraisal.helpers import Assessors
 
@@ -249,3 +251,46 @@ def test_the_assessment_and_conflict_pages_show_its_questions_and_judgements(cli
     client.force_login(team.personas.adjudicator)
     page = client.get(reverse("appraisal:conflicts", args=[team.review.pk])).content.decode()
     assert "Follow-up" in page and "High risk" in page
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _more_custom_appraisals(team, number: int, follow_up: str = "high") -> list[Appraisal]:
+    """`number` more custom-tool cohort studies, both assessors disagreeing on follow-up (a conflict on F and
+    overall each) unless `follow_up` is low."""
+    lead = team.personas.lead
+    made = []
+    for index in range(number):
+        study = Study.objects.create(review=team.review, label=f"Later cohort {index} 2021")
+        made.append(services.add_appraisal(review=team.review, user=lead, study_id=study.pk, design=Design.COHORT))
+    services.assign_automatically(review=team.review, user=lead)
+    for appraisal in made:
+        assert team.submit_entry(appraisal, 1, entry("low")) == []
+        assert team.submit_entry(appraisal, 2, entry(follow_up)) == []
+    return made
+
+
+def test_the_overview_and_conflicts_pages_queries_do_not_grow_with_custom_tool_appraisals(client, team):
+    first = team.appraisals[0]
+    assert team.submit_entry(first, 1, entry("low")) == []
+    assert team.submit_entry(first, 2, entry("high")) == []
+    client.force_login(team.personas.adjudicator)
+    overview = reverse("appraisal:overview", args=[team.review.pk])
+    conflicts = reverse("appraisal:conflicts", args=[team.review.pk])
+    before = (_queries(client, overview), _queries(client, conflicts))
+    _more_custom_appraisals(team, 3)
+    assert (_queries(client, overview), _queries(client, conflicts)) == before
+    assert before[0] <= 20 and before[1] <= 12, before
+
+
+def test_the_settled_risks_read_the_custom_tool_once(team):
+    appraisals = [team.appraisals[0], *_more_custom_appraisals(team, 3, follow_up="low")]
+    assert team.submit_entry(appraisals[0], 1, entry("low")) == []
+    assert team.submit_entry(appraisals[0], 2, entry("low")) == []
+    with CaptureQueriesContext(connection) as captured:
+        risks = SettledRisks(team.review).risks
+    assert len(risks) == 4 and len(captured) == 2, [q["sql"] for q in captured.captured_queries]

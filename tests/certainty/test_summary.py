@@ -11,6 +11,7 @@ from docx import Document
 
 from appraisal import services as appraisal
 from appraisal.demo import filled_entry
+from appraisal.grade_inputs import SettledRisks
 from appraisal.models import Design
 from certainty import services
 from certainty.history import HistoryRefused
@@ -25,11 +26,13 @@ def locked(personas):
     return personas.analysis()
 
 
-def assess(personas, studies, slip=None):
-    """ROBINS-I assessments of these studies, both assessors agreeing (`slip`: (domain, judgement) for both)."""
+def assess(personas, studies, slip=None, *, design=Design.COHORT, outcome=""):
+    """ROBINS-I assessments of these studies (RoB 2 of `outcome` for randomised ones), both assessors agreeing
+    (`slip`: (domain, judgement) for both)."""
     review = personas.review
     made = [
-        appraisal.add_appraisal(review=review, user=personas.lead, study_id=s.pk, design=Design.COHORT) for s in studies
+        appraisal.add_appraisal(review=review, user=personas.lead, study_id=s.pk, design=design, outcome=outcome)
+        for s in studies
     ]
     appraisal.assign_automatically(review=review, user=personas.lead)
     for item in made:
@@ -179,3 +182,23 @@ def test_the_evidence_starts_by_the_assessed_designs_and_tools():
     assert services._start({("randomised", "rob2")}) == "randomised"
     assert services._start({("cohort", "robins_i"), ("randomised", "rob2")}) == "observational_robins_i"
     assert services._start({("cohort", "nos_cohort"), ("cohort", "robins_i")}) == "observational"
+
+
+def test_a_rob2_assessment_of_an_outcome_the_analysis_does_not_have_is_named_not_dropped(client, personas, locked):
+    review, studies = personas.review, locked.team.studies
+    assess(personas, studies[:1], design=Design.RANDOMISED, outcome="  arr ")  # the key, spaced and cased apart
+    assess(personas, studies[1:2], design=Design.RANDOMISED, outcome="Anualised relapse rate")
+    row = services.outcome_rows(review, locked.run)[0]
+    assert row.key == "arr"
+    risks, assessed = services.study_risks(SettledRisks(review), row.key, row.evidence)
+    assert sum(risk is not None for risk in risks.values()) == 1 and assessed == {("randomised", "rob2")}
+    client.force_login(personas.viewer)
+    for url in (reverse("certainty:summary", args=[review.pk]), reverse("certainty:outcome", args=[review.pk, "arr"])):
+        page = client.get(url).text
+        assert "Risk of bias left out" in page and "“Anualised relapse rate”" in page and "“  arr ”" not in page
+
+
+def test_without_unmatched_rob2_assessments_there_is_no_warning(client, personas, locked):
+    assess(personas, locked.team.studies[:1], design=Design.RANDOMISED, outcome="Disability (EDSS)")  # a label
+    client.force_login(personas.viewer)
+    assert "Risk of bias left out" not in client.get(reverse("certainty:summary", args=[personas.review.pk])).text
