@@ -10,6 +10,8 @@ import time
 
 from benchdb import fresh_database, review_with_search
 
+from screening.models import ScreeningRecord
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -50,7 +52,7 @@ def main():
     for _ in range(args.repeat):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            record = services.next_record(review, Stage.TITLE_ABSTRACT, reviewer)
+            record = ScreeningRecord.objects.next_for(reviewer, review=review, stage=Stage.TITLE_ABSTRACT)
             next_times.append(time.perf_counter() - start)
         next_queries = max(next_queries, len(captured))
         with CaptureQueriesContext(connection) as captured:

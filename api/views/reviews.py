@@ -17,9 +17,8 @@ from identification.models import ImportStatus
 from identification.tasks import start_import
 from reviews.access import get_review_for_user
 from reviews.models import Review
-from screening.models import FinalDecision, Resolution, Stage
+from screening.models import FinalDecision, Resolution, ScreeningRecord, Stage
 from screening.prisma import count_flow
-from screening.services import screenable
 
 from .common import INVALID, READ_ERRORS, WRITE_ERRORS, download, endpoint, page_of, paginated, stage_of
 
@@ -159,7 +158,7 @@ def _filtered(review, params):
         records = records.matching(params["q"].strip())
     if "stage" in params:
         stage = stage_of(params["stage"])
-        records = records.filter(pk__in=screenable(review, stage).values("pk"))
+        records = records.filter(pk__in=ScreeningRecord.objects.for_review(review).screenable(stage).values("pk"))
         decision = params.get("decision")
         if decision is not None:
             if decision not in DECISION_FILTERS:
