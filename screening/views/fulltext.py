@@ -13,9 +13,9 @@ from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_use
 from reviews.feedback import attempt
 from reviews.guards import WriteRefused
 
-from . import fulltext, services
-from .forms import FullTextForm, NotRetrievedForm, StudyForm
-from .models import Resolution, ScreeningRecord, Stage
+from .. import fulltext, services
+from ..forms import FullTextForm, NotRetrievedForm, StudyForm
+from ..models import Resolution, ScreeningRecord, Stage
 
 REPORTS_PER_PAGE = 50
 REFUSALS = (services.ScreeningError, WriteRefused)

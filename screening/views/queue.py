@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from reviews.feedback import attempt
 
-from . import freezing, services
-from .history import record_tags_context
-from .models import Decision, FinalDecision, Report, Resolution, ScreeningRecord, Stage, Vote
-from .prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
+from .. import freezing, services
+from ..history import record_tags_context
+from ..models import Decision, FinalDecision, Report, Resolution, ScreeningRecord, Stage, Vote
+from ..prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
 

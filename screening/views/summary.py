@@ -7,11 +7,11 @@ from django.template.loader import render_to_string
 from reviews.access import get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, svg_download
 
-from . import ranking, services
-from .agreement import KAPPA_CI_METHOD, agreement
-from .models import RecordTag, Resolution, Stage, VoteEvent
-from .prisma import count_flow
-from .prisma_diagram import layout
+from .. import ranking, services
+from ..agreement import KAPPA_CI_METHOD, agreement
+from ..models import RecordTag, Resolution, Stage, VoteEvent
+from ..prisma import count_flow
+from ..prisma_diagram import layout
 
 AGREEMENT_COLUMNS = [
     "stage",
