@@ -25,8 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_speed import JOURNALS, source_material  # noqa: E402  (beside this file)
 from load import ROOT, environment, recreate_postgres_database  # noqa: E402
 
-from screening.models import ScreeningRecord
-
 sys.path.insert(0, str(ROOT))
 
 
@@ -117,7 +115,7 @@ def main():
     from reviews.models import Role
     from reviews.services import add_member
     from screening import services
-    from screening.models import Stage
+    from screening.models import ScreeningRecord, Stage
     from screening.prisma import count_flow
     from tests.db_worker import start_worker
     from tests.factories import make_review, make_user

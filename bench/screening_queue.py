@@ -10,8 +10,6 @@ import time
 
 from benchdb import fresh_database, review_with_search
 
-from screening.models import ScreeningRecord
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -26,7 +24,7 @@ def main():
     from reviews.models import Role
     from reviews.services import add_member
     from screening import services
-    from screening.models import Stage
+    from screening.models import ScreeningRecord, Stage
     from tests.factories import make_user
 
     lead, review, search = review_with_search()
