@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import token_views
+from .views import tokens
 
 app_name = "api_tokens"
 
 urlpatterns = [
-    path("", token_views.token_list, name="list"),
-    path("new/", token_views.token_create, name="create"),
-    path("<int:token_id>/revoke/", token_views.token_revoke, name="revoke"),
+    path("", tokens.token_list, name="list"),
+    path("new/", tokens.token_create, name="create"),
+    path("<int:token_id>/revoke/", tokens.token_revoke, name="revoke"),
 ]

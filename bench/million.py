@@ -121,7 +121,7 @@ def main():
     from reviews.models import Role
     from reviews.services import add_member
     from screening import services
-    from screening.models import Stage
+    from screening.models import ScreeningRecord, Stage
     from screening.prisma import count_flow
     from tests.db_worker import start_worker
     from tests.factories import make_review, make_user
@@ -177,12 +177,14 @@ def main():
         cursor.execute("ANALYZE")  # as autovacuum would have by the time a team screens
 
     def next_and_vote():
-        record = services.next_record(review, Stage.TITLE_ABSTRACT, reviewer)
+        record = ScreeningRecord.objects.next_for(reviewer, review=review, stage=Stage.TITLE_ABSTRACT)
         services.cast_vote(
             review=review, record_id=record.pk, stage=Stage.TITLE_ABSTRACT, reviewer=reviewer, decision="exclude"
         )
 
-    queue_ms = median_ms(lambda: services.next_record(review, Stage.TITLE_ABSTRACT, reviewer), args.repeat)
+    queue_ms = median_ms(
+        lambda: ScreeningRecord.objects.next_for(reviewer, review=review, stage=Stage.TITLE_ABSTRACT), args.repeat
+    )
     both_ms = median_ms(next_and_vote, args.repeat)
     print(f"queue (next record) median {queue_ms:.1f} ms; next record + vote median {both_ms:.1f} ms; {load()}")
     prisma_ms = median_ms(lambda: count_flow(review), max(5, args.repeat // 3))

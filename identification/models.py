@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -119,6 +120,9 @@ UNIQUE = Q(duplicate_of__isnull=True)
 
 
 class RecordQuerySet(models.QuerySet["Record"]):
+    def for_review(self, review: Review) -> Self:
+        return self.filter(review=review)
+
     def unique(self) -> "RecordQuerySet":
         """One record per study report: the primaries of duplicate groups and records with no duplicate."""
         return self.filter(UNIQUE)

@@ -16,7 +16,7 @@ from identification.demo import DEMO_DATA, bcg_trials
 from identification.importers.normalise import fold
 
 from . import fulltext, services
-from .models import Stage, Vote
+from .models import ScreeningRecord, Stage, Vote
 
 LABELS = DEMO_DATA / "screening_labels.csv"
 NMOSD_STUDIES = DEMO_DATA / "nmosd_illustrative.csv"
@@ -65,7 +65,7 @@ def simulate_screening(review):
             exclusion_reason=reason if decision == "exclude" else None,
         )
 
-    records = list(services.screenable(review, Stage.TITLE_ABSTRACT).order_by("pk"))
+    records = list(ScreeningRecord.objects.for_review(review).screenable(Stage.TITLE_ABSTRACT).order_by("pk"))
     screened = int(len(records) * SCREENED_SHARE)
     for i, record in enumerate(records):
         title = fold(record.shown.title)
@@ -86,7 +86,7 @@ def simulate_screening(review):
 
     reasons = list(review.exclusion_reasons.all()[:4])
     wrong_population = reasons[0]
-    reports = list(services.screenable(review, Stage.FULL_TEXT).order_by("pk"))
+    reports = list(ScreeningRecord.objects.for_review(review).screenable(Stage.FULL_TEXT).order_by("pk"))
     assessed = int(len(reports) * SCREENED_SHARE)
     for j, record in enumerate(reports):
         if record.pk not in truth:  # found by citation searching: not retrieved yet, but one
@@ -162,7 +162,7 @@ def screen_bcg_records(review):
     users = {user.username: user for user in get_user_model().objects.filter(memberships__review=review)}
     first, second, adjudicator = users["reviewer1"], users["reviewer2"], users["adjudicator"]
     trials = {fold(row["title"]) for row in bcg_trials()}
-    for record in services.screenable(review, Stage.TITLE_ABSTRACT).order_by("pk"):
+    for record in ScreeningRecord.objects.for_review(review).screenable(Stage.TITLE_ABSTRACT).order_by("pk"):
         trial = fold(record.shown.title) in trials
         first_decision = "include" if trial else "exclude"
         second_decision = "include" if trial or "meta-analysis" in record.shown.title else "exclude"
@@ -179,7 +179,7 @@ def screen_bcg_records(review):
             user=adjudicator,
             note="A meta-analysis of the trials, not a trial: its trials are screened on their own.",
         )
-    for record in services.screenable(review, Stage.FULL_TEXT).order_by("pk"):
+    for record in ScreeningRecord.objects.for_review(review).screenable(Stage.FULL_TEXT).order_by("pk"):
         for reviewer in (first, second):
             services.cast_vote(
                 review=review, record_id=record.pk, stage=Stage.FULL_TEXT, reviewer=reviewer, decision="include"

@@ -47,8 +47,8 @@ def frozen(places, *, lock=False) -> bool:
     to be written, or None for changing or deleting votes already cast."""
     from identification.models import Record
 
-    from .models import Resolution, Vote
-    from .services import conflict_votes, votes_needed
+    from .models import Resolution, Vote, votes_needed
+    from .services import conflict_votes
 
     places = list(places)
     if not places:

@@ -5,14 +5,14 @@ from django.db.models import ProtectedError
 
 from reviews.access import ADJUDICATORS, SCREENERS, person, require_role
 
-from .models import Report, Stage, Study, Vote, study_label
-from .services import ScreeningError, locked_record, sought_for_retrieval
+from .models import Report, ScreeningRecord, Stage, Study, Vote, study_label
+from .services import ScreeningError, locked_record
 from .signals import study_renamed
 
 
 def _report_of_sought_record(review, record_id, user):
     record = locked_record(review, record_id)
-    if not sought_for_retrieval(review).filter(pk=record.pk).exists():
+    if not ScreeningRecord.objects.for_review(review).sought_for_retrieval().filter(pk=record.pk).exists():
         raise ScreeningError("this record's full text is not sought: it was not included at title/abstract")
     report, _ = Report.objects.get_or_create(record=record, defaults={"review": review, "updated_by": user})
     return report

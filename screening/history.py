@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from reviews.access import SCREENERS, adjudicator_ids
 
 from . import services
-from .models import Report, Resolution, Stage, Vote, VoteEvent
+from .models import Report, Resolution, ScreeningRecord, Stage, Vote, VoteEvent, votes_needed
 
 
 @dataclass
@@ -27,12 +27,12 @@ class StageHistory:
 
 
 def record_history(record, review, user) -> dict:
-    """Context of screening/_record_history.html. Votes follow services.visible_vote_events (under blinding, one's
+    """Context of screening/_record_history.html. Votes follow VoteEvent.objects.visible_to (under blinding, one's
     own and those of resolved records), so a co-reviewer's vote on a record that still waits never shows; a
     resolution is the team's outcome and shows to all, so an overruled reviewer sees it with every vote."""
     record = record.duplicate_of or record  # votes are cast on the group's primary
     events = (
-        services.visible_vote_events(review, user)
+        VoteEvent.objects.visible_to(user, review=review)
         .filter(record=record)
         .select_related("reviewer", "exclusion_reason")
         .order_by("at", "id")
@@ -46,7 +46,7 @@ def record_history(record, review, user) -> dict:
         stage_votes = [vote for vote in votes if vote.stage == stage]
         history = StageHistory(
             stage=stage,
-            reached=services.screenable(review, stage).filter(pk=record.pk).exists(),
+            reached=ScreeningRecord.objects.for_review(review).screenable(stage).filter(pk=record.pk).exists(),
             events=[event for event in events if event.stage == stage],
             resolution=by_stage.get(stage),
             my_vote=next((vote for vote in stage_votes if vote.reviewer_id == user.pk), None),
@@ -55,7 +55,7 @@ def record_history(record, review, user) -> dict:
             sees_conflicts = not review.blinded or (
                 user.pk in adjudicators and services.may_adjudicate(stage_votes, user, adjudicators)
             )
-            needed = services.votes_needed(review, stage, record.pk)
+            needed = votes_needed(review, stage, record.pk)
             history.in_conflict = sees_conflicts and services.conflict_votes(stage_votes, needed)
         stages.append(history)
     report = Report.objects.filter(record=record).select_related("study").first()

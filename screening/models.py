@@ -1,11 +1,17 @@
 import re
 from functools import partial
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
+from django.db.models.functions import Mod
+from django.db.models.lookups import LessThan
+from django.utils import timezone
 
-from identification.models import Record
+from identification.models import DATABASES_AND_REGISTERS, Record, RecordQuerySet
+from reviews.access import SCREENERS
 from reviews.guards import WriteGuarded
 from reviews.models import ExclusionReason, Review
 
@@ -35,7 +41,23 @@ class ResolutionMethod(models.TextChoices):
 
 
 class VoteQuerySet(models.QuerySet):
-    """Bulk writes of votes meet the same rule as one vote's save (screening/freezing.py)."""
+    """Reads of the queue's votes; bulk writes of votes meet the same rule as one vote's save
+    (screening/freezing.py)."""
+
+    def cast_by(self, reviewer: User, *, review: Review, stage: str) -> "VoteQuerySet":
+        """One reviewer's votes at one stage of a review."""
+        return self.filter(review=review, stage=stage, reviewer=reviewer)
+
+    def on(self, record: Record, stage: str) -> "VoteQuerySet":
+        return self.filter(record=record, stage=stage)
+
+    def today(self) -> "VoteQuerySet":
+        """Votes cast or last changed today (local time)."""
+        return self.filter(updated_at__date=timezone.localdate())
+
+    def last_record_id(self, *, excluding: Record | None = None) -> int | None:
+        """The record of the most recently cast or changed of these votes, leaving out `excluding`."""
+        return self.exclude(record=excluding).order_by("-updated_at").values_list("record_id", flat=True).first()
 
     def _cast_places(self):
         rows = list(self.order_by().values_list("review_id", "record_id", "stage").distinct())
@@ -57,6 +79,17 @@ class VoteQuerySet(models.QuerySet):
         objs = list(objs)
         stored = self.model.objects.filter(pk__in=[vote.pk for vote in objs])
         return open_only(stored._cast_places, partial(super().bulk_update, objs, *args, **kwargs))
+
+
+class VoteEventQuerySet(models.QuerySet):
+    def visible_to(self, user: User, *, review: Review) -> "VoteEventQuerySet":
+        """Every vote, change of vote and withdrawal this user may see: under blinding, their own and those of
+        resolved records."""
+        events = self.filter(record__review=review)
+        if review.blinded:
+            resolved = Resolution.objects.filter(record=OuterRef("record"), stage=OuterRef("stage"))
+            events = events.filter(Q(reviewer=user) | Exists(resolved))
+        return events
 
 
 class Vote(models.Model):
@@ -134,6 +167,8 @@ class VoteEvent(models.Model):
     exclusion_reason = models.ForeignKey(ExclusionReason, on_delete=models.PROTECT, null=True, blank=True)
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = VoteEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["record", "stage", "at", "id"]
@@ -405,3 +440,146 @@ class AutomationExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_count} records excluded by automation tool ({self.created_at:%Y-%m-%d})"
+
+
+# 37 is coprime with 100, so every 100 consecutive record ids hold exactly `percent` double-screened records,
+# spread through the queue rather than bunched at its start.
+_SAMPLE_STRIDE = 37
+
+
+def _reviewers_and_share(review: Review, stage: str) -> tuple[int, int]:
+    if stage == Stage.TITLE_ABSTRACT:
+        return review.title_abstract_reviewers, review.title_abstract_double_percent
+    return review.full_text_reviewers, review.full_text_double_percent
+
+
+def votes_needed(review: Review, stage: str, record_id: int) -> int:
+    """Independent votes this record needs: the stage's reviewers, or two for the double-screened share."""
+    reviewers, percent = _reviewers_and_share(review, stage)
+    if reviewers == 1 and (record_id * _SAMPLE_STRIDE) % 100 < percent:
+        return 2
+    return reviewers
+
+
+def _votes_needed_expression(review: Review, stage: str) -> Any:
+    """votes_needed() as a database expression, for annotating many records at once."""
+    reviewers, percent = _reviewers_and_share(review, stage)
+    if reviewers == 2 or percent == 0:
+        return Value(reviewers)
+    sampled = LessThan(Mod(F("pk") * _SAMPLE_STRIDE, 100), percent)
+    return Case(When(sampled, then=Value(2)), default=Value(1))
+
+
+class ScreeningRecordQuerySet(RecordQuerySet):
+    """Records as screening reads them: which reach a stage, which wait for a reviewer's vote, in what order.
+    Identification's Record cannot name votes or resolutions (a stage imports only earlier ones), so these reads
+    live on screening's proxy of it."""
+
+    def sought_for_retrieval(self) -> "ScreeningRecordQuerySet":
+        """Records whose full text is sought: included at title/abstract, or found by other methods (PRISMA 2020)."""
+        included = Resolution.objects.filter(
+            record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
+        )
+        return self.unique().filter(
+            Exists(included) | ~Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS)
+        )
+
+    def screenable(self, stage: str) -> "ScreeningRecordQuerySet":
+        """Records screened at this stage: unique records from databases and registers at title/abstract; at full
+        text, those sought for retrieval whose report was not marked as not retrieved."""
+        if stage == Stage.TITLE_ABSTRACT:
+            return self.unique().from_databases_and_registers()
+        not_retrieved = Report.objects.filter(record=OuterRef("pk")).exclude(not_retrieved_reason="")
+        return self.sought_for_retrieval().exclude(Exists(not_retrieved))
+
+    def unresolved(self, stage: str) -> "ScreeningRecordQuerySet":
+        return self.exclude(Exists(Resolution.objects.filter(record=OuterRef("pk"), stage=stage)))
+
+    def voted_by(self, reviewer: User, stage: str) -> "ScreeningRecordQuerySet":
+        return self.filter(Exists(Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)))
+
+    def awaiting(self, reviewer: User, *, review: Review, stage: str) -> "ScreeningRecordQuerySet":
+        """The review's records that still need this reviewer's vote: screenable, unresolved, not voted by them,
+        not yet fully voted."""
+        voted = Vote.objects.filter(record=OuterRef("pk"), stage=stage)
+        # No record needs more than two votes.
+        voted_twice = voted.values("record").annotate(votes=Count("id")).filter(votes__gte=2)
+        return (
+            self.for_review(review)
+            .screenable(stage)
+            .annotate(votes_needed=_votes_needed_expression(review, stage))
+            .exclude(Exists(voted.filter(reviewer=reviewer)))
+            .unresolved(stage)
+            .exclude(Exists(voted_twice))
+            .exclude(Q(Exists(voted), votes_needed=1))
+        )
+
+    def fully_voted(self, *, review: Review, stage: str) -> models.QuerySet[Any]:  # annotated: typed loosely
+        """The review's unresolved records whose required votes are all in (agreeing votes resolve at once, so
+        these disagree, but for a maybe: see services.conflict_votes)."""
+        return (
+            self.for_review(review)
+            .screenable(stage)
+            .unresolved(stage)
+            .annotate(
+                vote_count=Count("votes", filter=Q(votes__stage=stage)),
+                votes_needed=_votes_needed_expression(review, stage),
+            )
+            .filter(vote_count__gte=F("votes_needed"))
+        )
+
+    def next_for(
+        self, reviewer: User, *, review: Review, stage: str, matching: str = "", skipping: int | None = None
+    ) -> "ScreeningRecord | None":
+        """The next record awaiting this reviewer; among those matching a search, if any; as it will be once they
+        voted on the record `skipping` (the screening page fetches that one ahead, to show it as soon as they vote).
+        At title/abstract, once the review's relevance order is trained (screening/ranking.py), the most relevant by
+        the stored scores. Otherwise, and for records imported since, in import order, continuing after the last one
+        they voted on (before their first vote, from where their group starts) and then from the beginning."""
+        records = self.awaiting(reviewer, review=review, stage=stage)
+        if matching:
+            records = records.matching(matching)
+        mine = Vote.objects.cast_by(reviewer, review=review, stage=stage)
+        after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
+        if skipping is not None:
+            records = records.exclude(pk=skipping)
+            after = max(after or skipping, skipping)
+        if after is None:
+            after = _group_start(review, stage, reviewer)
+        order: list[Any] = (
+            ["pk"] if after is None else [Case(When(pk__gt=after, then=Value(0)), default=Value(1)), "pk"]
+        )
+        if stage == Stage.TITLE_ABSTRACT:
+            order.insert(0, F("relevance__score").desc(nulls_last=True))
+            records = records.select_related("relevance")
+        return records.order_by(*order).first()
+
+
+def _group_start(review: Review, stage: str, reviewer: User) -> int | None:
+    """The record id after which a reviewer's group starts, or None for the beginning.
+
+    The team's screeners are split, in the order they joined, into groups of as many as a record needs votes, and each
+    group starts at its own share of the review's records. Reviewers starting together are then not all shown the
+    same record, where every vote past the needed ones would be refused; a pair still screens the same records.
+    """
+    per_record, _ = _reviewers_and_share(review, stage)
+    screeners = list(review.memberships.filter(role__in=SCREENERS).order_by("pk").values_list("user_id", flat=True))
+    if reviewer.pk not in screeners:
+        return None
+    group, groups = screeners.index(reviewer.pk) // per_record, -(-len(screeners) // per_record)
+    if group == 0:
+        return None
+    span = Record.objects.for_review(review).aggregate(first=Min("pk"), last=Max("pk"))
+    if span["first"] is None:
+        return None
+    first, last = int(span["first"]), int(span["last"])
+    return first + (last - first + 1) * group // groups - 1
+
+
+class ScreeningRecord(Record):
+    """A record with screening's reads (ScreeningRecordQuerySet); the same table and rows as Record."""
+
+    objects = ScreeningRecordQuerySet.as_manager()
+
+    class Meta:
+        proxy = True

@@ -26,13 +26,14 @@ from .models import (
     RelevanceScore,
     Resolution,
     ResolutionMethod,
+    ScreeningRecord,
     Stage,
     Vote,
 )
 from .prioritisation import model as ranking_model
 from .prioritisation import stopping
 from .prioritisation.cache import FeatureCache
-from .services import ScreeningError, screenable
+from .services import ScreeningError
 from .templatetags.screening_tags import highlight_words
 
 TA = Stage.TITLE_ABSTRACT
@@ -43,9 +44,9 @@ CURVE_POINTS = 200  # the recall curve's SVG draws at most this many points, wha
 
 def learnable(review):
     """The title/abstract resolutions the model learns from: the reviewers', not the automation rule's."""
-    return Resolution.objects.filter(review=review, stage=TA, record__in=screenable(review, TA)).exclude(
-        method=ResolutionMethod.AUTOMATION
-    )
+    return Resolution.objects.filter(
+        review=review, stage=TA, record__in=ScreeningRecord.objects.for_review(review).screenable(TA)
+    ).exclude(method=ResolutionMethod.AUTOMATION)
 
 
 def prioritisation_of(review) -> Prioritisation:
@@ -143,7 +144,12 @@ def retrain(review_id: int) -> None:
 
 
 def _train(review, prioritisation, settings):
-    records = screenable(review, TA).order_by("pk").values_list("pk", "title", "abstract", "keywords", "merged")
+    records = (
+        ScreeningRecord.objects.for_review(review)
+        .screenable(TA)
+        .order_by("pk")
+        .values_list("pk", "title", "abstract", "keywords", "merged")
+    )
     resolved = dict(Resolution.objects.filter(review=review, stage=TA).values_list("record_id", "method"))
     labels_of = dict(learnable(review).values_list("record_id", "decision"))
     ids, texts, labels = [], [], []
@@ -213,7 +219,7 @@ def unscreened(review):
     with a vote wait for their other votes; excluding them would end screening their reviewers began."""
     voted = Vote.objects.filter(record=OuterRef("pk"), stage=TA)
     resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=TA)
-    return screenable(review, TA).exclude(Exists(voted)).exclude(Exists(resolved))
+    return ScreeningRecord.objects.for_review(review).screenable(TA).exclude(Exists(voted)).exclude(Exists(resolved))
 
 
 @transaction.atomic(durable=True)

@@ -14,7 +14,7 @@ from reviews.access import adjudicator_ids
 from reviews.stages import RecordFilter
 
 from . import services
-from .models import FinalDecision, RecordTag, Resolution, Stage
+from .models import FinalDecision, RecordTag, Resolution, ScreeningRecord, Stage
 
 INCLUDED, EXCLUDED, AWAITING, CONFLICT = "included", "excluded", "awaiting", "conflict"
 KINDS = {INCLUDED: "included", EXCLUDED: "excluded", AWAITING: "awaiting a decision", CONFLICT: "in conflict"}
@@ -40,7 +40,7 @@ def decided(stage, decision) -> Exists:
 
 def awaiting_decision(review, stage) -> Q:
     """Records screened at this stage and not yet resolved there (waiting for votes or in conflict)."""
-    reached = services.screenable(review, stage).filter(pk=OuterRef("pk"))
+    reached = ScreeningRecord.objects.for_review(review).screenable(stage).filter(pk=OuterRef("pk"))
     return Q(Exists(reached)) & ~Q(Exists(Resolution.objects.filter(record=OuterRef("pk"), stage=stage)))
 
 

@@ -1,14 +1,11 @@
-"""Votes, resolutions and the screening queue; every write runs in one transaction with the record locked."""
-
-from typing import Any
+"""Votes and resolutions, every write in one transaction with the record locked; the conflicts an adjudicator
+settles. The queue's reads are QuerySet methods in models.py (ScreeningRecord, Vote, VoteEvent)."""
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Mod
-from django.db.models.lookups import LessThan
+from django.db.models import Exists, OuterRef
 
-from identification.models import DATABASES_AND_REGISTERS, Record, RecordQuerySet
+from identification.models import Record
 from reviews.access import ADJUDICATORS, SCREENERS, adjudicator_ids, may_settle, require_role
 from reviews.models import ExclusionReason, Review
 
@@ -18,129 +15,17 @@ from .models import (
     Report,
     Resolution,
     ResolutionMethod,
+    ScreeningRecord,
     Stage,
     Vote,
     VoteAction,
     VoteEvent,
+    votes_needed,
 )
 
 
 class ScreeningError(Exception):
     """A vote or resolution that the state of the record does not allow; the message says why."""
-
-
-# 37 is coprime with 100, so every 100 consecutive record ids hold exactly `percent` double-screened records,
-# spread through the queue rather than bunched at its start.
-_SAMPLE_STRIDE = 37
-
-
-def _reviewers_and_share(review: Review, stage: str) -> tuple[int, int]:
-    if stage == Stage.TITLE_ABSTRACT:
-        return review.title_abstract_reviewers, review.title_abstract_double_percent
-    return review.full_text_reviewers, review.full_text_double_percent
-
-
-def votes_needed(review: Review, stage: str, record_id: int) -> int:
-    """Independent votes this record needs: the stage's reviewers, or two for the double-screened share."""
-    reviewers, percent = _reviewers_and_share(review, stage)
-    if reviewers == 1 and (record_id * _SAMPLE_STRIDE) % 100 < percent:
-        return 2
-    return reviewers
-
-
-def _votes_needed_expression(review: Review, stage: str) -> Any:
-    """votes_needed() as a database expression, for annotating many records at once."""
-    reviewers, percent = _reviewers_and_share(review, stage)
-    if reviewers == 2 or percent == 0:
-        return Value(reviewers)
-    sampled = LessThan(Mod(F("pk") * _SAMPLE_STRIDE, 100), percent)
-    return Case(When(sampled, then=Value(2)), default=Value(1))
-
-
-def sought_for_retrieval(review: Review) -> RecordQuerySet:
-    """Records whose full text is sought: included at title/abstract, or found by other methods (PRISMA 2020)."""
-    included = Resolution.objects.filter(
-        record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, decision=FinalDecision.INCLUDE
-    )
-    records = Record.objects.filter(review=review).unique()
-    return records.filter(Exists(included) | ~Q(source_import__search__source_type__in=DATABASES_AND_REGISTERS))
-
-
-def screenable(review: Review, stage: str) -> RecordQuerySet:
-    """Records screened at this stage: unique records from databases and registers at title/abstract; at full
-    text, those sought for retrieval whose report was not marked as not retrieved."""
-    if stage == Stage.TITLE_ABSTRACT:
-        return Record.objects.filter(review=review).unique().from_databases_and_registers()
-    not_retrieved = Report.objects.filter(record=OuterRef("pk")).exclude(not_retrieved_reason="")
-    return sought_for_retrieval(review).exclude(Exists(not_retrieved))
-
-
-def _awaiting(review: Review, stage: str, reviewer: User) -> RecordQuerySet:
-    """Records that still need this reviewer's vote: unresolved, not voted by them, not yet fully voted."""
-    mine = Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)
-    resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
-    voted = Vote.objects.filter(record=OuterRef("pk"), stage=stage)
-    # No record needs more than two votes.
-    voted_twice = voted.values("record").annotate(votes=Count("id")).filter(votes__gte=2)
-    return (
-        screenable(review, stage)
-        .annotate(votes_needed=_votes_needed_expression(review, stage))
-        .exclude(Exists(mine))
-        .exclude(Exists(resolved))
-        .exclude(Exists(voted_twice))
-        .exclude(Q(Exists(voted), votes_needed=1))
-    )
-
-
-def next_record(
-    review: Review, stage: str, reviewer: User, *, matching: str = "", skipping: int | None = None
-) -> Record | None:
-    """The next record for this reviewer; among those matching a search, if any; as it will be once they voted on
-    the record `skipping` (the screening page fetches that one ahead, to show it as soon as they vote). At
-    title/abstract, once the review's relevance order is trained (screening/ranking.py), the most relevant by the
-    stored scores. Otherwise, and for records imported since, in import order, continuing after the last one they
-    voted on (before their first vote, from where their group starts) and then from the beginning."""
-    awaiting = _awaiting(review, stage, reviewer)
-    if matching:
-        awaiting = awaiting.matching(matching)
-    mine = Vote.objects.filter(review=review, stage=stage, reviewer=reviewer)
-    after = mine.order_by("-record_id").values_list("record_id", flat=True).first()
-    if skipping is not None:
-        awaiting = awaiting.exclude(pk=skipping)
-        after = max(after or skipping, skipping)
-    if after is None:
-        after = _group_start(review, stage, reviewer)
-    order: list[Any] = ["pk"] if after is None else [Case(When(pk__gt=after, then=Value(0)), default=Value(1)), "pk"]
-    if stage == Stage.TITLE_ABSTRACT:
-        order.insert(0, F("relevance__score").desc(nulls_last=True))
-        awaiting = awaiting.select_related("relevance")
-    return awaiting.order_by(*order).first()
-
-
-def left_for(review: Review, stage: str, reviewer: User) -> int:
-    """How many records still wait for this reviewer's vote at this stage."""
-    return _awaiting(review, stage, reviewer).count()
-
-
-def _group_start(review: Review, stage: str, reviewer: User) -> int | None:
-    """The record id after which a reviewer's group starts, or None for the beginning.
-
-    The team's screeners are split, in the order they joined, into groups of as many as a record needs votes, and each
-    group starts at its own share of the review's records. Reviewers starting together are then not all shown the
-    same record, where every vote past the needed ones would be refused; a pair still screens the same records.
-    """
-    per_record, _ = _reviewers_and_share(review, stage)
-    screeners = list(review.memberships.filter(role__in=SCREENERS).order_by("pk").values_list("user_id", flat=True))
-    if reviewer.pk not in screeners:
-        return None
-    group, groups = screeners.index(reviewer.pk) // per_record, -(-len(screeners) // per_record)
-    if group == 0:
-        return None
-    span = Record.objects.filter(review=review).aggregate(first=Min("pk"), last=Max("pk"))
-    if span["first"] is None:
-        return None
-    first, last = int(span["first"]), int(span["last"])
-    return first + (last - first + 1) * group // groups - 1
 
 
 def locked_record(review: Review, record_id: int) -> Record:
@@ -189,7 +74,7 @@ def cast_vote(
     Vote.save() refuses once the record has all its votes (screening/freezing.py)."""
     require_role(review=review, user=reviewer, roles=SCREENERS)
     record = locked_record(review, record_id)
-    if not screenable(review, stage).filter(pk=record.pk).exists():
+    if not ScreeningRecord.objects.for_review(review).screenable(stage).filter(pk=record.pk).exists():
         raise ScreeningError("this record has not reached this stage")
     _check_exclusion_reason(review, stage, decision, exclusion_reason)
     votes = list(Vote.objects.filter(record=record, stage=stage))
@@ -291,15 +176,8 @@ def may_adjudicate(votes: list[Vote], user: User, adjudicators: set[int]) -> boo
 
 def conflicts(review: Review, stage: str) -> list[tuple[Record, list[Vote]]]:
     """Unresolved records whose required votes are all in and disagree."""
-    resolved = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
     candidates = (
-        screenable(review, stage)
-        .exclude(Exists(resolved))
-        .annotate(
-            vote_count=Count("votes", filter=Q(votes__stage=stage)),
-            votes_needed=_votes_needed_expression(review, stage),
-        )
-        .filter(vote_count__gte=F("votes_needed"))
+        ScreeningRecord.objects.fully_voted(review=review, stage=stage)
         .select_related("report")  # the adjudicator sees the full text beside the votes
         .order_by("pk")
     )
@@ -322,16 +200,6 @@ def conflicts_for(review: Review, stage: str, user: User) -> list[tuple[Record, 
         for record, votes in conflicts(review, stage)
         if may_adjudicate(votes, user, adjudicators)
     ]
-
-
-def visible_vote_events(review: Review, user: User) -> QuerySet[VoteEvent]:
-    """Every vote, change of vote and withdrawal this user may see: under blinding, their own and those of resolved
-    records."""
-    events = VoteEvent.objects.filter(record__review=review)
-    if review.blinded:
-        resolved = Resolution.objects.filter(record=OuterRef("record"), stage=OuterRef("stage"))
-        events = events.filter(Q(reviewer=user) | Exists(resolved))
-    return events
 
 
 def vote_pairs(review: Review, stage: str) -> dict[tuple[str, str], list[tuple[str, str]]]:

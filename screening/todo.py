@@ -7,8 +7,8 @@ from django.urls import reverse
 from reviews.access import ADJUDICATORS, SCREENERS
 from reviews.stages import Todo
 
-from .models import Stage
-from .services import conflicts_for, left_for
+from .models import ScreeningRecord, Stage
+from .services import conflicts_for
 
 SLUGS = {Stage.TITLE_ABSTRACT: "title-abstract", Stage.FULL_TEXT: "full-text"}
 
@@ -18,7 +18,7 @@ def todo(review, membership) -> list[Todo]:
     for stage, slug in SLUGS.items():
         where = stage.label.lower()
         if membership.role in SCREENERS:
-            n = left_for(review, stage, user)
+            n = ScreeningRecord.objects.awaiting(user, review=review, stage=stage).count()
             url = reverse("screening:queue", args=[review.pk, slug])
             items.append(Todo(n, f"{n} record{pluralize(n)} wait{pluralize(n, 's,')} for your vote at {where}", url))
         if membership.role in ADJUDICATORS:

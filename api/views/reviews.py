@@ -1,6 +1,6 @@
 """Reviews, their teams, searches, imports, records and PRISMA counts."""
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -14,12 +14,13 @@ from identification.access import IDENTIFIERS, get_import_for_user, get_record_f
 from identification.exports import records_download
 from identification.forms import ImportForm, SearchForm
 from identification.models import ImportStatus
+from identification.record_filters import RecordFilters
 from identification.tasks import start_import
 from reviews.access import get_review_for_user
 from reviews.models import Review
-from screening.models import FinalDecision, Resolution, Stage
+from screening.models import FinalDecision, Resolution, ScreeningRecord, Stage
 from screening.prisma import count_flow
-from screening.services import screenable
+from screening.record_filters import AWAITING, EXCLUDED, INCLUDED
 
 from .common import INVALID, READ_ERRORS, WRITE_ERRORS, download, endpoint, page_of, paginated, stage_of
 
@@ -98,7 +99,9 @@ def import_detail(request, review_id, import_id):
 
 
 DUPLICATE_FILTERS = ("unique", "duplicates", "all")
-DECISION_FILTERS = (*FinalDecision.values, "undecided")
+# The API's decisions, as screening's decision filter names them (screening/record_filters.py): undecided records
+# wait for votes or are in conflict, which the API does not tell apart, so blinding hides nothing here.
+DECISION_FILTERS = {FinalDecision.INCLUDE.value: INCLUDED, FinalDecision.EXCLUDE.value: EXCLUDED, "undecided": AWAITING}
 
 
 @extend_schema(
@@ -126,7 +129,7 @@ DECISION_FILTERS = (*FinalDecision.values, "undecided")
 def record_list(request, review_id):
     """The review's records, a page at a time in the order they were imported."""
     review, _ = get_review_for_user(request, review_id)
-    return paginated(request, shown_records(_filtered(review, request.query_params)), s.RecordSerializer)
+    return paginated(request, shown_records(_filtered(review, request.user, request.query_params)), s.RecordSerializer)
 
 
 def shown_records(records):
@@ -141,36 +144,34 @@ def shown_records(records):
     return records.select_related("source_import__search").annotate(**decided)
 
 
-def _filtered(review, params):
-    records = review.records.all()
+def _filtered(review, user, params):
+    """The records page's filters (identification.record_filters, with screening's registered decision filter)
+    under the API's parameter names; beside them, the API's own: the stage's records and the search."""
     duplicates = params.get("duplicates", "unique")
     if duplicates not in DUPLICATE_FILTERS:
         raise ValidationError({"duplicates": f"one of {', '.join(DUPLICATE_FILTERS)}"})
-    if duplicates == "unique":
-        records = records.unique()
-    elif duplicates == "duplicates":
-        records = records.filter(duplicate_of__isnull=False)
-    for name, column in (("search", "source_import__search_id"), ("import", "source_import_id")):
-        if name in params:
-            if not params[name].isdigit():
-                raise ValidationError({name: "an id"})
-            records = records.filter(**{column: int(params[name])})
-    if params.get("q", "").strip():
-        records = records.matching(params["q"].strip())
+    for name in ("search", "import"):
+        if name in params and not params[name].isdigit():
+            raise ValidationError({name: "an id"})
+    stage, later = None, ()
     if "stage" in params:
         stage = stage_of(params["stage"])
-        records = records.filter(pk__in=screenable(review, stage).values("pk"))
         decision = params.get("decision")
         if decision is not None:
             if decision not in DECISION_FILTERS:
                 raise ValidationError({"decision": f"one of {', '.join(DECISION_FILTERS)}"})
-            resolutions = Resolution.objects.filter(record=OuterRef("pk"), stage=stage)
-            if decision == "undecided":
-                records = records.exclude(Exists(resolutions))
-            else:
-                records = records.filter(Exists(resolutions.filter(decision=decision)))
+            later = (("decision", f"{stage}:{DECISION_FILTERS[decision]}"),)
     elif "decision" in params:
         raise ValidationError({"decision": "give the stage too"})
+    filters = RecordFilters(
+        query=params.get("q", "").strip(), show=duplicates, source=params.get("import", ""), later=later
+    )
+    offered = filters.offered(review, user, every=False)
+    records = filters.apply(review.records.all(), review=review, user=user, offered=offered)
+    if "search" in params:
+        records = records.filter(source_import__search_id=int(params["search"]))
+    if stage is not None:
+        records = records.filter(pk__in=ScreeningRecord.objects.for_review(review).screenable(stage).values("pk"))
     return records
 
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from api import serializers as s
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from screening import services
-from screening.models import Vote
+from screening.models import ScreeningRecord, Vote
 
 from .common import READ_ERRORS, WRITE_ERRORS, endpoint, page_of, paginated, stage_of
 from .reviews import shown_records
@@ -33,7 +33,7 @@ def next_record(request, review_id, stage_slug):
     """The record your queue shows next at this stage (the queue page's); 204 when none waits for you."""
     stage = stage_of(stage_slug)
     review, _ = get_review_for_user(request, review_id, roles=SCREENERS)
-    record = services.next_record(review, stage, request.user)
+    record = ScreeningRecord.objects.next_for(request.user, review=review, stage=stage)
     if record is None:
         return Response(status=status.HTTP_204_NO_CONTENT)
     return Response(s.RecordSerializer(shown_records(review.records).get(pk=record.pk)).data)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from reviews.models import Role
 from reviews.services import add_member
 from screening import fulltext, ranking, services
-from screening.models import Prioritisation, Stage
+from screening.models import Prioritisation, ScreeningRecord, Stage
 from tests.blinding import assert_blind, reached_views
 from tests.factories import make_import, make_user, ris
 from tests.permission_matrix import MATRIX
@@ -58,7 +58,7 @@ class Screening:
         make_import(
             self.review, personas.lead, ris(*({"TI": f"Trial {i}", "PY": "2020", "AB": abstract} for i in range(6)))
         )
-        self.records = list(services.screenable(self.review, TA).order_by("pk"))
+        self.records = list(ScreeningRecord.objects.for_review(self.review).screenable(TA).order_by("pk"))
         for index, lead, reviewer in ((2, "include", "include"), (3, "include", "exclude"), (4, "include", "include")):
             self.vote(self.records[index], TA, personas.lead, lead, note="lead's own note")
             self.vote(self.records[index], TA, personas.reviewer, reviewer, note="reviewer's own note")
@@ -193,7 +193,7 @@ def test_the_queue_order_and_the_stopping_figures_ignore_votes_waiting_for_other
             {"TI": "Colorectal cancer screening by colonoscopy in nurses", "PY": "2022"},
         ),
     )
-    hidden, *_ = services.screenable(review, TA).order_by("-pk")[:4][::-1]
+    hidden, *_ = ScreeningRecord.objects.for_review(review).screenable(TA).order_by("-pk")[:4][::-1]
     for reviewer in (personas.lead, personas.reviewer):  # an exclusion beside the two inclusions: the model trains
         screening.vote(screening.records[5], TA, reviewer, "exclude")
     ranking.retrain(review.pk)

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from screening import fulltext, services
-from screening.models import Report, Resolution, Stage, Study
+from screening.models import Report, Resolution, ScreeningRecord, Stage, Study, votes_needed
 from screening.prisma import count_flow
 from tests.factories import AZATHIOPRINE, MINIMAL_PDF, TOCILIZUMAB, make_import, ris
 
@@ -35,9 +35,9 @@ def report_url(personas, name, record):
 
 def test_only_records_included_at_title_abstract_are_sought(personas, database_records):
     tocilizumab, azathioprine = database_records
-    assert not services.sought_for_retrieval(personas.review).exists()
+    assert not ScreeningRecord.objects.for_review(personas.review).sought_for_retrieval().exists()
     include_at(personas, tocilizumab, TA)
-    assert list(services.screenable(personas.review, FT)) == [tocilizumab]
+    assert list(ScreeningRecord.objects.for_review(personas.review).screenable(FT)) == [tocilizumab]
     with pytest.raises(services.ScreeningError, match="not reached this stage"):
         services.cast_vote(
             review=personas.review, record_id=azathioprine.pk, stage=FT, reviewer=personas.lead, decision="include"
@@ -46,8 +46,8 @@ def test_only_records_included_at_title_abstract_are_sought(personas, database_r
 
 def test_records_from_other_methods_go_straight_to_full_text(personas, database_records):
     record = personas.full_text().record
-    assert not services.screenable(personas.review, TA).filter(pk=record.pk).exists()
-    assert services.sought_for_retrieval(personas.review).filter(pk=record.pk).exists()
+    assert not ScreeningRecord.objects.for_review(personas.review).screenable(TA).filter(pk=record.pk).exists()
+    assert ScreeningRecord.objects.for_review(personas.review).sought_for_retrieval().filter(pk=record.pk).exists()
 
 
 def test_inclusion_at_full_text_files_the_report_in_a_study_named_after_its_first_author(personas):
@@ -87,12 +87,12 @@ def test_not_retrieved_reports_leave_full_text_screening(personas, database_reco
     with pytest.raises(services.ScreeningError, match="say why"):
         fulltext.mark_not_retrieved(review=personas.review, record_id=record.pk, user=personas.lead, reason="  ")
     fulltext.mark_not_retrieved(review=personas.review, record_id=record.pk, user=personas.lead, reason="No reply")
-    assert not services.screenable(personas.review, FT).exists()
-    assert services.next_record(personas.review, FT, personas.reviewer) is None
+    assert not ScreeningRecord.objects.for_review(personas.review).screenable(FT).exists()
+    assert ScreeningRecord.objects.next_for(personas.reviewer, review=personas.review, stage=FT) is None
     fulltext.attach_full_text(
         review=personas.review, record_id=record.pk, user=personas.lead, link="https://example.org/found"
     )
-    assert services.next_record(personas.review, FT, personas.reviewer) == record
+    assert ScreeningRecord.objects.next_for(personas.reviewer, review=personas.review, stage=FT) == record
 
 
 def test_a_report_with_full_text_votes_cannot_be_marked_not_retrieved(personas):
@@ -179,13 +179,13 @@ def test_a_share_of_single_screened_records_gets_a_second_vote(personas):
     review.save()
     make_import(review, personas.lead, ris(*({"TI": f"Study {i} of something", "PY": "2020"} for i in range(100))))
     records = list(review.records.order_by("pk"))
-    doubled = [r for r in records if services.votes_needed(review, TA, r.pk) == 2]
+    doubled = [r for r in records if votes_needed(review, TA, r.pk) == 2]
     assert len(doubled) == 30
     for record in records:
         services.cast_vote(review=review, record_id=record.pk, stage=TA, reviewer=personas.lead, decision="exclude")
     assert Resolution.objects.count() == 70
-    assert services.next_record(review, TA, personas.lead) is None
-    second = services.next_record(review, TA, personas.reviewer)
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA) is None
+    second = ScreeningRecord.objects.next_for(personas.reviewer, review=review, stage=TA)
     assert second in doubled
     services.cast_vote(review=review, record_id=second.pk, stage=TA, reviewer=personas.reviewer, decision="include")
     assert [record for record, _ in services.conflicts(review, TA)] == [second]

@@ -160,7 +160,7 @@ def test_revisiting_a_record_with_all_its_votes_reads_the_same_agreed_or_not(cli
     for record in records[:2]:
         page = client.get(queue_url(personas), {"record": record.pk}).content.decode()
         assert 'id="vote-form"' not in page
-        notices.append(re.search(r'<p class="message info">(.*?)</p>', page).group(1))
+        notices.append(re.search(r'<p class="message info">(.*?)</p>', page, re.S).group(1))
     assert notices[0] == notices[1] and "can no longer change" in notices[0]
 
 

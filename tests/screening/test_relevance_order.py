@@ -16,6 +16,7 @@ from screening.models import (
     RelevanceScore,
     Resolution,
     ResolutionMethod,
+    ScreeningRecord,
     Stage,
 )
 from screening.prioritisation import cache
@@ -37,7 +38,7 @@ def records(personas):
         f"{RELEVANT} ({i})" if i % 2 else f"{IRRELEVANT} (late {i})" for i in range(6)
     ]
     make_import(personas.review, personas.lead, ris(*({"TI": title, "PY": "2020"} for title in titles)))
-    return list(services.screenable(personas.review, TA).order_by("pk"))
+    return list(ScreeningRecord.objects.for_review(personas.review).screenable(TA).order_by("pk"))
 
 
 def resolve(personas, record, decision):
@@ -55,7 +56,7 @@ def train(personas, records, django_capture_on_commit_callbacks):
 
 
 def test_the_queue_shows_records_in_import_order_until_the_model_is_trained(personas, records):
-    assert services.next_record(personas.review, TA, personas.lead) == records[0]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=personas.review, stage=TA) == records[0]
 
 
 def test_once_trained_the_queue_shows_the_most_relevant_records_first(
@@ -69,7 +70,7 @@ def test_once_trained_the_queue_shows_the_most_relevant_records_first(
     assert not RelevanceScore.objects.filter(record__in=[records[0], records[7]]).exists()
     shown = []
     for _ in range(2):
-        record = services.next_record(personas.review, TA, personas.lead)
+        record = ScreeningRecord.objects.next_for(personas.lead, review=personas.review, stage=TA)
         shown.append(record)
         services.cast_vote(
             review=personas.review, record_id=record.pk, stage=TA, reviewer=personas.lead, decision="maybe"
@@ -178,7 +179,7 @@ def test_excluding_the_records_left_needs_a_rule_and_spares_records_with_a_vote(
     automated = Resolution.objects.filter(method=ResolutionMethod.AUTOMATION)
     assert automated.count() == len(records) - 2 and not automated.filter(record__in=records[:2]).exists()
     # Record 1 still waits for the lead's vote.
-    assert services.next_record(personas.review, TA, personas.lead) == records[1]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=personas.review, stage=TA) == records[1]
 
 
 def test_a_reviewer_may_not_exclude_the_records_left(personas, records):
@@ -208,7 +209,7 @@ def test_reverting_puts_the_records_back_and_keeps_the_trail(client, personas, r
     exclusion.refresh_from_db()
     assert exclusion.reverted_by == personas.lead and exclusion.reverted_at is not None
     assert not Resolution.objects.exists() and count_flow(personas.review).excluded_automatic == 0
-    assert services.next_record(personas.review, TA, personas.lead) == records[0]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=personas.review, stage=TA) == records[0]
     with pytest.raises(services.ScreeningError, match="reverted already"):
         ranking.revert_exclusion(review=personas.review, user=personas.lead, exclusion_id=exclusion.pk)
 

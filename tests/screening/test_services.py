@@ -9,7 +9,7 @@ from reviews.models import Role
 from reviews.services import add_member
 from screening import services
 from screening.freezing import VOTES_FROZEN
-from screening.models import Resolution, ResolutionMethod, Stage, Vote, VoteEvent
+from screening.models import Resolution, ResolutionMethod, ScreeningRecord, Stage, Vote, VoteEvent
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, Personas, make_import, make_user, ris
 
 pytestmark = pytest.mark.django_db
@@ -176,10 +176,10 @@ def test_a_conflict_cannot_be_resolved_before_the_votes_are_in(personas, records
 
 def test_queue_gives_each_reviewer_only_records_needing_their_vote(personas, records):
     review = personas.review
-    assert services.next_record(review, TA, personas.lead) == records[0]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA) == records[0]
     vote(personas, "lead", records[0], "include")
-    assert services.next_record(review, TA, personas.lead) == records[1]
-    assert services.next_record(review, TA, personas.reviewer) == records[0]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA) == records[1]
+    assert ScreeningRecord.objects.next_for(personas.reviewer, review=review, stage=TA) == records[0]
     vote(personas, "reviewer", records[0], "include")
     vote(personas, "reviewer", records[1], "exclude")
     personas.third = make_user("third")
@@ -187,9 +187,9 @@ def test_queue_gives_each_reviewer_only_records_needing_their_vote(personas, rec
     vote(personas, "third", records[2], "exclude")
     vote(personas, "reviewer", records[2], "exclude")
     # records[2] has its two votes: nobody else gets it
-    assert services.next_record(review, TA, personas.lead) == records[1]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA) == records[1]
     vote(personas, "lead", records[1], "exclude")
-    assert services.next_record(review, TA, personas.lead) == records[3]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA) == records[3]
 
 
 def test_a_larger_team_starts_in_pairs_at_their_own_share_of_the_queue(personas):
@@ -201,13 +201,13 @@ def test_a_larger_team_starts_in_pairs_at_their_own_share_of_the_queue(personas)
         team.append(make_user(name))
         add_member(review=review, user=team[-1], role=Role.REVIEWER, by=personas.lead)
     # Six screeners, two votes a record: three pairs, starting at records 1, 5 and 9 of 12.
-    starts = [services.next_record(review, TA, person) for person in team]
+    starts = [ScreeningRecord.objects.next_for(person, review=review, stage=TA) for person in team]
     assert starts == [records[0], records[0], records[4], records[4], records[8], records[8]]
     for person in team[4:]:
         for record in records[8:]:
             services.cast_vote(review=review, record_id=record.pk, stage=TA, reviewer=person, decision="exclude")
     # The last pair, at the end of the queue, goes on from the beginning.
-    assert services.next_record(review, TA, team[4]) == records[0]
+    assert ScreeningRecord.objects.next_for(team[4], review=review, stage=TA) == records[0]
 
 
 def test_with_one_vote_a_record_each_screener_starts_at_their_own_share(personas):
@@ -216,10 +216,10 @@ def test_with_one_vote_a_record_each_screener_starts_at_their_own_share(personas
     review.save()
     make_import(review, personas.lead, ris(*({"TI": f"Trial number {i}", "PY": "2020"} for i in range(10))))
     records = list(review.records.order_by("pk"))
-    assert services.next_record(review, TA, personas.lead) == records[0]
-    assert services.next_record(review, TA, personas.reviewer) == records[5]
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA) == records[0]
+    assert ScreeningRecord.objects.next_for(personas.reviewer, review=review, stage=TA) == records[5]
     # Not a screener: from the beginning.
-    assert services.next_record(review, TA, personas.adjudicator) == records[0]
+    assert ScreeningRecord.objects.next_for(personas.adjudicator, review=review, stage=TA) == records[0]
 
 
 def test_merged_duplicates_are_not_screened(personas):
@@ -328,4 +328,4 @@ def test_a_voter_who_is_the_only_possible_adjudicator_decides(personas, records)
 def test_a_third_screener_opens_the_queue_of_a_review_without_records(personas):
     add_member(review=personas.review, user=make_user("third"), role=Role.REVIEWER, by=personas.lead)
     third = personas.review.memberships.get(user__username="third").user
-    assert services.next_record(personas.review, TA, third) is None
+    assert ScreeningRecord.objects.next_for(third, review=personas.review, stage=TA) is None

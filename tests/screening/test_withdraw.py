@@ -11,7 +11,7 @@ from api.services import create_token
 from reviews.access import RoleRefused
 from screening import services
 from screening.freezing import VOTES_FROZEN
-from screening.models import Resolution, Stage, Vote, VoteAction, VoteEvent
+from screening.models import Resolution, ScreeningRecord, Stage, Vote, VoteAction, VoteEvent
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, make_import, ris
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +41,13 @@ def withdraw(personas, who, record):
 
 def test_a_withdrawn_vote_no_longer_counts_and_its_history_stays(personas, records):
     vote(personas, "reviewer", records[0], "exclude", note="Wrong population")
-    left = services.left_for(personas.review, TA, personas.reviewer)
+    left = ScreeningRecord.objects.awaiting(personas.reviewer, review=personas.review, stage=TA).count()
     withdraw(personas, "reviewer", records[0])
     assert not Vote.objects.exists()
-    assert services.left_for(personas.review, TA, personas.reviewer) == left + 1, "it waits for their vote again"
-    assert services.next_record(personas.review, TA, personas.reviewer) == records[0]
+    assert ScreeningRecord.objects.awaiting(personas.reviewer, review=personas.review, stage=TA).count() == left + 1, (
+        "it waits for their vote again"
+    )
+    assert ScreeningRecord.objects.next_for(personas.reviewer, review=personas.review, stage=TA) == records[0]
     events = VoteEvent.objects.order_by("id")
     assert [(e.decision, e.note, e.vote_id) for e in events] == [
         ("exclude", "Wrong population", None),

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from screening import ranking, services
-from screening.models import ModelStatus, Prioritisation, RelevanceScore, Stage
+from screening.models import ModelStatus, Prioritisation, RelevanceScore, ScreeningRecord, Stage
 from tests.db_worker import DATABASE_BACKEND, running_worker, wait_until
 from tests.factories import make_import, ris
 
@@ -19,7 +19,7 @@ def test_retraining_asked_for_by_the_lead_runs_in_a_worker(client, personas, set
     review = personas.review
     titles = ["Tocilizumab for neuromyelitis optica", "Colonoscopy uptake in nurses"] * 3
     make_import(review, personas.lead, ris(*({"TI": f"{title} {i}", "PY": "2021"} for i, title in enumerate(titles))))
-    records = list(services.screenable(review, TA).order_by("pk"))
+    records = list(ScreeningRecord.objects.for_review(review).screenable(TA).order_by("pk"))
     for record, decision in ((records[0], "include"), (records[1], "exclude")):
         for reviewer in (personas.lead, personas.reviewer):
             services.cast_vote(review=review, record_id=record.pk, stage=TA, reviewer=reviewer, decision=decision)
@@ -30,7 +30,7 @@ def test_retraining_asked_for_by_the_lead_runs_in_a_worker(client, personas, set
     with running_worker(settings):
         wait_until(lambda: Prioritisation.objects.get().status == ModelStatus.TRAINED, what="the retraining")
     assert RelevanceScore.objects.count() == len(records) - 2
-    assert services.next_record(review, TA, personas.lead).title.startswith("Tocilizumab")
+    assert ScreeningRecord.objects.next_for(personas.lead, review=review, stage=TA).title.startswith("Tocilizumab")
 
 
 def test_a_retraining_run_twice_stores_the_scores_once(personas):

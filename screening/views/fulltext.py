@@ -13,9 +13,9 @@ from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_use
 from reviews.feedback import attempt
 from reviews.guards import WriteRefused
 
-from . import fulltext, services
-from .forms import FullTextForm, NotRetrievedForm, StudyForm
-from .models import Resolution, Stage
+from .. import fulltext, services
+from ..forms import FullTextForm, NotRetrievedForm, StudyForm
+from ..models import Resolution, ScreeningRecord, Stage
 
 REPORTS_PER_PAGE = 50
 REFUSALS = (services.ScreeningError, WriteRefused)
@@ -30,7 +30,8 @@ def _sought_records(review):
     """Records sought for retrieval with their report, study and full-text decision, in one query."""
     decision = Resolution.objects.filter(record=OuterRef("pk"), stage=Stage.FULL_TEXT).values("decision")[:1]
     return (
-        services.sought_for_retrieval(review)
+        ScreeningRecord.objects.for_review(review)
+        .sought_for_retrieval()
         .select_related("report__study", "source_import__search")
         .annotate(full_text_decision=Subquery(decision))
     )

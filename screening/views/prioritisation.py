@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from reviews.access import LEAD_ONLY, get_review_for_user
 from reviews.feedback import attempt
 
-from . import ranking
-from .forms import PrioritisationForm
-from .models import FinalDecision
-from .prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
-from .services import ScreeningError
+from .. import ranking
+from ..forms import PrioritisationForm
+from ..models import FinalDecision
+from ..prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
+from ..services import ScreeningError
 
 
 def overview(request, review_id):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
+from .. import services
 
 
 class TokenForm(forms.Form):

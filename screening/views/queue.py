@@ -4,17 +4,15 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from identification.models import Record
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from reviews.feedback import attempt
 
-from . import freezing, services
-from .history import record_tags_context
-from .models import Decision, FinalDecision, Report, Resolution, Stage, Vote
-from .prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
+from .. import freezing, services
+from ..history import record_tags_context
+from ..models import Decision, FinalDecision, Report, Resolution, ScreeningRecord, Stage, Vote
+from ..prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
 
 STAGE_SLUGS = {"title-abstract": Stage.TITLE_ABSTRACT, "full-text": Stage.FULL_TEXT}
 
@@ -39,25 +37,24 @@ def queue(request, review_id, stage_slug):
     review, membership = get_review_for_user(request, review_id, roles=SCREENERS)
     revisit = request.GET.get("record", "")
     search = request.GET.get("q", "").strip()
+    records = ScreeningRecord.objects.for_review(review)
     if revisit.isdigit():
-        record = Record.objects.filter(review=review, pk=int(revisit)).unique().first()
-        if record is None or not Vote.objects.filter(record=record, stage=stage, reviewer=request.user).exists():
+        record = records.unique().voted_by(request.user, stage).filter(pk=int(revisit)).first()
+        if record is None:
             raise Http404("You have not voted on this record")
     else:
         skip = request.GET.get("skip", "")
         skipping = int(skip) if skip.isdigit() else None
-        record = services.next_record(review, stage, request.user, matching=search, skipping=skipping)
-    my_votes = Vote.objects.filter(review=review, stage=stage, reviewer=request.user)
+        record = ScreeningRecord.objects.next_for(
+            request.user, review=review, stage=stage, matching=search, skipping=skipping
+        )
+    my_votes = Vote.objects.cast_by(request.user, review=review, stage=stage)
     my_vote = my_votes.filter(record=record).first() if record else None
-    previous = my_votes.exclude(record=record).order_by("-updated_at").values_list("record_id", flat=True).first()
+    previous = my_votes.last_record_id(excluding=record)
     is_frozen = bool(my_vote and freezing.frozen([(review, record.pk, stage, None)]))
-    screenable = services.screenable(review, stage).count()
-    resolved = Resolution.objects.filter(review=review, stage=stage).count()
     others = []
     if record is not None and not review.blinded:
-        others = list(
-            Vote.objects.filter(record=record, stage=stage).exclude(reviewer=request.user).select_related("reviewer")
-        )
+        others = list(Vote.objects.on(record, stage).exclude(reviewer=request.user).select_related("reviewer"))
     context = {
         "review": review,
         "membership": membership,
@@ -72,14 +69,14 @@ def queue(request, review_id, stage_slug):
         "others": others,
         "my_count": my_votes.count(),
         "search": search,
-        "left": services.left_for(review, stage, request.user),
-        "voted_today": my_votes.filter(updated_at__date=timezone.localdate()).count(),
-        "screenable": screenable,
-        # A record the queue chose has its score at hand (next_record selects it): there is an order to explain.
+        "left": ScreeningRecord.objects.awaiting(request.user, review=review, stage=stage).count(),
+        "voted_today": my_votes.today().count(),
+        "screenable": records.screenable(stage).count(),
+        # A record the queue chose has its score at hand (next_for selects it): there is an order to explain.
         "ranked": not revisit.isdigit() and record is not None and hasattr(record, "relevance"),
         "min_includes": MIN_INCLUDES,
         "min_excludes": MIN_EXCLUDES,
-        "resolved": resolved,
+        "resolved": Resolution.objects.filter(review=review, stage=stage).count(),
         "decisions": Decision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
         "report": Report.objects.filter(record=record).first() if record and stage == Stage.FULL_TEXT else None,

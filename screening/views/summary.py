@@ -7,11 +7,11 @@ from django.template.loader import render_to_string
 from reviews.access import get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, svg_download
 
-from . import ranking, services
-from .agreement import KAPPA_CI_METHOD, agreement
-from .models import RecordTag, Resolution, Stage
-from .prisma import count_flow
-from .prisma_diagram import layout
+from .. import ranking, services
+from ..agreement import KAPPA_CI_METHOD, agreement
+from ..models import RecordTag, Resolution, Stage, VoteEvent
+from ..prisma import count_flow
+from ..prisma_diagram import layout
 
 AGREEMENT_COLUMNS = [
     "stage",
@@ -155,7 +155,7 @@ def decisions_export(request, review_id):
     record, as CSV."""
     review, _ = get_review_for_user(request, review_id)
     events = (
-        services.visible_vote_events(review, request.user)
+        VoteEvent.objects.visible_to(request.user, review=review)
         .select_related("reviewer", "record", "exclusion_reason")
         .order_by("record_id", "stage", "at", "id")
     )
