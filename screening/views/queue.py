@@ -43,11 +43,7 @@ def queue(request, review_id, stage_slug):
         if record is None:
             raise Http404("You have not voted on this record")
     else:
-        skip = request.GET.get("skip", "")
-        skipping = int(skip) if skip.isdigit() else None
-        record = ScreeningRecord.objects.next_for(
-            request.user, review=review, stage=stage, matching=search, skipping=skipping
-        )
+        record = _shown_next(request, review, stage, search)
     my_votes = Vote.objects.cast_by(request.user, review=review, stage=stage)
     my_vote = my_votes.filter(record=record).first() if record else None
     previous = my_votes.last_record_id(excluding=record)
@@ -105,7 +101,7 @@ def vote(request, review_id, stage_slug, record_id):
     if decision not in Decision.values:
         messages.error(request, "Choose include, exclude or maybe.")
         return _back_to_queue(request, review, stage_slug)
-    attempt(
+    saved = attempt(
         request,
         lambda: services.cast_vote(
             review=review,
@@ -122,7 +118,8 @@ def vote(request, review_id, stage_slug, record_id):
         (services.ScreeningError,),
         failure="Vote not saved",
     )
-    return _back_to_queue(request, review, stage_slug)
+    # A refused vote brings back its own record, with the reason, whatever the page had moved on to.
+    return _back_to_queue(request, review, stage_slug, show=saved is not None)
 
 
 @require_POST
@@ -141,11 +138,27 @@ def withdraw(request, review_id, stage_slug, record_id):
     return _back_to_queue(request, review, stage_slug)
 
 
-def _back_to_queue(request, review, stage_slug):
-    """The queue, still searching what the reviewer searched it for."""
+def _shown_next(request, review, stage, search):
+    """The record the page already shows (`show`: the quick-vote script put the record it fetched ahead on screen
+    before the vote was saved) while it still awaits this reviewer, so the server's page never swaps another record
+    under their eyes; else the next one, as it will be once they voted on `skip` (the one fetched ahead)."""
+    show, skip = request.GET.get("show", ""), request.GET.get("skip", "")
+    if show.isdigit():
+        shown = ScreeningRecord.objects.awaiting(request.user, review=review, stage=stage).filter(pk=int(show)).first()
+        if shown is not None:
+            return shown
+    skipping = int(skip) if skip.isdigit() else None
+    return ScreeningRecord.objects.next_for(
+        request.user, review=review, stage=stage, matching=search, skipping=skipping
+    )
+
+
+def _back_to_queue(request, review, stage_slug, *, show=False):
+    """The queue, still searching what the reviewer searched it for; with `show`, at the record the page shows now."""
     url = reverse("screening:queue", kwargs={"review_id": review.pk, "stage_slug": stage_slug})
-    search = request.POST.get("q", "").strip()
-    return redirect(f"{url}?{urlencode({'q': search})}" if search else url)
+    keys = ("q", "show") if show else ("q",)
+    query = {key: value for key in keys if (value := request.POST.get(key, "").strip())}
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 def conflict_list(request, review_id, stage_slug):

@@ -53,6 +53,9 @@
     var vote = ++votes;
     var shown = ahead && ahead.url === form.dataset.next && swap(ahead.html);
     setAhead(null);
+    // The server's page then shows the record now on screen (if it still awaits this vote), not one it picks anew.
+    var onScreen = shown && document.getElementById("vote-form");
+    if (onScreen) data.append("show", onScreen.dataset.record);
     waiting = !shown;
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {

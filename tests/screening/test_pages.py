@@ -233,3 +233,34 @@ def test_the_record_after_the_current_one_can_be_fetched_before_voting(client, p
     assert "Azathioprine versus" in ahead and 'data-next="' in ahead and not Vote.objects.exists()
     after_vote = client.post(vote_url(personas, records[0]), {"decision": "exclude"}, follow=True).content.decode()
     assert "Azathioprine versus" in after_vote
+
+
+def test_after_a_quick_vote_the_server_shows_the_record_already_on_screen_while_it_awaits_the_vote(
+    client, personas, records
+):
+    """The quick-vote script shows the record it fetched ahead before the vote is saved and sends it as `show`: the
+    server's page keeps that record, even where its own choice of the next one would differ, so nothing is swapped
+    under the reviewer's eyes; a refused vote brings back its own record instead."""
+    client.force_login(personas.reviewer)
+    shown = records[2]  # not the next record in the queue's order
+    page = client.post(vote_url(personas, records[0]), {"decision": "include", "show": shown.pk}, follow=True)
+    assert f'data-record="{shown.pk}"' in page.content.decode()
+    for reviewer, decision in ((personas.reviewer, "include"), (personas.lead, "exclude")):  # a conflict: frozen
+        services.cast_vote(
+            review=personas.review,
+            record_id=records[1].pk,
+            stage=Stage.TITLE_ABSTRACT,
+            reviewer=reviewer,
+            decision=decision,
+        )
+    refused = client.post(vote_url(personas, records[1]), {"decision": "exclude", "show": shown.pk})
+    assert refused.url == queue_url(personas)
+    services.cast_vote(
+        review=personas.review,
+        record_id=shown.pk,
+        stage=Stage.TITLE_ABSTRACT,
+        reviewer=personas.reviewer,
+        decision="exclude",
+    )
+    after = client.post(vote_url(personas, records[0]), {"decision": "exclude", "show": shown.pk}, follow=True)
+    assert f'data-record="{shown.pk}"' not in after.content.decode()  # voted on meanwhile: the next one instead
