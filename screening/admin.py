@@ -4,7 +4,6 @@ from import_export.admin import ExportMixin
 from reviews.access import Staff
 from reviews.admin_base import HistoryAdmin, ReadOnlyAdmin, RefusedWritesAdmin
 
-from . import fulltext
 from .models import (
     AutomationExclusion,
     Prioritisation,
@@ -26,7 +25,7 @@ from .resources import (
     VoteEventResource,
     VoteResource,
 )
-from .services import ScreeningError
+from .services import ScreeningError, fulltext
 
 
 class VoteEventInline(HistoryAdmin, admin.TabularInline):

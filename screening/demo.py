@@ -15,8 +15,10 @@ from django.contrib.auth import get_user_model
 from identification.demo import DEMO_DATA, bcg_trials
 from identification.importers.normalise import fold
 
-from . import fulltext, services
+from . import services
+from .conflicts import open_conflicts
 from .models import ScreeningRecord, Stage, Vote
+from .services import fulltext
 
 LABELS = DEMO_DATA / "screening_labels.csv"
 NMOSD_STUDIES = DEMO_DATA / "nmosd_illustrative.csv"
@@ -133,7 +135,7 @@ def simulate_screening(review):
 
 def _adjudicate(review, stage, adjudicator, truth, *, keep_open, reasons=(), never_open=frozenset()):
     """The adjudicator settles all conflicts but the last few with the dataset's label."""
-    conflicts = services.conflicts(review, stage)
+    conflicts = open_conflicts(review, stage)
     left = {record.pk for record, _ in conflicts if record.pk not in never_open}
     left = set(sorted(left)[-keep_open:])
     for record, votes in conflicts:
@@ -170,7 +172,7 @@ def screen_bcg_records(review):
             services.cast_vote(
                 review=review, record_id=record.pk, stage=Stage.TITLE_ABSTRACT, reviewer=reviewer, decision=decision
             )
-    for record, _votes in services.conflicts(review, Stage.TITLE_ABSTRACT):
+    for record, _votes in open_conflicts(review, Stage.TITLE_ABSTRACT):
         services.resolve_conflict(
             review=review,
             record_id=record.pk,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from reviews.access import SCREENERS, adjudicator_ids
 
-from . import services
+from . import conflicts, services
 from .models import Report, Resolution, ScreeningRecord, Stage, Vote, VoteEvent, votes_needed
 
 
@@ -53,7 +53,7 @@ def record_history(record, review, user) -> dict:
         )
         if history.reached and history.resolution is None:
             sees_conflicts = not review.blinded or (
-                user.pk in adjudicators and services.may_adjudicate(stage_votes, user, adjudicators)
+                user.pk in adjudicators and conflicts.may_adjudicate(stage_votes, user, adjudicators)
             )
             needed = votes_needed(review, stage, record.pk)
             history.in_conflict = sees_conflicts and services.conflict_votes(stage_votes, needed)

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from reviews.access import adjudicator_ids
 from reviews.stages import RecordFilter
 
-from . import services
+from . import conflicts
 from .models import FinalDecision, RecordTag, Resolution, ScreeningRecord, Stage
 
 INCLUDED, EXCLUDED, AWAITING, CONFLICT = "included", "excluded", "awaiting", "conflict"
@@ -49,8 +49,12 @@ def by_decision(records, review, user, value):
     if stage == EITHER_STAGE:
         return records.filter(Exists(Resolution.objects.filter(record=OuterRef("pk"), decision=FinalDecision.EXCLUDE)))
     if kind == CONFLICT:
-        # The conflicts this user may see and settle (screening/services.conflicts_for), or every one unblinded.
-        shown = services.conflicts(review, stage) if not review.blinded else services.conflicts_for(review, stage, user)
+        # The conflicts this user may see and settle (screening/conflicts.py), or every one unblinded.
+        shown = (
+            conflicts.open_conflicts(review, stage)
+            if not review.blinded
+            else conflicts.open_conflicts_for(review, stage, user)
+        )
         return records.filter(pk__in=[conflict[0].pk for conflict in shown])
     if kind == AWAITING:
         return records.filter(awaiting_decision(review, stage))

@@ -7,8 +7,8 @@ from django.urls import reverse
 from reviews.access import ADJUDICATORS, SCREENERS
 from reviews.stages import Todo
 
+from .conflicts import open_conflicts_for
 from .models import ScreeningRecord, Stage
-from .services import conflicts_for
 
 SLUGS = {Stage.TITLE_ABSTRACT: "title-abstract", Stage.FULL_TEXT: "full-text"}
 
@@ -22,7 +22,7 @@ def todo(review, membership) -> list[Todo]:
             url = reverse("screening:queue", args=[review.pk, slug])
             items.append(Todo(n, f"{n} record{pluralize(n)} wait{pluralize(n, 's,')} for your vote at {where}", url))
         if membership.role in ADJUDICATORS:
-            n = len(conflicts_for(review, stage, user))
+            n = len(open_conflicts_for(review, stage, user))
             url = reverse("screening:conflicts", args=[review.pk, slug])
             items.append(Todo(n, f"{n} conflict{pluralize(n)} at {where} to settle", url))
     return items

@@ -141,8 +141,9 @@ class FullText:
     def __init__(self, personas: "Personas"):
         from django.core.files.base import ContentFile
 
-        from screening import fulltext, services
+        from screening import services
         from screening.models import Stage
+        from screening.services import fulltext
 
         review, lead = personas.review, personas.lead
         search = make_search(review, lead, source="Reference lists", source_type="citation")

@@ -14,9 +14,9 @@ from identification.models import Record, RecordImport
 from reviews import services as team
 from reviews.access import RoleRefused
 from reviews.models import Role
-from screening import fulltext
 from screening import services as screening
 from screening.models import Study
+from screening.services import fulltext
 from tests.factories import make_import, make_user, ris
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
-from screening import tags
+from screening.services import tags
 from tests.certainty.helpers import grade_rows
 from tests.extraction.helpers import Team
 from tests.factories import make_user

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from api import serializers as s
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from screening import services
+from screening.conflicts import open_conflicts_for
 from screening.models import ScreeningRecord, Vote
 
 from .common import READ_ERRORS, WRITE_ERRORS, endpoint, page_of, paginated, stage_of
@@ -87,7 +88,7 @@ def conflicts(request, review_id, stage_slug):
     """The conflicts you may settle at this stage, with their votes: the conflicts page's list."""
     stage = stage_of(stage_slug)
     review, _ = get_review_for_user(request, review_id, roles=ADJUDICATORS)
-    found = services.conflicts_for(review, stage, request.user)
+    found = open_conflicts_for(review, stage, request.user)
     records = shown_records(review.records).in_bulk([record.pk for record, _, _ in found])
     rows = [{"record": records[record.pk], "votes": votes, "voted": voted} for record, votes, voted in found]
     return Response(s.Conflict(rows, many=True).data)

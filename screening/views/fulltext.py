@@ -13,9 +13,10 @@ from reviews.access import ADJUDICATORS, ANY_ROLE, SCREENERS, get_review_for_use
 from reviews.feedback import attempt
 from reviews.guards import WriteRefused
 
-from .. import fulltext, services
+from .. import services
 from ..forms import FullTextForm, NotRetrievedForm, StudyForm
 from ..models import Resolution, ScreeningRecord, Stage
+from ..services import fulltext
 
 REPORTS_PER_PAGE = 50
 REFUSALS = (services.ScreeningError, WriteRefused)

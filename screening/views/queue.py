@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from reviews.access import ADJUDICATORS, SCREENERS, get_review_for_user
 from reviews.feedback import attempt
 
-from .. import freezing, services
+from .. import conflicts, freezing, services
 from ..history import record_tags_context
 from ..models import Decision, FinalDecision, Report, Resolution, ScreeningRecord, Stage, Vote
 from ..prioritisation.model import MIN_EXCLUDES, MIN_INCLUDES
@@ -169,7 +169,7 @@ def conflict_list(request, review_id, stage_slug):
         "membership": membership,
         "stage": stage,
         "stage_slug": stage_slug,
-        "conflicts": services.conflicts_for(review, stage, request.user),
+        "conflicts": conflicts.open_conflicts_for(review, stage, request.user),
         "final_decisions": FinalDecision.choices,
         "reasons": review.exclusion_reasons.all() if stage == Stage.FULL_TEXT else [],
     }

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from reviews.access import get_review_for_user
 from reviews.downloads import csv_download, download_name, json_download, svg_download
 
-from .. import ranking, services
+from .. import conflicts, ranking
 from ..agreement import KAPPA_CI_METHOD, agreement
 from ..models import RecordTag, Resolution, Stage, VoteEvent
 from ..prisma import count_flow
@@ -75,7 +75,7 @@ def _agreement_rows(review):
     """(stage, reviewer 1, reviewer 2, Agreement) per stage and pair, then all pairs of the stage together."""
     rows = []
     for stage in Stage:
-        pairs = services.vote_pairs(review, stage)
+        pairs = conflicts.vote_pairs(review, stage)
         for (first, second), votes in sorted(pairs.items()):
             rows.append((stage, first, second, agreement(votes)))
         if len(pairs) > 1:

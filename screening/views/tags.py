@@ -8,8 +8,7 @@ from django.views.decorators.http import require_POST
 from reviews.access import LEAD_ONLY, SCREENERS, get_review_for_user
 from reviews.feedback import attempt
 
-from .. import tags
-from ..services import ScreeningError
+from ..services import ScreeningError, tags
 
 
 def tag_list(request, review_id):

@@ -7,8 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from screening import fulltext, services
+from screening import services
 from screening.models import Stage, Vote, VoteEvent
+from screening.services import fulltext
 from tests.factories import MINIMAL_PDF, TOCILIZUMAB, Personas, make_import, make_search, ris
 
 ABSTRACT = "Tocilizumab reduced relapse in neuromyelitis optica."

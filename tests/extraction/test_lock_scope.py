@@ -9,8 +9,8 @@ from analysis.outcomes import locked_data
 from extraction import services
 from extraction.locking import ExtractionLocked
 from extraction.models import Consensus, FormField, Section
-from screening import fulltext
 from screening.models import Report, Study
+from screening.services import fulltext
 from tests.factories import make_import, make_user, ris
 
 pytestmark = pytest.mark.django_db

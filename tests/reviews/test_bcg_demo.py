@@ -14,7 +14,7 @@ from extraction.services import is_locked
 from identification.demo import bcg_trials
 from reviews.demo import BCG, BCG_TITLE, NMOSD
 from reviews.models import Review
-from screening import services
+from screening.conflicts import open_conflicts
 from screening.models import Resolution, Stage, Vote
 from tests.analysis.bcg import expected, trials
 
@@ -42,7 +42,7 @@ def test_the_trials_are_imported_screened_by_two_and_one_conflict_adjudicated(bc
     assert Vote.objects.filter(review=bcg, stage=Stage.TITLE_ABSTRACT).values("reviewer").distinct().count() == 2
     [adjudicated] = Resolution.objects.filter(review=bcg, method="adjudication")
     assert "meta-analysis" in adjudicated.record.shown.title and adjudicated.decision == "exclude"
-    assert not services.conflicts(bcg, Stage.TITLE_ABSTRACT) and not services.conflicts(bcg, Stage.FULL_TEXT)
+    assert not open_conflicts(bcg, Stage.TITLE_ABSTRACT) and not open_conflicts(bcg, Stage.FULL_TEXT)
     labels = sorted(bcg.studies.values_list("label", flat=True))
     assert len(labels) == 13 and "Hart 1977" in labels and "Rosenthal 1960" in labels
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from identification.importers.normalise import fold
 from reviews.demo import DEMO_TITLE, DEMO_USERS
 from reviews.models import Review, Role
-from screening import services
+from screening import conflicts
 from screening.demo import dataset_labels, nmosd_studies
 from screening.models import Resolution, ScreeningRecord, Stage, Vote
 from screening.prisma import count_flow
@@ -64,8 +64,8 @@ def test_demo_screening_follows_the_datasets_labels_and_is_in_progress(demo):
         else:
             assert resolution.decision == "exclude", "ADHD studies are the wrong population for an NMOSD review"
     assert resolutions.filter(method="adjudication").exists()
-    assert len(services.conflicts(review, Stage.TITLE_ABSTRACT)) == 3
-    assert len(services.conflicts(review, Stage.FULL_TEXT)) == 1
+    assert len(conflicts.open_conflicts(review, Stage.TITLE_ABSTRACT)) == 3
+    assert len(conflicts.open_conflicts(review, Stage.FULL_TEXT)) == 1
     reviewer2 = review.memberships.get(user__username="reviewer2").user
     assert ScreeningRecord.objects.next_for(reviewer2, review=review, stage=Stage.TITLE_ABSTRACT) is not None
     flow = count_flow(review)

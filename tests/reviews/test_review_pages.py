@@ -117,7 +117,8 @@ def test_exclusion_reasons_are_unique_per_review(personas):
 
 
 def test_removing_an_exclusion_reason_that_votes_give_is_refused_with_a_message(client, personas):
-    from screening import fulltext, services
+    from screening import services
+    from screening.services import fulltext
 
     reason = personas.review.exclusion_reasons.get()
     search = make_search(personas.review, personas.lead, source="Reference lists", source_type="citation")

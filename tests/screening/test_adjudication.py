@@ -7,8 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from screening import fulltext, services
+from screening import services
 from screening.models import Stage
+from screening.services import fulltext
 from tests.factories import MINIMAL_PDF, TOCILIZUMAB, make_import, make_search, ris
 
 pytestmark = pytest.mark.django_db

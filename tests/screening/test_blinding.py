@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from reviews.models import Role
 from reviews.services import add_member
-from screening import fulltext, ranking, services
+from screening import ranking, services
 from screening.models import Prioritisation, ScreeningRecord, Stage
+from screening.services import fulltext
 from tests.blinding import assert_blind, reached_views
 from tests.factories import make_import, make_user, ris
 from tests.permission_matrix import MATRIX

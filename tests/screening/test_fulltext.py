@@ -6,9 +6,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from screening import fulltext, services
+from screening import conflicts, services
 from screening.models import Report, Resolution, ScreeningRecord, Stage, Study, votes_needed
 from screening.prisma import count_flow
+from screening.services import fulltext
 from tests.factories import AZATHIOPRINE, MINIMAL_PDF, TOCILIZUMAB, make_import, ris
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_a_share_of_single_screened_records_gets_a_second_vote(personas):
     second = ScreeningRecord.objects.next_for(personas.reviewer, review=review, stage=TA)
     assert second in doubled
     services.cast_vote(review=review, record_id=second.pk, stage=TA, reviewer=personas.reviewer, decision="include")
-    assert [record for record, _ in services.conflicts(review, TA)] == [second]
+    assert [record for record, _ in conflicts.open_conflicts(review, TA)] == [second]
 
 
 def test_the_full_text_queue_links_the_pdf(client, personas, database_records):
@@ -246,7 +247,7 @@ def test_two_exclusions_for_different_reasons_are_a_conflict_and_prisma_counts_t
     exclude_at_full_text(personas, record, "lead", population)
     _, resolution = exclude_at_full_text(personas, record, "reviewer", design)
     assert resolution is None
-    assert [conflict for conflict, _ in services.conflicts(personas.review, FT)] == [record]
+    assert [conflict for conflict, _ in conflicts.open_conflicts(personas.review, FT)] == [record]
     with pytest.raises(services.ScreeningError, match="can no longer change"):
         exclude_at_full_text(personas, record, "lead", design)
     adjudicate = partial(
@@ -264,7 +265,7 @@ def test_two_exclusions_for_different_reasons_are_a_conflict_and_prisma_counts_t
     client.force_login(personas.viewer)
     exported = client.get(reverse("screening:prisma_export", args=[personas.review.pk, "csv"])).content.decode()
     assert "Wrong design, 1" in exported and "Wrong population" not in exported
-    assert services.vote_pairs(personas.review, FT) == {
+    assert conflicts.vote_pairs(personas.review, FT) == {
         ("lead", "reviewer"): [("exclude: Wrong population", "exclude: Wrong design")]
     }
 
@@ -275,6 +276,6 @@ def test_two_exclusions_for_the_same_reason_agree(personas, two_reasons):
     _, resolution = exclude_at_full_text(personas, record, "reviewer", population)
     assert (resolution.decision, resolution.exclusion_reason) == ("exclude", population)
     assert count_flow(personas.review).dbr_excluded == {"Wrong population": 1}
-    assert services.vote_pairs(personas.review, FT) == {
+    assert conflicts.vote_pairs(personas.review, FT) == {
         ("lead", "reviewer"): [("exclude: Wrong population", "exclude: Wrong population")]
     }

@@ -8,9 +8,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from screening import fulltext, services
+from screening import services
 from screening.models import Stage
 from screening.prisma import count_flow
+from screening.services import fulltext
 from tests.factories import make_import, make_search, ris
 
 pytestmark = pytest.mark.django_db

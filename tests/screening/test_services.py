@@ -7,7 +7,7 @@ from django.db import connection
 
 from reviews.models import Role
 from reviews.services import add_member
-from screening import services
+from screening import conflicts, services
 from screening.freezing import VOTES_FROZEN
 from screening.models import Resolution, ResolutionMethod, ScreeningRecord, Stage, Vote, VoteEvent
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, Personas, make_import, make_user, ris
@@ -46,7 +46,7 @@ def test_disagreement_or_maybe_is_a_conflict_for_the_adjudicator(personas, recor
     vote(personas, "lead", records[0], "include")
     vote(personas, "reviewer", records[0], second)
     assert not Resolution.objects.exists()
-    [(record, votes)] = services.conflicts(personas.review, TA)
+    [(record, votes)] = conflicts.open_conflicts(personas.review, TA)
     assert record == records[0] and len(votes) == 2
     resolution = services.resolve_conflict(
         review=personas.review,
@@ -61,7 +61,7 @@ def test_disagreement_or_maybe_is_a_conflict_for_the_adjudicator(personas, recor
         services.resolve_conflict(
             review=personas.review, record_id=record.pk, stage=TA, decision="include", user=personas.lead
         )
-    assert services.conflicts(personas.review, TA) == []
+    assert conflicts.open_conflicts(personas.review, TA) == []
 
 
 def test_a_vote_can_change_until_the_record_has_all_its_votes_and_history_is_kept(personas, records):
@@ -81,14 +81,14 @@ def test_votes_in_conflict_are_frozen_so_only_the_adjudicator_decides(personas, 
     with pytest.raises(services.ScreeningError, match=VOTES_FROZEN):
         vote(personas, "lead", records[0], "exclude")
     assert not Resolution.objects.exists()
-    assert [record for record, _ in services.conflicts(personas.review, TA)] == [records[0]]
+    assert [record for record, _ in conflicts.open_conflicts(personas.review, TA)] == [records[0]]
     assert Vote.objects.get(reviewer=personas.lead).decision == "include"
     assert VoteEvent.objects.count() == 2
-    assert services.vote_pairs(personas.review, TA) == {}, "an open conflict is not in the agreement statistics"
+    assert conflicts.vote_pairs(personas.review, TA) == {}, "an open conflict is not in the agreement statistics"
     services.resolve_conflict(
         review=personas.review, record_id=records[0].pk, stage=TA, decision="exclude", user=personas.adjudicator
     )
-    assert services.vote_pairs(personas.review, TA) == {("lead", "reviewer"): [("include", "exclude")]}
+    assert conflicts.vote_pairs(personas.review, TA) == {("lead", "reviewer"): [("include", "exclude")]}
 
 
 def refusal(personas, record, who, decision):
@@ -311,7 +311,7 @@ def test_a_second_lead_who_did_not_vote_is_another_adjudicator(personas, records
     personas.review.memberships.filter(user=personas.adjudicator).delete()
     vote(personas, "lead", records[0], "include")
     vote(personas, "reviewer", records[0], "exclude")
-    assert services.conflicts_for(personas.review, TA, personas.lead) == []
+    assert conflicts.open_conflicts_for(personas.review, TA, personas.lead) == []
     with pytest.raises(services.ScreeningError, match="you voted on this record"):
         resolve(personas, records[0], "lead")
 
@@ -320,7 +320,7 @@ def test_a_voter_who_is_the_only_possible_adjudicator_decides(personas, records)
     personas.review.memberships.filter(user=personas.adjudicator).delete()
     vote(personas, "lead", records[0], "include")
     vote(personas, "reviewer", records[0], "exclude")
-    [(record, _, voted)] = services.conflicts_for(personas.review, TA, personas.lead)
+    [(record, _, voted)] = conflicts.open_conflicts_for(personas.review, TA, personas.lead)
     assert record == records[0] and voted
     assert resolve(personas, records[0], "lead").resolved_by == personas.lead
 

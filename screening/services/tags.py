@@ -1,15 +1,18 @@
 """Tags: the lead defines the review's list, screeners put them on records (one transaction each)."""
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
+from identification.models import Record
 from reviews.access import LEAD_ONLY, SCREENERS, require_role
+from reviews.models import Review
 
-from .models import RecordTag, Tag
-from .services import ScreeningError
+from ..models import RecordTag, Tag
+from . import ScreeningError
 
 
 @transaction.atomic
-def define_tag(*, review, name: str, user) -> Tag:
+def define_tag(*, review: Review, name: str, user: User) -> Tag:
     """Add a tag to the review's list; a name the review already has is refused (tag_unique_name_per_review)."""
     require_role(review=review, user=user, roles=LEAD_ONLY)
     name = " ".join(name.split())
@@ -23,7 +26,7 @@ def define_tag(*, review, name: str, user) -> Tag:
 
 
 @transaction.atomic
-def set_record_tags(*, review, record, tag_ids: set[int], user) -> None:
+def set_record_tags(*, review: Review, record: Record, tag_ids: set[int], user: User) -> None:
     """Put exactly these of the review's tags on the record: the others come off, those already on stay as they
     were (who added them, when)."""
     require_role(review=review, user=user, roles=SCREENERS)

@@ -1,16 +1,20 @@
 """Full texts of the records sought for retrieval, and the studies their included reports describe."""
 
+from django.contrib.auth.models import User
+from django.core.files import File
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.db.models.fields.files import FieldFile
 
-from reviews.access import ADJUDICATORS, SCREENERS, person, require_role
+from reviews.access import ADJUDICATORS, SCREENERS, Writer, person, require_role
+from reviews.models import Review
 
-from .models import Report, ScreeningRecord, Stage, Study, Vote, study_label
-from .services import ScreeningError, locked_record
-from .signals import study_renamed
+from ..models import Report, ScreeningRecord, Stage, Study, Vote, study_label
+from ..signals import study_renamed
+from . import ScreeningError, locked_record
 
 
-def _report_of_sought_record(review, record_id, user):
+def _report_of_sought_record(review: Review, record_id: int, user: User) -> Report:
     record = locked_record(review, record_id)
     if not ScreeningRecord.objects.for_review(review).sought_for_retrieval().filter(pk=record.pk).exists():
         raise ScreeningError("this record's full text is not sought: it was not included at title/abstract")
@@ -18,14 +22,14 @@ def _report_of_sought_record(review, record_id, user):
     return report
 
 
-def _delete_file_after_commit(field_file):
-    if field_file:
-        storage, name = field_file.storage, field_file.name
+def _delete_file_after_commit(field_file: FieldFile) -> None:
+    storage, name = field_file.storage, field_file.name
+    if name:
         transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
-def attach_full_text(*, review, record_id, user, pdf=None, link=""):
+def attach_full_text(*, review: Review, record_id: int, user: User, pdf: File | None = None, link: str = "") -> Report:
     """Attach an uploaded PDF and/or a link; a report marked as not retrieved counts as retrieved again."""
     require_role(review=review, user=user, roles=SCREENERS)
     if pdf is None and not link:
@@ -43,7 +47,7 @@ def attach_full_text(*, review, record_id, user, pdf=None, link=""):
 
 
 @transaction.atomic
-def mark_not_retrieved(*, review, record_id, user, reason):
+def mark_not_retrieved(*, review: Review, record_id: int, user: User, reason: str) -> Report:
     """The full text could not be had: the report leaves full-text screening and PRISMA counts it apart."""
     require_role(review=review, user=user, roles=SCREENERS)
     reason = reason.strip()
@@ -59,7 +63,9 @@ def mark_not_retrieved(*, review, record_id, user, reason):
 
 
 @transaction.atomic
-def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
+def link_to_study(
+    *, review: Review, record_id: int, user: User, study_id: int | None = None, new_label: str = ""
+) -> Report:
     """File an included report under another study (several reports of one study) or a new one; a study left
     with no report is removed."""
     require_role(review=review, user=user, roles=ADJUDICATORS)
@@ -74,6 +80,7 @@ def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
     else:
         study = Study.objects.create(review=review, label=new_label.strip() or study_label(report.record))
     previous = report.study
+    assert previous is not None  # checked above: report.study_id is set
     report.study, report.updated_by = study, user
     report.save(update_fields=["study", "updated_by", "updated_at"])
     if previous != study and not previous.reports.exists():
@@ -91,7 +98,7 @@ def link_to_study(*, review, record_id, user, study_id=None, new_label=""):
 
 
 @transaction.atomic
-def rename_study(*, review, study_id: int, label: str, user) -> Study:
+def rename_study(*, review: Review, study_id: int, label: str, user: Writer) -> Study:
     """Give a study another label (the admin's path, for staff). The lock guard refuses once its extraction is
     locked, since the locked export shows labels; later stages record the rename in their trail (study_renamed)."""
     require_role(review=review, user=user, roles=ADJUDICATORS)
