@@ -95,14 +95,18 @@ def _comparison_results(data: pd.DataFrame, mapping: OutcomeMapping, run: Analys
         study["n"] = participants.get(study["study"])
     _add_risk_of_bias(result, run, mapping, table, method=method, knha=run.knha and method in METHODS)
     if mapping.moderator_field:
-        result["meta_regression"] = _meta_regression(frame, table, mapping, run)
+        moderators = dict(zip(frame["study"], frame["moderator"], strict=True))
+        for study in result["studies"]:  # what the exported R script regresses on
+            study["moderator"] = moderators.get(study["study"])
+        result["meta_regression"] = _meta_regression(moderators, table, mapping, run)
     return result
 
 
-def _meta_regression(frame: pd.DataFrame, table: EffectTable, mapping: OutcomeMapping, run: AnalysisRun) -> dict:
+def _meta_regression(
+    moderators: dict[str, float], table: EffectTable, mapping: OutcomeMapping, run: AnalysisRun
+) -> dict:
     """The random-effects meta-regression on the outcome's moderator (the run's τ² estimator, Hartung-Knapp if
     the run uses it, whatever the outcome's own pooling method), over the studies that report the moderator."""
-    moderators = dict(zip(frame["study"], frame["moderator"], strict=True))
     studies = table.studies.assign(moderator=table.studies["study"].map(moderators))
     usable = studies["yi"].notna() & studies["moderator"].notna()
     missing = studies.loc[studies["moderator"].isna(), "study"].tolist()
