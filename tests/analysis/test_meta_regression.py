@@ -10,10 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from analysis.exports import r_script
 from analysis.models import AnalysisRun, OutcomeDesign, OutcomeMapping
 from analysis.outcomes import MappingError, save_mapping
 from analysis.services import run_analysis
 from tests.analysis.bcg import bcg_review
+from tests.analysis.metafor_r import disagreements, metafor_tables
 from tests.analysis.reference import printed
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +161,14 @@ def test_the_exports_carry_the_regression(client, personas):
     assert (test[3], float(test[4]), test[5]) == ("QM", printed(16.3571, 4), "1")
     [slope] = [row for row in rows if row[:3] == ["tb_iv", "latitude", "slope"]]
     assert float(slope[3]) == printed(-0.0291, 4) and slope[8] == "13"
+
+
+@pytest.mark.r
+@pytest.mark.slow
+def test_metafor_gives_the_moderator_tests_of_the_script_without_a_study_and_with_each_kind_of_test(personas, tmp_path):
+    review = bcg_review(personas, without_latitude=("Aronson 1948",))
+    regressed(review, personas.lead)
+    models = (("REML", True), ("PM", False), ("FE", False))
+    runs = [run_analysis(review=review, user=personas.lead, method=method, knha=knha) for method, knha in models]
+    for run, table in zip(runs, metafor_tables([r_script(run) for run in runs], tmp_path), strict=True):
+        assert not disagreements(run.results, *table), (run.method, run.knha)
