@@ -197,7 +197,6 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
     Generic outcomes read one row per study (its study-level estimate)."""
     design = OutcomeDesign(mapping.design)
     group = mapping.group_field if mapping.group_field in data else None
-    moderator = mapping.moderator_field if mapping.moderator_field in data else None
     rows, notes = [], []
     # The arms as plain dicts, grouped by study in order: pandas' per-group frames and rows cost more than the rest
     # of the analysis of a review with hundreds of comparisons.
@@ -207,8 +206,9 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
     for (_study_id, label), arms in studies.items():
         subgroup = arms[0][group] if group else None
         study_level = {"subgroup": subgroup or None}
-        if moderator:  # a study-level field, read from the study's first arm as the subgroup is
-            study_level["moderator"] = _number(arms[0].get(moderator))
+        if mapping.moderator_field:  # a study-level field, read from the study's first arm as the subgroup is;
+            # missing (NaN) where the study does not report it or the field has left the form since
+            study_level["moderator"] = _number(arms[0].get(mapping.moderator_field))
         if design == OutcomeDesign.GENERIC:
             row = {column: _number(arms[0].get(key)) for column, key in mapping.columns.items()}
             rows.append({"study": label, **row, **study_level})

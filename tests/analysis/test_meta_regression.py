@@ -131,6 +131,15 @@ def test_studies_without_the_moderator_are_left_out_with_a_note(personas):
     assert outcome["meta_regression"]["notes"] == ["left out, no Absolute latitude: Aronson 1948 (BCG vs control)"]
 
 
+def test_a_moderator_gone_from_the_data_leaves_the_regression_unfitted_not_the_run_failed(personas):
+    review = bcg_review(personas)
+    OutcomeMapping.objects.filter(review=review, key="tb_iv").update(moderator_field="gone")
+    run = run_analysis(review=review, user=personas.lead)
+    regression = run.results["outcomes"]["tb_iv"]["meta_regression"]
+    assert run.status == "done" and "coefficients" not in regression
+    assert regression["notes"][-1] == "not fitted: no studies to pool"
+
+
 def test_the_page_shows_the_regression_without_another_query(client, personas, django_assert_num_queries):
     review = bcg_review(personas)
     regressed(review, personas.lead)
