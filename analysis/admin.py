@@ -7,7 +7,7 @@ from .models import AnalysisRun, OutcomeMapping
 
 @admin.register(OutcomeMapping)
 class OutcomeMappingAdmin(admin.ModelAdmin):
-    list_display = ["label", "key", "group_field", "review"]
+    list_display = ["label", "key", "group_field", "moderator_field", "review"]
     search_fields = ["label", "key", "review__title"]
     list_select_related = ["review"]
 

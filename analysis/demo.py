@@ -1,5 +1,6 @@
 """The demo reviews' analyses: NMOSD's pooled ARR and EDSS by treatment, and the BCG trials' tuberculosis risk ratio
-by inverse variance (random effects, by allocation) and by Mantel-Haenszel, from their locked extractions."""
+by inverse variance (random effects, by allocation, regressed on latitude) and by Mantel-Haenszel, from their
+locked extractions."""
 
 from django.contrib.auth import get_user_model
 
@@ -19,10 +20,10 @@ def simulate_analysis(review) -> None:
     run_analysis(review=review, user=lead)
 
 
-# (key, label, grouping field, method): the run's REML random effects where the method is empty.
+# (key, label, grouping field, moderator, method): the run's REML random effects where the method is empty.
 BCG_OUTCOMES = [
-    ("tb", "Tuberculosis (random effects)", "allocation", ""),
-    ("tb_mh", "Tuberculosis (Mantel-Haenszel)", "", "MH"),
+    ("tb", "Tuberculosis (random effects)", "allocation", "latitude", ""),
+    ("tb_mh", "Tuberculosis (Mantel-Haenszel)", "", "", "MH"),
 ]
 
 
@@ -32,7 +33,7 @@ def analyse_bcg_trials(review) -> None:
         return
     lead = get_user_model().objects.get(memberships__review=review, username="lead")
     if not review.outcome_mappings.exists():
-        for key, label, group_field, method in BCG_OUTCOMES:
+        for key, label, group_field, moderator_field, method in BCG_OUTCOMES:
             save_mapping(
                 review=review,
                 user=lead,
@@ -40,6 +41,7 @@ def analyse_bcg_trials(review) -> None:
                 key=key,
                 label=label,
                 group_field=group_field,
+                moderator_field=moderator_field,
                 design=OutcomeDesign.DICHOTOMOUS,
                 measure="RR",
                 method=method,

@@ -65,6 +65,20 @@ def pooled_rows(run) -> list[list]:
             tests.append(
                 [key, "subgroup differences", test["method"], "Q", test["q_between"], test["df"], test["p_value"]]
             )
+        if outcome.get("meta_regression", {}).get("moderator_test"):
+            regression = outcome["meta_regression"]
+            test = regression["moderator_test"]
+            tests.append(
+                [
+                    key,
+                    f"meta-regression on {regression['field']}",
+                    regression["method"],
+                    test["statistic_name"],
+                    test["statistic"],
+                    "/".join(str(df) for df in test["df"]),
+                    test["p_value"],
+                ]
+            )
         if outcome.get("subgroup_test_common_tau2"):
             test = outcome["subgroup_test_common_tau2"]
             tests.append(
@@ -78,7 +92,37 @@ def pooled_rows(run) -> list[list]:
                     test["p_value"],
                 ]
             )
-    return rows + [[]] + tests
+    return rows + [[]] + tests + _regression_rows(run)
+
+
+REGRESSION_COLUMNS = [
+    "outcome",
+    "moderator",
+    "coefficient",
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "p_value",
+    "k",
+    "residual_tau2",
+    "residual_i2",
+    "method",
+    "hartung_knapp",
+]
+
+
+def _regression_rows(run) -> list[list]:
+    """The outcomes' meta-regressions, a row per coefficient (after a blank line); the tests of their moderators
+    are among the tests above. None when no outcome has a moderator."""
+    rows = []
+    for key, outcome in run.results["outcomes"].items():
+        regression = outcome.get("meta_regression", {})
+        for row in regression.get("coefficients", ()):
+            numbers = [row[name] for name in ("estimate", "se", "ci_lower", "ci_upper", "p_value")]
+            model = [regression[name] for name in ("k", "tau2", "i2", "method", "knha")]
+            rows.append([key, regression["field"], row["term"], *numbers, *model])
+    return [[], REGRESSION_COLUMNS, *rows] if rows else []
 
 
 def r_script(run) -> str:

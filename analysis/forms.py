@@ -67,6 +67,11 @@ class MappingForm(forms.Form):
         label="Grouped by", required=False, help_text="Within-arm change: usually the arm's treatment; optional."
     )
     arm_field = forms.ChoiceField(label="Arms named by", required=False, help_text="Two-arm designs, e.g. arm_label.")
+    moderator_field = forms.ChoiceField(
+        label="Meta-regression on",
+        required=False,
+        help_text="Two-arm and generic designs: a number asked once per study (e.g. latitude); optional.",
+    )
     comparisons = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -81,6 +86,7 @@ class MappingForm(forms.Form):
         labels = [("", "—")] + [(f.key, f.label) for f in fields if f.field_type in ("choice", "text")]
         self.fields["group_field"].choices = labels
         self.fields["arm_field"].choices = labels
+        self.fields["moderator_field"].choices = numbers
         for column in ENGINE_COLUMNS:
             self.fields[column] = forms.ChoiceField(label=COLUMN_LABELS[column], choices=numbers, required=False)
         for column in ARM_FORM_COLUMNS:
@@ -138,6 +144,7 @@ class MappingForm(forms.Form):
             "ratio": mapping.ratio,
             "group_field": mapping.group_field,
             "arm_field": mapping.arm_field,
+            "moderator_field": mapping.moderator_field,
             "comparisons": "\n".join(" vs ".join(pair) for pair in mapping.comparisons),
             **{prefix + column: key for column, key in mapping.columns.items()},
         }

@@ -58,6 +58,11 @@ class OutcomeMapping(models.Model):
     group_field = models.CharField(
         max_length=60, default="treatment", blank=True, help_text="Form field key of the subgroup (optional)."
     )
+    moderator_field = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Form field key of a numeric study-level moderator for a meta-regression (optional).",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

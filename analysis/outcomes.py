@@ -7,6 +7,7 @@ import math
 import pandas as pd
 from django.db import IntegrityError, transaction
 
+from extraction.models import FieldType
 from extraction.tables import consensus_table
 from reviews.access import LEAD_ONLY, require_role
 
@@ -72,6 +73,7 @@ def save_mapping(
     ratio=False,
     arm_field="",
     comparisons=(),
+    moderator_field="",
 ) -> OutcomeMapping:
     """Create or change an outcome (the lead's); two outcomes of a review never share a key, and a two-arm or
     generic outcome is saved only once its definition names everything its design needs."""
@@ -80,10 +82,13 @@ def save_mapping(
     mapping.key, mapping.label, mapping.group_field, mapping.columns = key, label, group_field, columns
     mapping.design, mapping.measure, mapping.method, mapping.ratio = design, measure, method, ratio
     mapping.arm_field, mapping.comparisons = arm_field, [list(pair) for pair in comparisons]
+    mapping.moderator_field = moderator_field
+    fields = dict(review.extraction_fields.values_list("key", "field_type"))
+    problems = moderator_problems(mapping, fields)
     if design != OutcomeDesign.PRE_POST:
-        problems = outcome_problems(mapping, set(review.extraction_fields.values_list("key", flat=True)))
-        if problems:
-            raise MappingError("; ".join(problems))
+        problems += outcome_problems(mapping, set(fields))
+    if problems:
+        raise MappingError("; ".join(problems))
     try:
         with transaction.atomic():
             mapping.save()
@@ -168,6 +173,23 @@ def outcome_problems(mapping: OutcomeMapping, field_keys: set[str]) -> list[str]
     return problems
 
 
+NUMBER_TYPES = (FieldType.NUMBER, FieldType.INTEGER)
+
+
+def moderator_problems(mapping: OutcomeMapping, field_types: dict[str, str]) -> list[str]:
+    """Why the outcome's moderator cannot be regressed on: it must be a number field of the form, and the
+    meta-regression is fitted for two-arm and generic outcomes (within-arm change is pooled by subgroup)."""
+    if not mapping.moderator_field:
+        return []
+    if mapping.design == OutcomeDesign.PRE_POST:
+        return ["a meta-regression needs a two-arm or generic outcome"]
+    if mapping.moderator_field not in field_types:
+        return [f"the moderator '{mapping.moderator_field}' is not on the form"]
+    if field_types[mapping.moderator_field] not in NUMBER_TYPES:
+        return [f"the moderator '{mapping.moderator_field}' is not a number field"]
+    return []
+
+
 def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.DataFrame, list[str]]:
     """The engine's two-group table for one outcome: one row per study and defined comparison, with the
     shared arm's participants split (Handbook 23.3.4); and the notes saying which arms were split how.
@@ -183,9 +205,13 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
         studies.setdefault((record["study_id"], record["study"]), []).append(record)
     for (_study_id, label), arms in studies.items():
         subgroup = arms[0][group] if group else None
+        study_level = {"subgroup": subgroup or None}
+        if mapping.moderator_field:  # a study-level field, read from the study's first arm as the subgroup is;
+            # missing (NaN) where the study does not report it or the field has left the form since
+            study_level["moderator"] = _number(arms[0].get(mapping.moderator_field))
         if design == OutcomeDesign.GENERIC:
             row = {column: _number(arms[0].get(key)) for column, key in mapping.columns.items()}
-            rows.append({"study": label, **row, "subgroup": subgroup or None})
+            rows.append({"study": label, **row, **study_level})
             continue
         by_label = {str(arm[mapping.arm_field]).strip(): arm for arm in arms}
         try:
@@ -198,7 +224,7 @@ def comparison_frame(data: pd.DataFrame, mapping: OutcomeMapping) -> tuple[pd.Da
             notes.append(f"left out: {exc}")
             continue
         for pair in pairs:
-            row = {"study": pair.label, "subgroup": subgroup or None}
+            row = {"study": pair.label, **study_level}
             for number, arm in ((1, pair.intervention), (2, pair.comparator)):
                 row |= _arm_columns(design, number, arm, by_label[arm.label], mapping.columns)
             rows.append(row)

@@ -25,6 +25,7 @@ from .characteristics import baseline_table, characteristics
 from .engine.analysis import meta_analyse
 from .engine.dataset import MEASURE_NAMES, DataError, EffectTable, effect_table
 from .engine.fitting import METHODS, ModelError
+from .engine.regression import meta_regression
 from .engine.risk_of_bias import by_risk_of_bias
 from .engine.sensitivity import correlation_sweep
 from .forest_svg import forest_svg
@@ -93,7 +94,35 @@ def _comparison_results(data: pd.DataFrame, mapping: OutcomeMapping, run: Analys
         study["weight_in_subgroup"] = weights.get(study["study"])
         study["n"] = participants.get(study["study"])
     _add_risk_of_bias(result, run, mapping, table, method=method, knha=run.knha and method in METHODS)
+    if mapping.moderator_field:
+        moderators = dict(zip(frame["study"], frame["moderator"], strict=True))
+        for study in result["studies"]:  # what the exported R script regresses on
+            study["moderator"] = moderators.get(study["study"])
+        result["meta_regression"] = _meta_regression(moderators, table, mapping, run)
     return result
+
+
+def _meta_regression(
+    moderators: dict[str, float], table: EffectTable, mapping: OutcomeMapping, run: AnalysisRun
+) -> dict:
+    """The random-effects meta-regression on the outcome's moderator (the run's τ² estimator, Hartung-Knapp if
+    the run uses it, whatever the outcome's own pooling method), over the studies that report the moderator."""
+    studies = table.studies.assign(moderator=table.studies["study"].map(moderators))
+    usable = studies["yi"].notna() & studies["moderator"].notna()
+    missing = studies.loc[studies["moderator"].isna(), "study"].tolist()
+    result: dict[str, Any] = {"field": mapping.moderator_field, "label": _field_label(run.review, mapping)}
+    result["notes"] = [f"left out, no {result['label']}: {', '.join(missing)}"] if missing else []
+    try:
+        chosen = studies[usable]
+        result |= meta_regression(chosen["yi"], chosen["vi"], chosen["moderator"], method=run.method, knha=run.knha)
+    except ModelError as error:
+        result["notes"].append(f"not fitted: {error}")
+    return result
+
+
+def _field_label(review: Review, mapping: OutcomeMapping) -> str:
+    field = review.extraction_fields.filter(key=mapping.moderator_field).values_list("label", flat=True).first()
+    return field or mapping.moderator_field
 
 
 def _add_risk_of_bias(

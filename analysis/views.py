@@ -158,7 +158,10 @@ def mapping_edit(request, review_id, mapping_id=None):
                 label=form.cleaned_data["label"],
                 group_field=form.cleaned_data["group_field"],
                 columns=form.columns(),
-                **{name: form.cleaned_data[name] for name in ("design", "measure", "method", "ratio", "arm_field")},
+                **{
+                    name: form.cleaned_data[name]
+                    for name in ("design", "measure", "method", "ratio", "arm_field", "moderator_field")
+                },
                 comparisons=form.cleaned_data["comparisons"],
             )
         except outcomes.MappingError as exc:

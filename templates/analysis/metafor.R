@@ -71,18 +71,34 @@ analyse <- function(outcome, d, method, measure) {
   list(pooled = pooled, tests = tests)
 }
 
+# The meta-regression of an outcome on its moderator, a numeric form field: rma(..., mods = ~ moderator) with the
+# run's tau^2 estimator (and test), whatever the outcome's pooling method; studies without the moderator, or
+# without an effect of their own, are left out. Its test of the moderator joins the tests.
+regress <- function(outcome, d, method) {
+  control <- if (method == "PM") list(tol = 1e-12) else list()
+  f <- rma(yi, vi, mods = ~ moderator, data = d[!is.na(d$moderator) & !is.na(d$yi), ], method = method,
+           test = test, control = control)
+  print(f)
+  data.frame(outcome = outcome, test = "meta-regression", statistic = f$QM, df1 = f$QMdf[1], df2 = f$QMdf[2],
+             p_value = f$QMp)
+}
+
 analyses <- list()
 {% for outcome in outcomes %}
 ## {{ outcome.label|r_string }}: measure {{ outcome.measure|r_string }}, method {{ outcome.method|r_string }}
 studies <- data.frame(
   study = c({% for s in outcome.studies %}{{ s.study|r_string }}{% if not forloop.last %}, {% endif %}{% endfor %}),
   subgroup = c({% for s in outcome.studies %}{% if s.subgroup is None %}NA{% else %}{{ s.subgroup|r_string }}{% endif %}{% if not forloop.last %}, {% endif %}{% endfor %}),{% for name, values in outcome.counts %}
-  {{ name }} = c({% for value in values %}{{ value|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %}),{% endfor %}
+  {{ name }} = c({% for value in values %}{{ value|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %}),{% endfor %}{% if outcome.meta_regression %}
+  moderator = c({% for s in outcome.studies %}{{ s.moderator|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %}),{% endif %}
   yi = c({% for s in outcome.studies %}{{ s.yi|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %}),
   vi = c({% for s in outcome.studies %}{{ s.vi|r_number }}{% if not forloop.last %}, {% endif %}{% endfor %})
 )
 analyses[[{{ outcome.key|r_string }}]] <- analyse({{ outcome.key|r_string }}, studies, {{ outcome.method|r_string }}, {{ outcome.measure|r_string }})
-{% endfor %}
+{% if outcome.meta_regression %}# Meta-regression on {{ outcome.meta_regression.label|r_string }} (form field {{ outcome.meta_regression.field|r_string }}).
+analyses[[{{ outcome.key|r_string }}]]$tests <- rbind(analyses[[{{ outcome.key|r_string }}]]$tests,
+                                    regress({{ outcome.key|r_string }}, studies, {{ run.method|r_string }}))
+{% endif %}{% endfor %}
 metafor_pooled <- do.call(rbind, lapply(analyses, `[[`, "pooled"))
 metafor_tests <- do.call(rbind, lapply(analyses, `[[`, "tests"))
 rownames(metafor_pooled) <- NULL

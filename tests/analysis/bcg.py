@@ -24,12 +24,14 @@ def expected() -> pd.DataFrame:
     return pd.read_csv(DATA / "bcg_expected.csv", dtype=str)
 
 
-def bcg_review(personas):
+def bcg_review(personas, *, without_latitude=()):
+    """The trials entered, each with its latitude but those named in without_latitude (left blank)."""
     data = trials()
     studies = [
         (
             f"{row.author} {row.year}",
-            {"study_design": "parallel RCT", "allocation": row.alloc, "latitude": row.ablat},
+            {"study_design": "parallel RCT", "allocation": row.alloc}
+            | ({} if f"{row.author} {row.year}" in without_latitude else {"latitude": row.ablat}),
             [
                 {"arm_label": ARMS[0], "n_randomised": row.tpos + row.tneg, "events": row.tpos},
                 {"arm_label": ARMS[1], "n_randomised": row.cpos + row.cneg, "events": row.cpos},

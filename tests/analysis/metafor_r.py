@@ -94,8 +94,11 @@ def disagreements(results: dict, pooled: pd.DataFrame, tests: pd.DataFrame) -> l
         if common:
             df = [*common["df"], None][:2]
             wanted["common tau2"] = (common["value"], *df, common["p_value"])
+        if regression := outcome.get("meta_regression", {}).get("moderator_test"):
+            df = [*regression["df"], None][:2]
+            wanted["meta-regression"] = (regression["statistic"], *df, regression["p_value"])
         if {test for (outcome_key, test) in found if outcome_key == key} != wanted.keys():
-            problems.append(f"{key}: metafor's subgroup tests differ from Tandem's {list(wanted)}")
+            problems.append(f"{key}: metafor's tests differ from Tandem's {list(wanted)}")
         for test, numbers in wanted.items():
             row = found.get((key, test), {})
             for column, number in zip(("statistic", "df1", "df2", "p_value"), numbers, strict=True):

@@ -6,6 +6,7 @@ import pytest
 from analysis.engine.bias import egger_classical, egger_random_effects, egger_weighted, funnel_data, rank_test
 from analysis.engine.fitting import ModelError, fit
 from analysis.engine.methods import InverseVariance
+from analysis.engine.regression import meta_regression
 from analysis.engine.sensitivity import leave_one_out
 from analysis.engine.subgroups import COMMON_TAU2, SEPARATE_TAU2, subgroup_analysis
 from tests.analysis.reference import bcg, egger2001, printed
@@ -22,6 +23,23 @@ def test_bcg_meta_regression_on_latitude():
     assert model.beta.tolist() == [printed(0.2515, 4), printed(-0.0291, 4)]
     assert np.sqrt(np.diag(model.vcov)).tolist() == [printed(0.2491, 4), printed(0.0072, 4)]
     assert model.wald_test([1])[0] == printed(16.3571, 4)
+
+
+def test_bcg_meta_regression_as_the_app_stores_it():
+    # The same model's printed table: intrcpt 0.2515 (0.2491), z 1.0095, p 0.3127, CI -0.2368 to 0.7397; ablat
+    # -0.0291 (0.0072), z -4.0444, p < .0001, CI -0.0432 to -0.0150; QM(df = 1) = 16.3571, p < .0001.
+    frame, yi, vi = bcg()
+    result = meta_regression(yi, vi, frame.ablat, method="REML", knha=False)
+    intercept, slope = result["coefficients"]
+    assert [intercept[key] for key in ("estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper")] == [
+        printed(value, 4) for value in (0.2515, 0.2491, 1.0095, 0.3127, -0.2368, 0.7397)
+    ]
+    assert [slope[key] for key in ("estimate", "se", "statistic", "ci_lower", "ci_upper")] == [
+        printed(value, 4) for value in (-0.0291, 0.0072, -4.0444, -0.0432, -0.0150)
+    ]
+    assert slope["p_value"] < 1e-4 and result["moderator_test"]["p_value"] < 1e-4
+    assert (result["moderator_test"]["statistic"], result["moderator_test"]["df"]) == (printed(16.3571, 4), [1])
+    assert (result["k"], result["tau2"], result["i2"]) == (13, printed(0.0764, 4), printed(68.39, 2))
 
 
 def test_bcg_subgroups_by_allocation_with_both_tests_named():

@@ -320,13 +320,15 @@ def bcg_runs(personas):
         "arm_field": "arm_label",
         "comparisons": [list(ARMS)],
     }
-    for key, measure, method, group in (
-        ("tb_mh_by_allocation", "RR", "MH", "allocation"),
-        ("tb_mh_or", "OR", "MH", ""),
-        ("tb_mh_rd", "RD", "MH", ""),
-        ("tb_peto", "OR", "PETO", "allocation"),
+    for key, measure, method, group, moderator in (
+        ("tb_mh_by_allocation", "RR", "MH", "allocation", "latitude"),
+        ("tb_mh_or", "OR", "MH", "", ""),
+        ("tb_mh_rd", "RD", "MH", "", "latitude"),
+        ("tb_peto", "OR", "PETO", "allocation", ""),
     ):
-        save_mapping(key=key, label=key, measure=measure, method=method, group_field=group, **common)
+        save_mapping(
+            key=key, label=key, measure=measure, method=method, group_field=group, moderator_field=moderator, **common
+        )
     return analyse_with(review, personas.lead, [("REML", False), ("DL", True)])
 
 
@@ -339,6 +341,16 @@ def test_the_script_pools_mantel_haenszel_and_peto_outcomes_with_rma_mh_and_rma_
     assert 'analyse("tb_iv", studies, "REML", "RR")' in script
     # Aronson 1948 first (studies in name order): 4/123 vaccinated, 11/139 controls with tuberculosis.
     assert "  ai = c(4.0, 29.0, " in script and "  n2i = c(139.0, 7277.0, " in script
+
+
+@pytest.mark.django_db
+def test_the_script_regresses_an_outcome_with_a_moderator_on_it(personas):
+    [run, _] = bcg_runs(personas)
+    script = r_script(run)
+    # Aronson 1948 first, at latitude 44; the regression takes the run's estimator, not the outcome's MH.
+    assert "  moderator = c(44.0, " in script
+    assert 'regress("tb_mh_by_allocation", studies, "REML")' in script
+    assert 'regress("tb_mh_or"' not in script
 
 
 @pytest.mark.r

@@ -17,6 +17,7 @@ from reviews.models import Review
 from screening.conflicts import open_conflicts
 from screening.models import Resolution, Stage, Vote
 from tests.analysis.bcg import expected, trials
+from tests.analysis.reference import printed
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,26 @@ def test_the_pooled_risk_ratios_equal_metafors(bcg):
     assert mh["method"] == "MH"
     pooled = [mh["overall"][key] for key in ("estimate", "se", "ci_lower", "ci_upper")]
     assert pooled == pytest.approx([-0.4537, 0.0393, -0.5308, -0.3766], abs=5e-5)
+
+
+def test_the_random_effects_outcome_is_regressed_on_latitude_as_metafor(bcg):
+    [run] = bcg.analysis_runs.all()
+    regression = run.results["outcomes"]["tb"]["meta_regression"]
+    # rma(yi, vi, mods = ~ ablat, data=dat) on dat.bcg (metafor's docs, reference/emmprep.html and the tutorials).
+    assert (regression["label"], regression["k"], regression["notes"]) == ("Absolute latitude", 13, [])
+    intercept, slope = regression["coefficients"]
+    printed_rows = (
+        (intercept, (0.2515, 0.2491, 1.0095, 0.3127, -0.2368, 0.7397)),
+        (slope, (-0.0291, 0.0072, -4.0444, None, -0.0432, -0.0150)),
+    )
+    for coefficient, values in printed_rows:
+        keys = ("estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper")
+        for key, value in zip(keys, values, strict=True):
+            if value is not None:
+                assert coefficient[key] == printed(value, 4), key
+    assert slope["p_value"] < 1e-4  # printed "<.0001"
+    test = regression["moderator_test"]
+    assert (test["statistic_name"], test["df"], test["statistic"]) == ("QM", [1], printed(16.3571, 4))
+    assert test["p_value"] < 1e-4
+    assert (regression["tau2"], regression["i2"]) == (printed(0.0764, 4), printed(68.39, 2))
+    assert "meta_regression" not in run.results["outcomes"]["tb_mh"]
