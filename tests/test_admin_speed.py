@@ -13,8 +13,9 @@ from analysis.models import AnalysisRun
 from analysis.tasks import analyse
 from api.services import create_token
 from extraction import services
-from screening import ranking, tags
+from screening import ranking
 from screening.models import RelevanceScore
+from screening.services import tags
 from tests.certainty.helpers import grade_rows
 from tests.db_worker import DATABASE_BACKEND
 from tests.factories import Personas, make_user

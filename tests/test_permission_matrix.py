@@ -152,8 +152,9 @@ def admin_personas(personas, settings):
     from analysis.outcomes import mappings
     from analysis.tasks import analyse
     from api.services import create_token
-    from screening import ranking, tags
+    from screening import ranking
     from screening.models import RelevanceScore
+    from screening.services import tags
     from tests.certainty.helpers import grade_rows
     from tests.db_worker import DATABASE_BACKEND
 

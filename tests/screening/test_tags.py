@@ -8,8 +8,9 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from screening import services, tags
+from screening import services
 from screening.models import RecordTag, Stage, Tag
+from screening.services import tags
 from tests.factories import AZATHIOPRINE, TOCILIZUMAB, make_import, ris
 
 pytestmark = pytest.mark.django_db
