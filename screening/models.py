@@ -529,14 +529,26 @@ class ScreeningRecordQuerySet(RecordQuerySet):
         )
 
     def next_for(
-        self, reviewer: User, *, review: Review, stage: str, matching: str = "", skipping: int | None = None
+        self,
+        reviewer: User,
+        *,
+        review: Review,
+        stage: str,
+        matching: str = "",
+        skipping: int | None = None,
+        showing: int | None = None,
     ) -> "ScreeningRecord | None":
         """The next record awaiting this reviewer; among those matching a search, if any; as it will be once they
         voted on the record `skipping` (the screening page fetches that one ahead, to show it as soon as they vote).
+        The record `showing` while it still awaits them: the page put it on screen before the vote was saved, and
+        the server's page must not swap another under their eyes.
         At title/abstract, once the review's relevance order is trained (screening/ranking.py), the most relevant by
         the stored scores. Otherwise, and for records imported since, in import order, continuing after the last one
         they voted on (before their first vote, from where their group starts) and then from the beginning."""
         records = self.awaiting(reviewer, review=review, stage=stage)
+        shown = records.filter(pk=showing).first() if showing is not None else None
+        if shown is not None:
+            return shown
         if matching:
             records = records.matching(matching)
         mine = Vote.objects.cast_by(reviewer, review=review, stage=stage)

@@ -43,7 +43,16 @@ def queue(request, review_id, stage_slug):
         if record is None:
             raise Http404("You have not voted on this record")
     else:
-        record = _shown_next(request, review, stage, search)
+        # `show`: the record the quick-vote script already put on screen; `skip`: the one it fetches ahead.
+        show, skip = request.GET.get("show", ""), request.GET.get("skip", "")
+        record = ScreeningRecord.objects.next_for(
+            request.user,
+            review=review,
+            stage=stage,
+            matching=search,
+            skipping=int(skip) if skip.isdigit() else None,
+            showing=int(show) if show.isdigit() else None,
+        )
     my_votes = Vote.objects.cast_by(request.user, review=review, stage=stage)
     my_vote = my_votes.filter(record=record).first() if record else None
     previous = my_votes.last_record_id(excluding=record)
@@ -136,21 +145,6 @@ def withdraw(request, review_id, stage_slug, record_id):
     else:
         messages.success(request, "Vote withdrawn: the record waits for your vote again.")
     return _back_to_queue(request, review, stage_slug)
-
-
-def _shown_next(request, review, stage, search):
-    """The record the page already shows (`show`: the quick-vote script put the record it fetched ahead on screen
-    before the vote was saved) while it still awaits this reviewer, so the server's page never swaps another record
-    under their eyes; else the next one, as it will be once they voted on `skip` (the one fetched ahead)."""
-    show, skip = request.GET.get("show", ""), request.GET.get("skip", "")
-    if show.isdigit():
-        shown = ScreeningRecord.objects.awaiting(request.user, review=review, stage=stage).filter(pk=int(show)).first()
-        if shown is not None:
-            return shown
-    skipping = int(skip) if skip.isdigit() else None
-    return ScreeningRecord.objects.next_for(
-        request.user, review=review, stage=stage, matching=search, skipping=skipping
-    )
 
 
 def _back_to_queue(request, review, stage_slug, *, show=False):
